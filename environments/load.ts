@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { z } from 'zod';
+import { type ConfigProblem, ConfigError } from '../modules/core/config-error';
+
+export { type ConfigProblem, ConfigError, formatProblem } from '../modules/core/config-error';
+import { type AwsRegion, type EnvironmentInput, type EnvironmentSettings, environmentSchema } from './schema';
+
+/** An environment file's contents and where they came from (for error messages). */
+export interface EnvironmentSource {
+  /** Path of the file, relative to the project root, e.g. `environments/prod.ts`. */
+  readonly file: string;
+  readonly input: EnvironmentInput;
+}
+
+/** A validated environment, ready for a stack. */
+export type EnvironmentConfig = EnvironmentSettings & {
+  /** The file it came from. */
+  readonly source: string;
+  /** Every region of the environment, the primary first. */
+  readonly regions: readonly AwsRegion[];
+  /** The IdP metadata XML, read and checked (SAML identity only). */
+  readonly samlMetadataXml?: string;
+};
+
+/** IAM accepts SAML metadata documents of 1,000 to 10,000,000 characters. */
+export const SAML_METADATA_MIN_CHARS = 1_000;
+export const SAML_METADATA_MAX_CHARS = 10_000_000;
+
+export interface LoadOptions {
+  /** Directory that relative paths in environment files (the metadata XML) are resolved from. @default process.cwd() */
+  readonly rootDir?: string;
+}
+
+/**
+ * Validates every environment and returns them all, or throws one ConfigError with every problem
+ * of every file. Nothing is synthesized unless all of them are valid.
+ */
+export function loadEnvironments(
+  sources: readonly EnvironmentSource[],
+  options: LoadOptions = {},
+): EnvironmentConfig[] {
+  const problems: ConfigProblem[] = [];
+  const configs: EnvironmentConfig[] = [];
+  const names = new Map<string, string>();
+  for (const source of sources) {
+    const result = validateEnvironment(source, options);
+    problems.push(...result.problems);
+    if (result.config) {
+      const other = names.get(result.config.name);
+      if (other !== undefined) {
+        problems.push({
+          file: source.file,
+          path: 'name',
+          value: result.config.name,
+          message: `must be unique: ${other} uses it already. Give this environment another name`,
+        });
+      }
+      names.set(result.config.name, source.file);
+      configs.push(result.config);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return configs;
+}
+
+/** Validates one environment; throws ConfigError listing every problem. */
+export function loadEnvironment(source: EnvironmentSource, options: LoadOptions = {}): EnvironmentConfig {
+  return loadEnvironments([source], options)[0];
+}
+
+function validateEnvironment(
+  source: EnvironmentSource,
+  options: LoadOptions,
+): { config?: EnvironmentConfig; problems: ConfigProblem[] } {
+  const parsed = environmentSchema.safeParse(source.input, { reportInput: true });
+  if (!parsed.success) {
+    return { problems: parsed.error.issues.map((issue) => toProblem(source.file, issue)) };
+  }
+  const settings = parsed.data;
+  const problems: ConfigProblem[] = [];
+  let samlMetadataXml: string | undefined;
+  if (settings.identity.type === 'saml') {
+    const path = settings.identity.metadataFile;
+    const result = readSamlMetadata(resolve(options.rootDir ?? process.cwd(), path));
+    if (typeof result === 'string') samlMetadataXml = result;
+    else problems.push({ file: source.file, path: 'identity.metadataFile', value: path, message: result.problem });
+  }
+  if (problems.length > 0) return { problems };
+  return {
+    problems,
+    config: {
+      ...settings,
+      source: source.file,
+      regions: [settings.primaryRegion, ...settings.additionalRegions],
+      ...(samlMetadataXml === undefined ? {} : { samlMetadataXml }),
+    },
+  };
+}
+
+function toProblem(file: string, issue: z.core.$ZodIssue): ConfigProblem {
+  const path = issue.path.map(String).join('.');
+  const input = (issue as { input?: unknown }).input;
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    message = `has unknown field(s) ${issue.keys.join(', ')}. Remove them or check their spelling`;
+  } else if (input === undefined && issue.code === 'invalid_type') {
+    message = `is required: ${issue.message.replace(/^Invalid input: /, '')}. Add it`;
+  }
+  return { file, path, value: input, message };
+}
+
+/** Reads the IdP metadata and checks what IAM checks: size, well-formed XML, an EntityDescriptor root. */
+export function readSamlMetadata(absolutePath: string): string | { problem: string } {
+  let xml: string;
+  try {
+    xml = readFileSync(absolutePath, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    return {
+      problem: `must name a readable IdP metadata XML file (${code} at ${absolutePath}). Download the metadata from your IdP and fix the path`,
+    };
+  }
+  if (xml.length < SAML_METADATA_MIN_CHARS || xml.length > SAML_METADATA_MAX_CHARS) {
+    return {
+      problem: `must name a metadata document of ${SAML_METADATA_MIN_CHARS.toLocaleString('en-US')} to ${SAML_METADATA_MAX_CHARS.toLocaleString('en-US')} characters as IAM requires, but it has ${xml.length.toLocaleString('en-US')}. Download the full metadata from your IdP`,
+    };
+  }
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) {
+    return {
+      problem: `must name well-formed XML: ${valid.err.msg} at line ${valid.err.line}, column ${valid.err.col}. Download the metadata again from your IdP`,
+    };
+  }
+  const root = Object.keys(new XMLParser({ ignoreDeclaration: true, ignorePiTags: true }).parse(xml)).filter(
+    (key) => key !== '#text',
+  );
+  if (root.length !== 1 || root[0].replace(/^[^:]*:/, '') !== 'EntityDescriptor') {
+    return {
+      problem: `must name SAML metadata whose root element is an EntityDescriptor, found ${root.join(', ') || 'none'}. Use the IdP's SAML 2.0 federation metadata`,
+    };
+  }
+  return xml;
+}

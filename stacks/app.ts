@@ -1,0 +1,15 @@
+import { App } from 'cdktf';
+import type { EnvironmentConfig } from '../environments/load';
+import { SsmFederatedAccessStack } from './environment-stack';
+
+export interface BuildAppOptions {
+  /** Where to write the stacks. @default cdktf.out (or what `cdktf synth` sets) */
+  readonly outdir?: string;
+}
+
+/** One stack per validated environment. Validate first (`loadEnvironments`): this only composes. */
+export function buildApp(configs: readonly EnvironmentConfig[], options: BuildAppOptions = {}): App {
+  const app = new App({ ...(options.outdir ? { outdir: options.outdir } : {}) });
+  for (const config of configs) new SsmFederatedAccessStack(app, config);
+  return app;
+}

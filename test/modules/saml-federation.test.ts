@@ -1,0 +1,163 @@
+import { Testing, TerraformStack } from 'cdktf';
+import { ConfigError } from '../../modules/core/config-error';
+import type { PolicyDocument } from '../../modules/core/policy-document';
+import { SamlFederation, type SamlFederationProps } from '../../modules/saml-federation/saml-federation';
+import { decide } from '../support/iam';
+import { readPolicy, synthesize } from '../support/synth';
+
+const ACCOUNT = '111111111111';
+const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:saml-provider/ExampleAdfs`;
+const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/SsmFederatedShell`;
+const AUDIENCE = 'https://signin.aws.amazon.com/saml';
+
+const props: SamlFederationProps = {
+  accountId: ACCOUNT,
+  providerName: 'ExampleAdfs',
+  metadataXml: `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">${' '.repeat(1000)}</md:EntityDescriptor>`,
+  roleName: 'SsmFederatedShell',
+};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function synthFederation(overrides: Partial<SamlFederationProps> = {}): any {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, 'test');
+  new SamlFederation(stack, 'federation', { ...props, ...overrides });
+  return JSON.parse(Testing.synth(stack));
+}
+
+describe('SamlFederation resources', () => {
+  it('creates the provider from the metadata and a role with a bounded session', () => {
+    const json = synthFederation({ maxSessionDurationHours: 4 });
+    const [provider] = Object.values(json.resource.aws_iam_saml_provider) as {
+      name: string;
+      saml_metadata_document: string;
+    }[];
+    const [role] = Object.values(json.resource.aws_iam_role) as {
+      name: string;
+      max_session_duration: number;
+      depends_on: string[];
+    }[];
+    expect(provider.name).toBe('ExampleAdfs');
+    expect(provider.saml_metadata_document).toBe(props.metadataXml);
+    expect(role.name).toBe('SsmFederatedShell');
+    expect(role.max_session_duration).toBe(4 * 3600);
+    expect(role.depends_on).toEqual([expect.stringMatching(/^aws_iam_saml_provider\./)]);
+  });
+
+  it('defaults the session to one hour', () => {
+    const json = synthFederation();
+    const [role] = Object.values(json.resource.aws_iam_role) as { max_session_duration: number }[];
+    expect(role.max_session_duration).toBe(3600);
+  });
+
+  it('escapes template sequences in the metadata so Terraform reads it verbatim', () => {
+    const json = synthFederation({ metadataXml: `${props.metadataXml}<!-- \${x} %{y} -->` });
+    const [provider] = Object.values(json.resource.aws_iam_saml_provider) as { saml_metadata_document: string }[];
+    expect(provider.saml_metadata_document).toContain('$${x} %%{y}');
+  });
+
+  it('validates its props before creating anything', () => {
+    expect(() => synthFederation({ roleName: 'bad role', maxSessionDurationHours: 24 })).toThrow(ConfigError);
+    expect(() => synthFederation({ roleName: 'bad role' })).toThrow(
+      'test/federation: roleName must be a valid IAM role name',
+    );
+    expect(() => synthFederation({ maxSessionDurationHours: 24 })).toThrow(
+      'maxSessionDurationHours must be a whole number of hours from 1 to 12',
+    );
+    expect(() => synthFederation({ metadataXml: '<x/>' })).toThrow(
+      'metadataXml must be a SAML metadata document of 1,000 to 10,000,000 characters',
+    );
+  });
+
+  it('gives the IdP administrator the Role attribute pair and the tag attribute names', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'test');
+    const federation = new SamlFederation(stack, 'federation', { ...props, principalTagNames: ['AppId'] });
+    expect(federation.idpConfiguration).toEqual({
+      roleAttribute: { name: 'https://aws.amazon.com/SAML/Attributes/Role', value: `${ROLE_ARN},${PROVIDER_ARN}` },
+      roleSessionNameAttribute: 'https://aws.amazon.com/SAML/Attributes/RoleSessionName',
+      principalTagAttributes: [
+        'https://aws.amazon.com/SAML/Attributes/PrincipalTag:SSMSessionRunAs',
+        'https://aws.amazon.com/SAML/Attributes/PrincipalTag:AppId',
+      ],
+    });
+  });
+});
+
+describe('trust policy, as synthesized, evaluated by an IAM evaluator', () => {
+  let trust: PolicyDocument;
+  let trustWithoutRunAs: PolicyDocument;
+
+  beforeAll(() => {
+    const { stacks } = synthesize();
+    const roles = stacks.get('example')!.json.resource.aws_iam_role;
+    const federatedRole = Object.values(roles).find((r) => (r as { name: string }).name === 'SsmFederatedShell') as {
+      assume_role_policy: string;
+    };
+    trust = readPolicy(federatedRole.assume_role_policy);
+    const [role] = Object.values(synthFederation({ requireRunAsTag: false }).resource.aws_iam_role) as {
+      assume_role_policy: string;
+    }[];
+    trustWithoutRunAs = readPolicy(role.assume_role_policy);
+  });
+
+  function assume(
+    policy: PolicyDocument,
+    {
+      action = 'sts:AssumeRoleWithSAML',
+      provider = PROVIDER_ARN,
+      audience = AUDIENCE,
+      runAs = 'alice' as string | null,
+    } = {},
+  ) {
+    return decide({
+      request: {
+        principal: provider,
+        action,
+        resource: { resource: ROLE_ARN, accountId: ACCOUNT },
+        contextVariables: {
+          'saml:aud': audience,
+          ...(runAs === null ? {} : { 'aws:RequestTag/SSMSessionRunAs': runAs, 'aws:TagKeys': ['SSMSessionRunAs'] }),
+        },
+      },
+      identityPolicies: [],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: policy,
+    });
+  }
+
+  it('has exactly one statement with both actions', () => {
+    expect(trust.Statement).toHaveLength(1);
+    expect(trust.Statement[0].Action).toEqual(['sts:AssumeRoleWithSAML', 'sts:TagSession']);
+  });
+
+  it.each(['sts:AssumeRoleWithSAML', 'sts:TagSession'])(
+    'allows %s from this provider, for sign-in, with a run-as tag',
+    async (action) => {
+      await expect(assume(trust, { action })).resolves.toBe('Allowed');
+    },
+  );
+
+  it('denies another SAML provider', async () => {
+    await expect(assume(trust, { provider: `arn:aws:iam::${ACCOUNT}:saml-provider/Other` })).resolves.toBe(
+      'ImplicitlyDenied',
+    );
+  });
+
+  it('denies another audience', async () => {
+    await expect(assume(trust, { audience: 'https://example.com/saml' })).resolves.toBe('ImplicitlyDenied');
+  });
+
+  it.each(['sts:AssumeRoleWithSAML', 'sts:TagSession'])('denies %s without a run-as tag', async (action) => {
+    await expect(assume(trust, { action, runAs: null })).resolves.toBe('ImplicitlyDenied');
+  });
+
+  it('denies an empty run-as tag', async () => {
+    await expect(assume(trust, { runAs: '' })).resolves.toBe('ImplicitlyDenied');
+  });
+
+  it('with run-as off, allows a session without the tag', async () => {
+    await expect(assume(trustWithoutRunAs, { runAs: null })).resolves.toBe('Allowed');
+  });
+});
