@@ -2,14 +2,13 @@
 // runs the bundle with the remaining arguments. Usage: node test/tools/run.mjs <tool> [args...]
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const [tool, ...args] = process.argv.slice(2);
-const outfile = join(mkdtempSync(join(tmpdir(), 'ssm-fa-tool-')), `${tool}.cjs`);
+// Inside the project, so that the external dependencies resolve from its node_modules.
+const outfile = join(here, '..', '..', 'dist', 'tools', `${tool}.cjs`);
 await build({
   entryPoints: [join(here, `${tool}.ts`)],
   outfile,
