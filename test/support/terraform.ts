@@ -76,6 +76,11 @@ function run(dir: string, env: Record<string, string>, args: string[]): string {
   }
 }
 
+/** `terraform show -json` of the plan file that `planOffline` (or a live plan) wrote in `dir`. */
+export function showPlanJson(dir: string, planFile = 'tfplan'): string {
+  return run(dir, cliConfig(dir), ['show', '-json', planFile]);
+}
+
 /** Copies a synthesized stack folder, adds the offline override, and runs init, validate and plan. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function planOffline(stackDir: string, stackJson: any): PlanResult {
