@@ -21,5 +21,6 @@ export const dev: EnvironmentInput = {
   },
   launchTagger: { enabled: true },
   tags: { Project: 'ssm-federated-access', Environment: 'dev', CostCenter: 'platform' },
+  ci: { githubRepository: 'example-org/ssm-federated-access' },
   backend: { type: 's3', bucket: 'example-dev-terraform-state', region: 'eu-central-1' },
 };

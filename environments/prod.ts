@@ -33,5 +33,6 @@ export const prod: EnvironmentInput = {
     CostCenter: 'platform',
     DataClassification: 'confidential',
   },
+  ci: { githubRepository: 'example-org/ssm-federated-access' },
   backend: { type: 's3', bucket: 'example-prod-terraform-state', region: 'eu-west-1' },
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AWS_REGIONS, type AwsRegion, type Rule, rules } from '../modules/core/rules';
+import { AWS_REGIONS, type AwsRegion, type Rule, rules, sessionRules } from '../modules/core/rules';
 
 export { AWS_REGIONS, type AwsRegion };
 
@@ -93,6 +93,125 @@ const launchTaggerSchema = z.strictObject({
   launcherRoleNames: z.array(iamRoleName).default([]),
 });
 
+const ciSchema = z.strictObject({
+  /** GitHub repository whose workflows plan and deploy this environment, as `owner/name`. */
+  githubRepository: z.string().regex(/^[A-Za-z0-9][\w.-]{0,38}\/[\w.-]{1,100}$/, {
+    error: 'must be a GitHub repository as "owner/name". Use the repository that holds this project',
+  }),
+  /** Create the account's GitHub OIDC provider (turn off when another stack owns it). */
+  createOidcProvider: z.boolean().default(true),
+  /** @default <environment>-github-plan */
+  planRoleName: iamRoleName.optional(),
+  /** @default <environment>-github-deploy */
+  deployRoleName: iamRoleName.optional(),
+});
+
+// Session Manager preferences, audit logging and VPC endpoints (modules/session-preferences,
+// modules/session-audit-logs, modules/vpc-endpoints).
+const num = (rule: Rule<number>) => z.number({ error: rule.message }).refine(rule.test, { error: rule.message });
+
+const sessionSchema = z.strictObject({
+  /** Minutes without activity before a session ends (1-60). */
+  idleTimeoutMinutes: num(sessionRules.idleSessionTimeoutMinutes).default(20),
+  /** Longest a session may last, in minutes (1-1440). */
+  maxDurationMinutes: num(sessionRules.maxSessionDurationMinutes).default(60),
+  /** Commands run at the start of every session, per OS (shell, environment, working directory). */
+  shellProfile: z
+    .strictObject({ linux: z.string().default(''), windows: z.string().default('') })
+    .default({ linux: '', windows: '' }),
+  /**
+   * Adopt the region's existing `SSM-SessionManagerRunShell` document with a Terraform import block.
+   * Turn on when a deploy fails with `DocumentAlreadyExists`; the import needs AWS at plan time.
+   */
+  adoptExistingDocument: z.boolean().default(false),
+});
+
+const loggingSchema = z
+  .strictObject({
+    /** Transcripts to an S3 bucket per region (or to `centralBucket`). */
+    s3: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        /** @default "sessions" ("sessions/<account>/<region>" in a central bucket) */
+        keyPrefix: str(sessionRules.s3KeyPrefix).optional(),
+      })
+      .default({ enabled: true }),
+    /** Transcripts to the log group `/aws/ssm/<environment>/sessions` per region. */
+    cloudWatch: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        /** Stream output as it happens instead of uploading it when the session ends. */
+        streamingEnabled: z.boolean().default(true),
+      })
+      .default({ enabled: true, streamingEnabled: true }),
+    /** Days CloudWatch Logs keeps session logs (a value CloudWatch accepts, at least 365). */
+    logRetentionDays: num(sessionRules.logRetentionDays).default(365),
+    /** Days after which transcripts move to S3 Glacier Instant Retrieval. */
+    transcriptArchiveAfterDays: num(sessionRules.lifecycleDays).default(90),
+    /** Days after which transcripts expire (at least 365). */
+    transcriptExpirationDays: num(sessionRules.transcriptExpirationDays).default(365),
+    /** S3 Object Lock default retention on the transcript bucket. Adding it later replaces the bucket. */
+    objectLock: z
+      .strictObject({
+        mode: z.enum(['GOVERNANCE', 'COMPLIANCE'], { error: sessionRules.objectLockMode.message }),
+        days: num(sessionRules.lifecycleDays),
+      })
+      .optional(),
+    /** A bucket in a log-archive account instead of a bucket per region here. */
+    centralBucket: z
+      .strictObject({ name: str(sessionRules.s3BucketName), kmsKeyArn: str(sessionRules.kmsKeyArn) })
+      .optional(),
+  })
+  .superRefine((logging, ctx) => {
+    const issue = (path: (string | number)[], input: unknown, message: string) =>
+      ctx.addIssue({ code: 'custom', path, input, message });
+    if (!logging.s3.enabled && !logging.cloudWatch.enabled) {
+      issue(
+        ['s3', 'enabled'],
+        false,
+        'must be true when cloudWatch.enabled is false: sessions would not be transcribed anywhere. Turn on S3 or CloudWatch logging',
+      );
+    }
+    if (logging.centralBucket && !logging.s3.enabled) {
+      issue(['centralBucket'], logging.centralBucket, 'needs s3.enabled. Remove it or turn S3 logging on');
+    }
+    if (logging.objectLock && (logging.centralBucket || !logging.s3.enabled)) {
+      issue(
+        ['objectLock'],
+        logging.objectLock,
+        'applies only to a transcript bucket created here, not to a central bucket or with S3 logging off. Configure Object Lock on the central bucket instead',
+      );
+    }
+    if (logging.objectLock && logging.objectLock.days > logging.transcriptExpirationDays) {
+      issue(
+        ['objectLock', 'days'],
+        logging.objectLock.days,
+        `must be at most transcriptExpirationDays (${logging.transcriptExpirationDays}), or the lifecycle expiry would be held up by the lock. Shorten the lock or keep transcripts longer`,
+      );
+    }
+    if (logging.transcriptArchiveAfterDays >= logging.transcriptExpirationDays) {
+      issue(
+        ['transcriptArchiveAfterDays'],
+        logging.transcriptArchiveAfterDays,
+        `must be less than transcriptExpirationDays (${logging.transcriptExpirationDays}). Archive earlier or keep transcripts longer`,
+      );
+    }
+  });
+
+const vpcEndpointsSchema = z.strictObject({
+  vpcId: str(sessionRules.vpcId),
+  /** The VPC's IPv4 CIDR block: the only source the endpoints accept HTTPS from. */
+  vpcCidr: str(sessionRules.ipv4Cidr),
+  /** Private subnets of the instances, at most one per Availability Zone. */
+  subnetIds: z
+    .array(str(sessionRules.subnetId))
+    .min(1, { error: 'must list at least one private subnet for the interface endpoints. Add the subnets' }),
+  /** Route tables of those subnets, for the S3 gateway endpoint. */
+  routeTableIds: z
+    .array(str(sessionRules.routeTableId))
+    .min(1, { error: 'must list at least one route table for the S3 gateway endpoint. Add the route tables' }),
+});
+
 const backendSchema = z.discriminatedUnion(
   'type',
   [
@@ -143,9 +262,28 @@ export const environmentSchema = z
     runAs: runAsSchema.default({ enabled: true, defaultUser: 'ec2-user' }),
     access: accessSchema.default({ ownerRule: true, sshEnabled: false, portForwardingEnabled: false }),
     launchTagger: launchTaggerSchema.default({ enabled: true, launcherRoleNames: [] }),
+    /** Session Manager preferences (the regional SSM-SessionManagerRunShell document). */
+    session: sessionSchema.default({
+      idleTimeoutMinutes: 20,
+      maxDurationMinutes: 60,
+      shellProfile: { linux: '', windows: '' },
+      adoptExistingDocument: false,
+    }),
+    /** Where session transcripts go and how long they are kept, per region. */
+    logging: loggingSchema.default({
+      s3: { enabled: true },
+      cloudWatch: { enabled: true, streamingEnabled: true },
+      logRetentionDays: 365,
+      transcriptArchiveAfterDays: 90,
+      transcriptExpirationDays: 365,
+    }),
+    /** VPC endpoints for Session Manager, by region, for private subnets without a NAT. @default none */
+    vpcEndpoints: z.partialRecord(region, vpcEndpointsSchema).default({}),
     /** Tags on every resource (the provider's default_tags). */
     tags: z.record(tagKey, tagValue).default({}),
     backend: backendSchema.default({ type: 'local' }),
+    /** GitHub Actions roles (OIDC) for the plan-review and deploy workflows. @default none */
+    ci: ciSchema.optional(),
   })
   .superRefine((env, ctx) => {
     const seen = new Set<string>([env.primaryRegion]);
@@ -160,6 +298,19 @@ export const environmentSchema = z
       }
       seen.add(r);
     });
+  })
+  .superRefine((env, ctx) => {
+    const regions = new Set<string>([env.primaryRegion, ...env.additionalRegions]);
+    for (const r of Object.keys(env.vpcEndpoints)) {
+      if (!regions.has(r)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['vpcEndpoints', r],
+          input: r,
+          message: `must be a region of this environment (primaryRegion or additionalRegions). Add "${r}" to the regions or remove its endpoints`,
+        });
+      }
+    }
   });
 
 /** What an environment file exports: the input form, with defaults still to apply. */

@@ -3,6 +3,7 @@ import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformOu
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environments/load';
 import type { AwsRegion } from '../modules/core/rules';
+import { GitHubActionsRoles } from '../modules/github-oidc/github-actions-roles';
 import { SamlFederation } from '../modules/saml-federation/saml-federation';
 
 /** One region of an environment and the provider that manages it. */
@@ -51,6 +52,22 @@ export class SsmFederatedAccessStack extends TerraformStack {
       principalTagNames: principalTagNames(config),
     });
 
+    // CI: the roles the plan-review and deploy workflows assume through GitHub's OIDC provider.
+    if (config.ci) {
+      const names = ciRoleNames(config);
+      new GitHubActionsRoles(this, 'github-actions', {
+        accountId: config.accountId,
+        repository: config.ci.githubRepository,
+        deployEnvironment: config.name,
+        planRoleName: names.plan,
+        deployRoleName: names.deploy,
+        createOidcProvider: config.ci.createOidcProvider,
+        ...(config.backend.type === 's3'
+          ? { state: { bucket: config.backend.bucket, key: stateKey(config, config.backend.key) } }
+          : {}),
+      });
+    }
+
     const idp = this.federation.idpConfiguration;
     output(this, 'federated_role_arn', this.federation.roleArn, 'ARN of the federated role');
     output(this, 'saml_provider_arn', this.federation.providerArn, 'ARN of the IAM SAML provider');
@@ -73,6 +90,18 @@ export class SsmFederatedAccessStack extends TerraformStack {
       'IdP configuration: session tag attributes to send (SSMSessionRunAs = the OS user name)',
     );
   }
+}
+
+/** The GitHub Actions role names of an environment (its `ci` settings or the defaults). */
+export function ciRoleNames(config: EnvironmentConfig): { plan: string; deploy: string } {
+  return {
+    plan: config.ci?.planRoleName ?? `${config.name}-github-plan`,
+    deploy: config.ci?.deployRoleName ?? `${config.name}-github-deploy`,
+  };
+}
+
+function stateKey(config: EnvironmentConfig, key: string | undefined): string {
+  return key ?? `${config.name}/terraform.tfstate`;
 }
 
 /** Principal tags the IdP must send for the environment's access rules (besides SSMSessionRunAs). */
@@ -105,7 +134,7 @@ function configureBackend(stack: TerraformStack, config: EnvironmentConfig): voi
     case 's3': {
       const s3 = new S3Backend(stack, {
         bucket: backend.bucket,
-        key: backend.key ?? `${config.name}/terraform.tfstate`,
+        key: stateKey(config, backend.key),
         region: backend.region,
         encrypt: true,
       });

@@ -1,13 +1,13 @@
 /**
- * `npm run plan-report -- [--offline] [--out FILE] [--plan ENV=PLAN.json ...] [ENV ...]`
+ * `npm run plan-report -- [--offline] [--out FILE] [--save-plans DIR] [--plan ENV=PLAN.json ...] [ENV ...]`
  *
  * Synthesizes, runs `terraform plan` for each environment (with the credentials in the
  * environment, or with --offline the dummy-credential mode the tests use), and writes one Markdown
  * report for pull-request review. `--plan ENV=FILE` reads a saved `terraform show -json` plan
- * instead of planning.
+ * instead of planning; `--save-plans DIR` keeps each plan as `DIR/<ENV>.json` for that.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { environmentSources, loadEnvironments } from '../../environments';
 import { buildApp } from '../../stacks/app';
@@ -20,6 +20,7 @@ import { parsePlan } from './plan-report/terraform-plan';
 interface Options {
   offline: boolean;
   out?: string;
+  savePlans?: string;
   plans: Map<string, string>;
   names: string[];
 }
@@ -30,6 +31,7 @@ function parseArgs(argv: string[]): Options {
     const arg = argv[i];
     if (arg === '--offline') options.offline = true;
     else if (arg === '--out') options.out = argv[++i];
+    else if (arg === '--save-plans') options.savePlans = argv[++i];
     else if (arg === '--plan') {
       const [env, file] = (argv[++i] ?? '').split('=');
       if (!env || !file) throw new Error('--plan takes ENV=FILE, a terraform show -json plan of that environment');
@@ -75,6 +77,10 @@ function main(): void {
       text = showPlanJson(planOffline(stackDir, stackJson).dir);
     } else text = livePlan(stackDir);
     const plan = parsePlan(text, saved ?? `${config.name} plan`);
+    if (options.savePlans) {
+      mkdirSync(options.savePlans, { recursive: true });
+      writeFileSync(join(options.savePlans, `${config.name}.json`), text);
+    }
     return buildEnvironmentReport(config.name, options.offline ? 'offline' : 'live', plan, (p) =>
       accessDiff(config, p),
     );
