@@ -4,6 +4,7 @@ import type { EnvironmentSource } from './load';
 import { prod } from './prod';
 
 export * from './load';
+export * from './organization';
 export * from './schema';
 
 /** Every environment the app synthesizes. Add a file beside this one and list it here. */

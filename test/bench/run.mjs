@@ -34,7 +34,7 @@ function bench(label, args, runs = RUNS) {
   const wall = median(samples.map((s) => s.wallMs));
   const rss = median(samples.map((s) => s.rssMiB));
   console.log(
-    `${label.padEnd(44)} wall ${wall.toFixed(0).padStart(6)} ms   peak RSS ${rss.toFixed(1).padStart(6)} MiB   (median of ${runs})`,
+    `${label.padEnd(52)} wall ${wall.toFixed(0).padStart(6)} ms   peak RSS ${rss.toFixed(1).padStart(6)} MiB   (median of ${runs})`,
   );
   return { wall, rss };
 }
@@ -43,6 +43,7 @@ console.log('synth benchmark (compiled app, one node process per run)');
 const shipped = bench('shipped environments (example, dev, prod)', () => [join(root, 'dist/stacks/main.js')]);
 const one = bench('1 generated environment', (out) => [join(here, 'generated-app.cjs'), '1', out]);
 const hundred = bench('100 generated environments', (out) => [join(here, 'generated-app.cjs'), '100', out], 3);
+bench('62 environments from an organization account list', (out) => [join(here, 'generated-app.cjs'), 'org', out], 3);
 console.log(
   `per additional environment: ${((hundred.wall - one.wall) / 99).toFixed(1)} ms, ${((hundred.rss - one.rss) / 99).toFixed(2)} MiB`,
 );
