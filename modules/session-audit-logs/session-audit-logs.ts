@@ -1,0 +1,390 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { Construct } from 'constructs';
+import { type ConfigProblem, ConfigError } from '../core/config-error';
+import { type PolicyDocument, policyDocument, renderPolicy } from '../core/policy-document';
+import { type AwsRegion, rules, sessionRules, validateProps } from '../core/rules';
+import type { SessionLogDestination } from '../core/session-log-destination';
+import { PrivateBucket } from './private-bucket';
+
+/** Object Lock modes: GOVERNANCE lets privileged users shorten a retention, COMPLIANCE lets nobody. */
+export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
+
+export interface SessionAuditLogsProps {
+  /** The region's provider; every resource of this construct uses it. */
+  readonly provider: AwsProvider;
+  /** The region the provider manages (names and ARNs are built from it). */
+  readonly region: AwsRegion;
+  /** The account the resources live in (names and ARNs are built from it, without a data source). */
+  readonly accountId: string;
+  /** Environment name: the prefix of every name. */
+  readonly environmentName: string;
+  /**
+   * Upload each session's transcript to S3 when it ends.
+   * @default true
+   */
+  readonly s3LoggingEnabled?: boolean;
+  /**
+   * Key prefix of the transcripts in the bucket, without a leading or trailing slash.
+   * @default "sessions", or "sessions/<account id>/<region>" in a central bucket
+   */
+  readonly s3KeyPrefix?: string;
+  /**
+   * Send transcripts to a CloudWatch Logs group, encrypted with the session key.
+   * @default true
+   */
+  readonly cloudWatchLoggingEnabled?: boolean;
+  /**
+   * Days CloudWatch Logs keeps session logs: a value CloudWatch accepts, at least 365.
+   * @default 365
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Days after which transcripts (and the access logs) move to S3 Glacier Instant Retrieval.
+   * @default 90
+   */
+  readonly transcriptArchiveAfterDays?: number;
+  /**
+   * Days after which transcripts (and the access logs) expire; at least 365.
+   * @default 365
+   */
+  readonly transcriptExpirationDays?: number;
+  /**
+   * Object Lock on the transcript bucket, so no transcript can be changed or deleted during the
+   * retention. Set together with `objectLockRetentionDays`. Adding it later replaces the bucket.
+   * @default no Object Lock
+   */
+  readonly objectLockMode?: ObjectLockMode;
+  /**
+   * Object Lock default retention in days (at most `transcriptExpirationDays`).
+   * @default no Object Lock
+   */
+  readonly objectLockRetentionDays?: number;
+  /**
+   * A bucket in a log-archive account to send transcripts to instead of a bucket here. Its bucket
+   * policy and its key's policy must let this account's instances write (see the README).
+   * Set together with `centralBucketKmsKeyArn`.
+   * @default a transcript bucket and an access-log bucket in this region
+   */
+  readonly centralBucketName?: string;
+  /**
+   * ARN of the KMS key that encrypts the central bucket.
+   * @default none (no central bucket)
+   */
+  readonly centralBucketKmsKeyArn?: string;
+  /**
+   * Further log groups of this region that may use the key (for example the launch tagger's
+   * `/aws/lambda/<env>-launch-tagger`), so one key encrypts every log of the environment here.
+   * @default none
+   */
+  readonly additionalLogGroupNames?: readonly string[];
+}
+
+/** The defaults of `SessionAuditLogsProps`. */
+export const SESSION_AUDIT_LOGS_DEFAULTS = {
+  s3KeyPrefix: 'sessions',
+  logRetentionDays: 365,
+  transcriptArchiveAfterDays: 90,
+  transcriptExpirationDays: 365,
+} as const;
+
+/** KMS waits this long before deleting a key scheduled for deletion (the maximum, 30 days). */
+export const SESSION_KEY_DELETION_WINDOW_DAYS = 30;
+
+/**
+ * Audit logging for Session Manager in one region: a KMS key that encrypts session data and
+ * transcripts (rotation on; its policy lets the account's IAM policies grant use, and lets
+ * CloudWatch Logs use it for this environment's log groups only), a CloudWatch log group, and an
+ * S3 transcript bucket that logs its own access to a separate access-log bucket. Or, instead of
+ * the buckets, a central bucket in a log-archive account.
+ */
+export class SessionAuditLogs extends Construct {
+  /** What the preferences document points at, and what the managed-instance role may write to. */
+  readonly destination: SessionLogDestination;
+  /** The key that encrypts sessions, transcripts and log groups. */
+  readonly kmsKey: KmsKey;
+  /** ARN of `kmsKey` (a Terraform reference). */
+  readonly kmsKeyArn: string;
+  /** The key policy, as data. */
+  readonly keyPolicy: PolicyDocument;
+  /** The key of the bucket transcripts go to: `kmsKeyArn`, or the central bucket's key. */
+  readonly transcriptBucketKmsKeyArn?: string;
+  readonly logGroup?: CloudwatchLogGroup;
+  readonly logGroupName?: string;
+  readonly transcriptBucket?: S3Bucket;
+  readonly transcriptBucketName?: string;
+  readonly transcriptBucketPolicy?: PolicyDocument;
+  readonly accessLogBucket?: S3Bucket;
+  readonly accessLogBucketName?: string;
+  readonly accessLogBucketPolicy?: PolicyDocument;
+
+  constructor(scope: Construct, id: string, props: SessionAuditLogsProps) {
+    super(scope, id);
+    const where = this.node.path;
+    validateProps(where, [
+      ['accountId', props.accountId, rules.accountId],
+      ['region', props.region, rules.region],
+      ['logRetentionDays', props.logRetentionDays, sessionRules.logRetentionDays],
+      ['transcriptArchiveAfterDays', props.transcriptArchiveAfterDays, sessionRules.lifecycleDays],
+      ['transcriptExpirationDays', props.transcriptExpirationDays, sessionRules.transcriptExpirationDays],
+      ['objectLockMode', props.objectLockMode, sessionRules.objectLockMode],
+      ['objectLockRetentionDays', props.objectLockRetentionDays, sessionRules.lifecycleDays],
+      ['s3KeyPrefix', props.s3KeyPrefix, sessionRules.s3KeyPrefix],
+      ['centralBucketName', props.centralBucketName, sessionRules.s3BucketName],
+      ['centralBucketKmsKeyArn', props.centralBucketKmsKeyArn, sessionRules.kmsKeyArn],
+      ...(props.additionalLogGroupNames ?? []).map(
+        (name, i) => [`additionalLogGroupNames.${i}`, name, sessionRules.logGroupName] as const,
+      ),
+    ]);
+
+    const s3Enabled = props.s3LoggingEnabled ?? true;
+    const cloudWatchEnabled = props.cloudWatchLoggingEnabled ?? true;
+    const central = props.centralBucketName !== undefined;
+    const archiveAfterDays = props.transcriptArchiveAfterDays ?? SESSION_AUDIT_LOGS_DEFAULTS.transcriptArchiveAfterDays;
+    const expirationDays = props.transcriptExpirationDays ?? SESSION_AUDIT_LOGS_DEFAULTS.transcriptExpirationDays;
+    const names = auditLogNames(props.environmentName, props.accountId, props.region);
+    checkCombinations(where, props, { s3Enabled, cloudWatchEnabled, central, archiveAfterDays, expirationDays, names });
+
+    const provider = props.provider;
+    const logGroupNames = [...(cloudWatchEnabled ? [names.logGroup] : []), ...(props.additionalLogGroupNames ?? [])];
+    this.keyPolicy = sessionKeyPolicy({
+      accountId: props.accountId,
+      region: props.region,
+      logGroupNames,
+    });
+    this.kmsKey = new KmsKey(this, 'key', {
+      provider,
+      description: `Session Manager sessions and transcripts of ${props.environmentName} in ${props.region}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: SESSION_KEY_DELETION_WINDOW_DAYS,
+      policy: renderPolicy(this.keyPolicy),
+    });
+    new KmsAlias(this, 'key-alias', { provider, name: names.keyAlias, targetKeyId: this.kmsKey.keyId });
+    // One token for every use, so that callers can compare what they were given.
+    const keyArn = this.kmsKey.arn;
+    this.kmsKeyArn = keyArn;
+
+    if (cloudWatchEnabled) {
+      this.logGroupName = names.logGroup;
+      this.logGroup = new CloudwatchLogGroup(this, 'log-group', {
+        provider,
+        name: names.logGroup,
+        kmsKeyId: keyArn,
+        retentionInDays: props.logRetentionDays ?? SESSION_AUDIT_LOGS_DEFAULTS.logRetentionDays,
+      });
+    }
+
+    let s3BucketName: string | undefined;
+    if (s3Enabled && central) {
+      s3BucketName = props.centralBucketName;
+      this.transcriptBucketKmsKeyArn = props.centralBucketKmsKeyArn;
+    } else if (s3Enabled) {
+      // S3 server access logging supports only SSE-S3 on the target bucket, so the access-log
+      // bucket uses AES256; it is the one bucket here without SSE-KMS and without access logging
+      // of its own (a target bucket must not log to itself, and must not use Object Lock).
+      const accessLogs = new PrivateBucket(this, 'access-logs', {
+        provider,
+        bucketName: names.accessLogBucket,
+        archiveAfterDays,
+        expirationDays,
+        extraStatements: [
+          {
+            Sid: 'AllowServerAccessLogDelivery',
+            Effect: 'Allow',
+            // Bucket-owner-enforced ownership disables ACLs, so log delivery is granted here.
+            Principal: { Service: 'logging.s3.amazonaws.com' },
+            Action: 's3:PutObject',
+            Resource: `arn:aws:s3:::${names.accessLogBucket}/${names.transcriptBucket}/*`,
+            Condition: {
+              ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${names.transcriptBucket}` },
+              StringEquals: { 'aws:SourceAccount': props.accountId },
+            },
+          },
+        ],
+      });
+      const transcripts = new PrivateBucket(this, 'transcripts', {
+        provider,
+        bucketName: names.transcriptBucket,
+        kmsKeyArn: keyArn,
+        archiveAfterDays,
+        expirationDays,
+        accessLogs: { targetBucket: accessLogs.bucket, targetPrefix: `${names.transcriptBucket}/` },
+        ...(props.objectLockMode && props.objectLockRetentionDays
+          ? { objectLock: { mode: props.objectLockMode, days: props.objectLockRetentionDays } }
+          : {}),
+      });
+      s3BucketName = names.transcriptBucket;
+      this.transcriptBucketKmsKeyArn = keyArn;
+      this.transcriptBucket = transcripts.bucket;
+      this.transcriptBucketName = names.transcriptBucket;
+      this.transcriptBucketPolicy = transcripts.policyDocument;
+      this.accessLogBucket = accessLogs.bucket;
+      this.accessLogBucketName = names.accessLogBucket;
+      this.accessLogBucketPolicy = accessLogs.policyDocument;
+    }
+
+    this.destination = {
+      region: props.region,
+      ...(s3BucketName === undefined
+        ? {}
+        : {
+            s3BucketName,
+            s3KeyPrefix:
+              props.s3KeyPrefix ??
+              (central
+                ? `${SESSION_AUDIT_LOGS_DEFAULTS.s3KeyPrefix}/${props.accountId}/${props.region}`
+                : SESSION_AUDIT_LOGS_DEFAULTS.s3KeyPrefix),
+          }),
+      ...(this.logGroupName === undefined ? {} : { logGroupName: this.logGroupName }),
+      kmsKeyArn: keyArn,
+    };
+  }
+}
+
+/** The deterministic names of one region's audit resources. */
+export function auditLogNames(
+  environmentName: string,
+  accountId: string,
+  region: string,
+): { transcriptBucket: string; accessLogBucket: string; logGroup: string; keyAlias: string } {
+  return {
+    transcriptBucket: `${environmentName}-ssm-sessions-${accountId}-${region}`,
+    accessLogBucket: `${environmentName}-ssm-access-${accountId}-${region}`,
+    logGroup: `/aws/ssm/${environmentName}/sessions`,
+    keyAlias: `alias/${environmentName}-ssm-sessions`,
+  };
+}
+
+export interface SessionKeyPolicyProps {
+  readonly accountId: string;
+  readonly region: string;
+  /** Log groups CloudWatch Logs may encrypt with the key. */
+  readonly logGroupNames: readonly string[];
+}
+
+/**
+ * The session key's policy. The account statement is what lets IAM policies in the account grant
+ * use of the key (the instance role's kms:Decrypt, the users' kms:GenerateDataKey): without it,
+ * IAM permissions on a KMS key count for nothing. CloudWatch Logs may use the key only for the
+ * named log groups of this region (the encryption context names the log group).
+ */
+export function sessionKeyPolicy(props: SessionKeyPolicyProps): PolicyDocument {
+  const logGroupArns = props.logGroupNames.map(
+    (name) => `arn:aws:logs:${props.region}:${props.accountId}:log-group:${name}`,
+  );
+  return policyDocument([
+    {
+      Sid: 'AllowAccountIamPolicies',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${props.accountId}:root` },
+      Action: 'kms:*',
+      // A key policy's only resource is the key itself.
+      Resource: '*',
+    },
+    ...(logGroupArns.length === 0
+      ? []
+      : [
+          {
+            Sid: 'AllowCloudWatchLogsForTheseLogGroups',
+            Effect: 'Allow' as const,
+            Principal: { Service: `logs.${props.region}.amazonaws.com` },
+            Action: [
+              'kms:Encrypt',
+              'kms:Decrypt',
+              'kms:ReEncryptFrom',
+              'kms:ReEncryptTo',
+              'kms:GenerateDataKey',
+              'kms:GenerateDataKeyWithoutPlaintext',
+              'kms:DescribeKey',
+            ],
+            // A key policy's only resource is the key itself.
+            Resource: '*',
+            Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': logGroupArns } },
+          },
+        ]),
+  ]);
+}
+
+interface Derived {
+  readonly s3Enabled: boolean;
+  readonly cloudWatchEnabled: boolean;
+  readonly central: boolean;
+  readonly archiveAfterDays: number;
+  readonly expirationDays: number;
+  readonly names: ReturnType<typeof auditLogNames>;
+}
+
+/** The checks that involve more than one prop; one ConfigError with every problem. */
+function checkCombinations(where: string, props: SessionAuditLogsProps, d: Derived): void {
+  const problems: ConfigProblem[] = [];
+  const problem = (path: string, value: unknown, message: string) =>
+    problems.push({ file: where, path, value, message });
+
+  if (!d.s3Enabled && !d.cloudWatchEnabled) {
+    problem(
+      's3LoggingEnabled',
+      false,
+      'must be true when cloudWatchLoggingEnabled is false: sessions would not be transcribed anywhere. Turn on S3 or CloudWatch logging',
+    );
+  }
+  if ((props.centralBucketName === undefined) !== (props.centralBucketKmsKeyArn === undefined)) {
+    problem(
+      'centralBucketKmsKeyArn',
+      props.centralBucketKmsKeyArn,
+      'must be set together with centralBucketName (the central bucket is SSE-KMS encrypted). Set both or neither',
+    );
+  }
+  if (d.central && !d.s3Enabled) {
+    problem(
+      'centralBucketName',
+      props.centralBucketName,
+      'must not be set when s3LoggingEnabled is false. Remove it or turn S3 logging on',
+    );
+  }
+  if ((props.objectLockMode === undefined) !== (props.objectLockRetentionDays === undefined)) {
+    problem(
+      'objectLockRetentionDays',
+      props.objectLockRetentionDays,
+      'must be set together with objectLockMode. Set both or neither',
+    );
+  }
+  if (props.objectLockMode !== undefined && (d.central || !d.s3Enabled)) {
+    problem(
+      'objectLockMode',
+      props.objectLockMode,
+      'applies only to a transcript bucket created here, not to a central bucket or with S3 logging off. Configure Object Lock on the central bucket instead',
+    );
+  }
+  if (props.objectLockRetentionDays !== undefined && props.objectLockRetentionDays > d.expirationDays) {
+    problem(
+      'objectLockRetentionDays',
+      props.objectLockRetentionDays,
+      `must be at most transcriptExpirationDays (${d.expirationDays}), or the lifecycle expiry would be held up by the lock. Shorten the lock or keep transcripts longer`,
+    );
+  }
+  if (d.archiveAfterDays >= d.expirationDays) {
+    problem(
+      'transcriptArchiveAfterDays',
+      d.archiveAfterDays,
+      `must be less than transcriptExpirationDays (${d.expirationDays}). Archive earlier or keep transcripts longer`,
+    );
+  }
+  if (d.s3Enabled && !d.central) {
+    for (const [path, name] of [
+      ['environmentName', d.names.transcriptBucket],
+      ['environmentName', d.names.accessLogBucket],
+    ] as const) {
+      if (!sessionRules.s3BucketName.test(name)) {
+        problem(
+          path,
+          props.environmentName,
+          `must be short enough for the bucket name "${name}" (${name.length} characters; S3 allows 3-63). Use a shorter environment name`,
+        );
+      }
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+}

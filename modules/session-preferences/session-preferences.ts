@@ -1,0 +1,213 @@
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
+import { Construct } from 'constructs';
+import { type ConfigProblem, ConfigError } from '../core/config-error';
+import { escapeTerraformTemplate } from '../core/policy-document';
+import { rules, sessionRules, validateProps } from '../core/rules';
+import type { SessionLogDestination } from '../core/session-log-destination';
+
+/**
+ * The document Session Manager reads its regional preferences from. Sessions started without
+ * `--document-name`, console sessions included, use it.
+ */
+export const SESSION_PREFERENCES_DOCUMENT_NAME = 'SSM-SessionManagerRunShell';
+
+/**
+ * The `inputs` of a `Standard_Stream` Session document (schema 1.0), typed as the schema wants
+ * them: booleans are JSON booleans (string booleans make the console's preferences editor hang),
+ * and the two durations are strings of minutes.
+ */
+export interface SessionPreferencesInputs {
+  readonly s3BucketName: string;
+  readonly s3KeyPrefix: string;
+  readonly s3EncryptionEnabled: boolean;
+  readonly cloudWatchLogGroupName: string;
+  readonly cloudWatchEncryptionEnabled: boolean;
+  readonly cloudWatchStreamingEnabled: boolean;
+  readonly kmsKeyId: string;
+  readonly runAsEnabled: boolean;
+  readonly runAsDefaultUser: string;
+  /** Minutes, 1-60, as a string. */
+  readonly idleSessionTimeout: string;
+  /** Minutes, 1-1440, as a string. */
+  readonly maxSessionDuration: string;
+  readonly shellProfile: { readonly linux: string; readonly windows: string };
+}
+
+/** The whole Session document. */
+export interface SessionPreferencesContent {
+  readonly schemaVersion: '1.0';
+  readonly description: string;
+  readonly sessionType: 'Standard_Stream';
+  readonly inputs: SessionPreferencesInputs;
+}
+
+export interface SessionPreferencesProps {
+  /** The region's provider; the document is regional. */
+  readonly provider: AwsProvider;
+  /**
+   * Where transcripts go and the key that encrypts sessions (usually `SessionAuditLogs.destination`).
+   * It must name an S3 bucket or a log group, and a KMS key.
+   */
+  readonly destination: SessionLogDestination;
+  /**
+   * Stream session output to CloudWatch Logs as it happens, instead of uploading it when the
+   * session ends (so a session that is cut off still leaves its transcript).
+   * @default true
+   */
+  readonly cloudWatchStreamingEnabled?: boolean;
+  /**
+   * Minutes without activity before a session ends (1-60).
+   * @default 20
+   */
+  readonly idleSessionTimeoutMinutes?: number;
+  /**
+   * Longest a session may last, in minutes (1-1440).
+   * @default 60
+   */
+  readonly maxSessionDurationMinutes?: number;
+  /**
+   * Run each session as the OS user named by the caller's `SSMSessionRunAs` tag instead of the
+   * shared `ssm-user`. That user must exist on the instance: there is no fallback.
+   * @default true
+   */
+  readonly runAsEnabled?: boolean;
+  /**
+   * OS user for callers without an `SSMSessionRunAs` tag; required when run-as is on. A valid
+   * Linux user name, never root.
+   * @default none
+   */
+  readonly runAsDefaultUser?: string;
+  /**
+   * Commands run at the start of every Linux/macOS session (shell, environment, working directory).
+   * @default none
+   */
+  readonly shellProfileLinux?: string;
+  /**
+   * Commands run at the start of every Windows session.
+   * @default none
+   */
+  readonly shellProfileWindows?: string;
+  /**
+   * Adopt an `SSM-SessionManagerRunShell` document that already exists in the region (the console
+   * creates one the first time someone opens the preferences page) with a Terraform import block,
+   * instead of creating it, which fails with `DocumentAlreadyExists` there. An import of a
+   * document that does not exist fails, and the import needs AWS at plan time.
+   * @default false
+   */
+  readonly adoptExistingDocument?: boolean;
+}
+
+/** The defaults of `SessionPreferencesProps`. */
+export const SESSION_PREFERENCES_DEFAULTS = {
+  cloudWatchStreamingEnabled: true,
+  idleSessionTimeoutMinutes: 20,
+  maxSessionDurationMinutes: 60,
+  runAsEnabled: true,
+  adoptExistingDocument: false,
+} as const;
+
+/**
+ * Session Manager preferences for one region: the `SSM-SessionManagerRunShell` Session document,
+ * with transcripts to S3 and/or CloudWatch Logs, both required to be encrypted, session data
+ * encrypted with the KMS key, run-as, timeouts and shell profiles.
+ */
+export class SessionPreferences extends Construct {
+  /** The raw resource (escape hatch). */
+  readonly document: SsmDocument;
+  /** The document name (a Terraform reference to the resource's name). */
+  readonly documentName: string;
+  /** The document content, as data. */
+  readonly content: SessionPreferencesContent;
+
+  constructor(scope: Construct, id: string, props: SessionPreferencesProps) {
+    super(scope, id);
+    const where = this.node.path;
+    validateProps(where, [
+      ['idleSessionTimeoutMinutes', props.idleSessionTimeoutMinutes, sessionRules.idleSessionTimeoutMinutes],
+      ['maxSessionDurationMinutes', props.maxSessionDurationMinutes, sessionRules.maxSessionDurationMinutes],
+      ['runAsDefaultUser', props.runAsDefaultUser, rules.linuxUserName],
+      ['destination.s3KeyPrefix', props.destination.s3KeyPrefix, sessionRules.s3KeyPrefix],
+      ['destination.logGroupName', props.destination.logGroupName, sessionRules.logGroupName],
+    ]);
+    checkCombinations(where, props);
+
+    this.content = sessionPreferencesContent(props);
+    this.document = new SsmDocument(this, 'document', {
+      provider: props.provider,
+      name: SESSION_PREFERENCES_DOCUMENT_NAME,
+      documentType: 'Session',
+      documentFormat: 'JSON',
+      // Shell profiles may hold `${VAR}`; Terraform must read them verbatim. Key references still resolve.
+      content: escapeTerraformTemplate(JSON.stringify(this.content)),
+    });
+    if (props.adoptExistingDocument ?? SESSION_PREFERENCES_DEFAULTS.adoptExistingDocument) {
+      this.document.importFrom(SESSION_PREFERENCES_DOCUMENT_NAME, props.provider);
+    }
+    this.documentName = this.document.name;
+  }
+}
+
+/** Builds the document content from the props (defaults applied). */
+export function sessionPreferencesContent(props: SessionPreferencesProps): SessionPreferencesContent {
+  const d = props.destination;
+  const runAsEnabled = props.runAsEnabled ?? SESSION_PREFERENCES_DEFAULTS.runAsEnabled;
+  const cloudWatch = d.logGroupName !== undefined;
+  return {
+    schemaVersion: '1.0',
+    description: 'Session Manager preferences: encrypted, transcribed sessions, each run as its own OS user',
+    sessionType: 'Standard_Stream',
+    inputs: {
+      s3BucketName: d.s3BucketName ?? '',
+      s3KeyPrefix: d.s3BucketName === undefined ? '' : (d.s3KeyPrefix ?? ''),
+      // Sessions refuse to start unless the destinations are encrypted.
+      s3EncryptionEnabled: true,
+      cloudWatchLogGroupName: d.logGroupName ?? '',
+      cloudWatchEncryptionEnabled: true,
+      cloudWatchStreamingEnabled:
+        cloudWatch && (props.cloudWatchStreamingEnabled ?? SESSION_PREFERENCES_DEFAULTS.cloudWatchStreamingEnabled),
+      kmsKeyId: d.kmsKeyArn ?? '',
+      runAsEnabled,
+      runAsDefaultUser: runAsEnabled ? (props.runAsDefaultUser ?? '') : '',
+      idleSessionTimeout: String(
+        props.idleSessionTimeoutMinutes ?? SESSION_PREFERENCES_DEFAULTS.idleSessionTimeoutMinutes,
+      ),
+      maxSessionDuration: String(
+        props.maxSessionDurationMinutes ?? SESSION_PREFERENCES_DEFAULTS.maxSessionDurationMinutes,
+      ),
+      shellProfile: { linux: props.shellProfileLinux ?? '', windows: props.shellProfileWindows ?? '' },
+    },
+  };
+}
+
+function checkCombinations(where: string, props: SessionPreferencesProps): void {
+  const problems: ConfigProblem[] = [];
+  const d = props.destination;
+  if (d.s3BucketName === undefined && d.logGroupName === undefined) {
+    problems.push({
+      file: where,
+      path: 'destination',
+      value: d,
+      message:
+        'must name an S3 bucket or a CloudWatch log group: sessions would not be transcribed. Pass SessionAuditLogs.destination',
+    });
+  }
+  if (d.kmsKeyArn === undefined || d.kmsKeyArn === '') {
+    problems.push({
+      file: where,
+      path: 'destination.kmsKeyArn',
+      value: d.kmsKeyArn,
+      message: 'must name the KMS key that encrypts session data. Pass SessionAuditLogs.destination',
+    });
+  }
+  if ((props.runAsEnabled ?? SESSION_PREFERENCES_DEFAULTS.runAsEnabled) && props.runAsDefaultUser === undefined) {
+    problems.push({
+      file: where,
+      path: 'runAsDefaultUser',
+      value: undefined,
+      message:
+        'must name a default OS user when run-as is enabled (sessions of callers without an SSMSessionRunAs tag run as it). Set it, for example "ec2-user", or turn run-as off',
+    });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+}
