@@ -1,0 +1,362 @@
+import { TerraformResource } from 'cdktf';
+import type { IConstruct } from 'constructs';
+import { ConfigError, type ConfigProblem } from './config-error';
+import { type PolicyDocument, type PolicyStatement, unescapeTerraformTemplate } from './policy-document';
+
+/**
+ * Synth-time checks of every policy a stack renders: IAM's size quotas and a lint of the shapes
+ * that IAM evaluators get wrong silently. An unknown condition operator, for example, is treated
+ * as "no match" by the offline evaluator the tests use (and rejected by IAM only at apply time),
+ * which turns a Deny off. Each rule is a small pure function; a failing policy stops the synth
+ * with a ConfigError naming the policy.
+ */
+
+/** What a policy is attached to, which decides the rules and the quota that apply. */
+export type PolicyKind = 'identity' | 'trust' | 'resource' | 'service-control';
+
+/** One policy to check. */
+export interface PolicyUnderCheck {
+  /** Where it is: a construct path, e.g. `prod/federation/role`. */
+  readonly where: string;
+  /** Which attribute of it, e.g. `assume_role_policy`. */
+  readonly attribute: string;
+  readonly kind: PolicyKind;
+  readonly document: PolicyDocument;
+  /** The quota it counts against; omitted where AWS has none worth checking. */
+  readonly quota?: PolicyQuota;
+  /** Policies with the same group count together against the quota (a role's inline policies). */
+  readonly quotaGroup?: string;
+}
+
+export interface PolicyQuota {
+  readonly name: string;
+  /** Characters, whitespace not counted. */
+  readonly maxChars: number;
+}
+
+/** IAM, Identity Center and Organizations quotas (characters, whitespace not counted). */
+export const POLICY_QUOTAS = {
+  managedPolicy: { name: 'IAM managed policy size', maxChars: 6_144 },
+  roleInlinePolicies: { name: 'IAM inline policies of one role, all together', maxChars: 10_240 },
+  trustPolicy: { name: 'IAM role trust policy size (default quota)', maxChars: 2_048 },
+  permissionSetInlinePolicy: { name: 'Identity Center permission set inline policy size', maxChars: 10_240 },
+  serviceControlPolicy: { name: 'Organizations SCP size', maxChars: 5_120 },
+  kmsKeyPolicy: { name: 'KMS key policy size', maxChars: 32_768 },
+  s3BucketPolicy: { name: 'S3 bucket policy size', maxChars: 20_480 },
+} as const satisfies Record<string, PolicyQuota>;
+
+/**
+ * A reference Terraform resolves at apply time counts as this many characters: more than an ARN
+ * of a KMS key (about 75), a role or a bucket, so the check errs on the safe side.
+ */
+export const REFERENCE_SIZE_CHARS = 128;
+
+const REFERENCE = /\$\{TfToken\[[\w:.-]+\]\}|\$\{[a-z][a-z0-9_]*\.[\w-]+(\.[\w-]+)+\}/g;
+
+/** The size IAM counts: the JSON without any whitespace, references at their estimated size. */
+export function quotaSize(document: PolicyDocument): number {
+  return JSON.stringify(document).replace(REFERENCE, 'x'.repeat(REFERENCE_SIZE_CHARS)).replace(/\s/g, '').length;
+}
+
+/** Whether a string is (or contains) a CDKTF token or a Terraform reference, resolved only later. */
+export function isReference(value: string): boolean {
+  return new RegExp(REFERENCE.source).test(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules
+
+export interface PolicyRule {
+  /** Short stable id, quoted in messages. */
+  readonly id: string;
+  /** What the rule asks for and why. */
+  readonly description: string;
+  /** Problems found, each "<what is wrong>. <fix>"; empty when the policy complies. */
+  readonly check: (document: PolicyDocument, kind: PolicyKind) => string[];
+}
+
+const BASE_OPERATORS = [
+  'StringEquals',
+  'StringNotEquals',
+  'StringEqualsIgnoreCase',
+  'StringNotEqualsIgnoreCase',
+  'StringLike',
+  'StringNotLike',
+  'NumericEquals',
+  'NumericNotEquals',
+  'NumericLessThan',
+  'NumericLessThanEquals',
+  'NumericGreaterThan',
+  'NumericGreaterThanEquals',
+  'DateEquals',
+  'DateNotEquals',
+  'DateLessThan',
+  'DateLessThanEquals',
+  'DateGreaterThan',
+  'DateGreaterThanEquals',
+  'Bool',
+  'BinaryEquals',
+  'IpAddress',
+  'NotIpAddress',
+  'ArnEquals',
+  'ArnLike',
+  'ArnNotEquals',
+  'ArnNotLike',
+] as const;
+
+/** Whether IAM knows a condition operator: a base operator, optionally set-qualified and/or IfExists, or Null. */
+export function isKnownConditionOperator(operator: string): boolean {
+  if (operator === 'Null') return true;
+  const unqualified = operator.replace(/^(ForAllValues|ForAnyValue):/, '');
+  const base = unqualified.replace(/IfExists$/, '');
+  return (BASE_OPERATORS as readonly string[]).includes(base);
+}
+
+const list = (value: string | readonly string[] | undefined): readonly string[] =>
+  value === undefined ? [] : typeof value === 'string' ? [value] : value;
+
+const label = (statement: PolicyStatement, index: number) =>
+  statement.Sid ? `statement "${statement.Sid}"` : `statement ${index + 1}`;
+
+/** ARN shape: arn:partition:service:region:account:resource (region and account may be empty). */
+const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-*]*:(\d{12}|\*|aws)?:.+$/;
+
+export const POLICY_RULES: readonly PolicyRule[] = [
+  {
+    id: 'policy-version',
+    description:
+      'Version is "2012-10-17"; under the older version policy variables such as ${aws:userid} are literal text',
+    check: (doc) =>
+      doc.Version === '2012-10-17' ? [] : [`Version is ${JSON.stringify(doc.Version)}. Set it to "2012-10-17"`],
+  },
+  {
+    id: 'known-condition-operators',
+    description: 'every condition operator is one IAM knows (an evaluator treats an unknown one as "no match")',
+    check: (doc) =>
+      doc.Statement.flatMap((s, i) =>
+        Object.keys(s.Condition ?? {})
+          .filter((op) => !isKnownConditionOperator(op))
+          .map(
+            (op) =>
+              `${label(s, i)} uses the condition operator "${op}", which IAM does not know (a Deny with it never applies). Use an operator such as StringEquals, StringLike, ArnNotLike, Bool or Null, optionally with ForAnyValue:/ForAllValues: or IfExists`,
+          ),
+      ),
+  },
+  {
+    id: 'arn-shaped-resources',
+    description: 'every Resource is "*", an ARN, or a Terraform reference that resolves to one',
+    check: (doc) =>
+      doc.Statement.flatMap((s, i) =>
+        [...list(s.Resource), ...list((s as { NotResource?: string | readonly string[] }).NotResource)]
+          .filter((r) => r !== '*' && !ARN.test(r) && !isReference(r))
+          .map(
+            (r) =>
+              `${label(s, i)} has the resource "${r}", which is neither "*" nor an ARN (arn:aws:<service>:<region>:<account>:<resource>). Write the full ARN`,
+          ),
+      ),
+  },
+  {
+    id: 'trust-policy-sts-only',
+    description: 'a trust policy grants only sts: actions, to a named principal',
+    check: (doc, kind) =>
+      kind !== 'trust'
+        ? []
+        : doc.Statement.flatMap((s, i) => [
+            ...list(s.Action)
+              .filter((a) => !a.startsWith('sts:'))
+              .map(
+                (a) =>
+                  `${label(s, i)} allows "${a}" in a trust policy, where only sts: actions (AssumeRole*, TagSession, SetSourceIdentity) mean anything. Move it to a permissions policy`,
+              ),
+            ...(s.NotAction ? [`${label(s, i)} uses NotAction in a trust policy. List the sts: actions instead`] : []),
+            ...(s.Principal === undefined ? [`${label(s, i)} names no Principal. Name who may assume the role`] : []),
+          ]),
+  },
+  {
+    id: 'unique-sids',
+    description: 'every statement has a Sid, and no two share one (tests, reports and plan diffs refer to them)',
+    check: (doc, kind) => {
+      const problems: string[] = [];
+      const seen = new Set<string>();
+      doc.Statement.forEach((s, i) => {
+        if (!s.Sid) {
+          problems.push(`statement ${i + 1} has no Sid. Give it a stable, descriptive Sid`);
+          return;
+        }
+        if (seen.has(s.Sid)) problems.push(`the Sid "${s.Sid}" appears twice. Make each Sid unique`);
+        seen.add(s.Sid);
+        // IAM identity and trust policies and SCPs take letters and digits only.
+        if (kind !== 'resource' && !/^[A-Za-z0-9]+$/.test(s.Sid)) {
+          problems.push(`the Sid "${s.Sid}" has characters IAM rejects. Use letters and digits only`);
+        }
+      });
+      return problems;
+    },
+  },
+  {
+    id: 'no-wildcard-action',
+    description: 'no statement grants or denies the action "*"; list the actions',
+    check: (doc) =>
+      doc.Statement.flatMap((s, i) =>
+        list(s.Action).includes('*') || list(s.NotAction).length > 0
+          ? [`${label(s, i)} uses the action "*" or NotAction. List the exact actions`]
+          : [],
+      ),
+  },
+  {
+    id: 'start-session-document-check',
+    description:
+      'every Allow of ssm:StartSession carries ssm:SessionDocumentAccessCheck, or a session without --document-name skips the document check',
+    check: (doc) =>
+      doc.Statement.flatMap((s, i) => {
+        const startsSessions = s.Effect === 'Allow' && list(s.Action).some((a) => /^ssm:(StartSession|\*)$/i.test(a));
+        const checked = Object.values(s.Condition ?? {}).some((keys) =>
+          Object.keys(keys).some((k) => k.toLowerCase() === 'ssm:sessiondocumentaccesscheck'),
+        );
+        return startsSessions && !checked
+          ? [
+              `${label(s, i)} allows ssm:StartSession without ssm:SessionDocumentAccessCheck. Add "BoolIfExists": {"ssm:SessionDocumentAccessCheck": "true"}`,
+            ]
+          : [];
+      }),
+  },
+];
+
+/** Lint and size problems of one policy (its size alone; see `checkPolicies` for groups). */
+export function lintPolicy(policy: PolicyUnderCheck, rules: readonly PolicyRule[] = POLICY_RULES): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const rule of rules) {
+    for (const message of rule.check(policy.document, policy.kind)) {
+      problems.push({
+        file: policy.where,
+        path: policy.attribute,
+        value: policy.kind,
+        message: `breaks the policy rule ${rule.id}: ${message}`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** Size problems: each policy against its quota, and each quota group (a role's inline policies) in total. */
+export function sizeProblems(policies: readonly PolicyUnderCheck[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const groups = new Map<string, PolicyUnderCheck[]>();
+  for (const policy of policies) {
+    if (!policy.quota) continue;
+    if (policy.quotaGroup === undefined) {
+      const size = quotaSize(policy.document);
+      if (size > policy.quota.maxChars) problems.push(tooLarge(policy, size, policy.quota));
+    } else {
+      groups.set(policy.quotaGroup, [...(groups.get(policy.quotaGroup) ?? []), policy]);
+    }
+  }
+  for (const members of groups.values()) {
+    const size = members.reduce((sum, p) => sum + quotaSize(p.document), 0);
+    if (size > members[0].quota!.maxChars) {
+      const names = members.map((m) => m.where).join(', ');
+      problems.push({
+        ...tooLarge(members[0], size, members[0].quota!),
+        message: `${tooLarge(members[0], size, members[0].quota!).message}; counted together: ${names}`,
+      });
+    }
+  }
+  return problems;
+}
+
+function tooLarge(policy: PolicyUnderCheck, size: number, quota: PolicyQuota): ConfigProblem {
+  return {
+    file: policy.where,
+    path: policy.attribute,
+    value: `${size.toLocaleString('en-US')} characters`,
+    message: `must be at most ${quota.maxChars.toLocaleString('en-US')} characters without whitespace (${quota.name}), but it has ${size.toLocaleString('en-US')}. Turn off rules or attribute groups the environment does not need, or split the policy`,
+  };
+}
+
+/** Lints and sizes the policies; throws one ConfigError listing every problem. */
+export function checkPolicies(policies: readonly PolicyUnderCheck[]): void {
+  const problems = [...policies.flatMap((p) => lintPolicy(p)), ...sizeProblems(policies)];
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding the policies of a construct tree
+
+interface PolicySource {
+  readonly attribute: string;
+  readonly kind: PolicyKind;
+  readonly quota?: PolicyQuota;
+  /** Attribute whose value groups policies against one quota (the role of an inline policy). */
+  readonly groupBy?: string;
+}
+
+/** Where policies live in the resources this project creates: Terraform type -> attribute. */
+export const POLICY_SOURCES: Readonly<Record<string, PolicySource>> = {
+  aws_iam_role: { attribute: 'assume_role_policy', kind: 'trust', quota: POLICY_QUOTAS.trustPolicy },
+  aws_iam_role_policy: {
+    attribute: 'policy',
+    kind: 'identity',
+    quota: POLICY_QUOTAS.roleInlinePolicies,
+    groupBy: 'role',
+  },
+  aws_iam_policy: { attribute: 'policy', kind: 'identity', quota: POLICY_QUOTAS.managedPolicy },
+  aws_ssoadmin_permission_set_inline_policy: {
+    attribute: 'inline_policy',
+    kind: 'identity',
+    quota: POLICY_QUOTAS.permissionSetInlinePolicy,
+  },
+  aws_organizations_policy: {
+    attribute: 'content',
+    kind: 'service-control',
+    quota: POLICY_QUOTAS.serviceControlPolicy,
+  },
+  aws_kms_key: { attribute: 'policy', kind: 'resource', quota: POLICY_QUOTAS.kmsKeyPolicy },
+  aws_s3_bucket_policy: { attribute: 'policy', kind: 'resource', quota: POLICY_QUOTAS.s3BucketPolicy },
+  aws_sqs_queue_policy: { attribute: 'policy', kind: 'resource' },
+  aws_sns_topic_policy: { attribute: 'policy', kind: 'resource' },
+  aws_cloudwatch_log_resource_policy: { attribute: 'policy_document', kind: 'resource' },
+};
+
+/**
+ * Every policy of the resources under `scope`, as it will be written to `cdk.tf.json` (overrides
+ * included), parsed back the way Terraform reads it. A policy that is one unresolved reference
+ * (built by Terraform itself) cannot be read at synth time and is skipped.
+ */
+export function policiesInScope(scope: IConstruct): PolicyUnderCheck[] {
+  const found: PolicyUnderCheck[] = [];
+  for (const construct of scope.node.findAll()) {
+    if (!TerraformResource.isTerraformResource(construct)) continue;
+    const resource = construct as TerraformResource;
+    const source = POLICY_SOURCES[resource.terraformResourceType];
+    if (!source) continue;
+    const tf = resource.toTerraform() as { resource?: Record<string, Record<string, Record<string, unknown>>> };
+    const attributes = Object.values(tf.resource?.[resource.terraformResourceType] ?? {})[0] ?? {};
+    const value = attributes[source.attribute];
+    if (typeof value !== 'string' || /^\$\{TfToken\[[\w:.-]+\]\}$/.test(value)) continue;
+    let document: PolicyDocument;
+    try {
+      document = JSON.parse(unescapeTerraformTemplate(value)) as PolicyDocument;
+    } catch {
+      throw new ConfigError([
+        {
+          file: resource.node.path,
+          path: source.attribute,
+          value: value.slice(0, 60),
+          message: 'must be a JSON policy document. Render it with renderPolicy()',
+        },
+      ]);
+    }
+    const statement = document.Statement as PolicyStatement | readonly PolicyStatement[];
+    const normalized = { ...document, Statement: Array.isArray(statement) ? statement : [statement] };
+    const group = source.groupBy ? attributes[source.groupBy] : undefined;
+    found.push({
+      where: resource.node.path,
+      attribute: source.attribute,
+      kind: source.kind,
+      document: normalized as PolicyDocument,
+      ...(source.quota ? { quota: source.quota } : {}),
+      ...(source.groupBy ? { quotaGroup: `${resource.terraformResourceType}:${String(group)}` } : {}),
+    });
+  }
+  return found;
+}

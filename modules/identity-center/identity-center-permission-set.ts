@@ -1,0 +1,163 @@
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { SsoadminAccountAssignment } from '@cdktf/provider-aws/lib/ssoadmin-account-assignment';
+import { SsoadminInstanceAccessControlAttributes } from '@cdktf/provider-aws/lib/ssoadmin-instance-access-control-attributes';
+import { SsoadminPermissionSet } from '@cdktf/provider-aws/lib/ssoadmin-permission-set';
+import { SsoadminPermissionSetInlinePolicy } from '@cdktf/provider-aws/lib/ssoadmin-permission-set-inline-policy';
+import { Construct } from 'constructs';
+import { ConfigError, type ConfigProblem } from '../core/config-error';
+import { escapeTerraformTemplate } from '../core/policy-document';
+import { rules, validateProps } from '../core/rules';
+import type { SessionAccessPolicy } from '../session-access-policy/session-access-policy';
+import { DEFAULT_RUN_AS_SOURCE, RUN_AS_ATTRIBUTE, identityCenterRules } from './identity-center-rules';
+
+export { DEFAULT_RUN_AS_SOURCE, RUN_AS_ATTRIBUTE, identityCenterRules } from './identity-center-rules';
+
+/** A user or group that gets the permission set in the environment's account. */
+export interface PermissionSetAssignment {
+  readonly principalType: 'GROUP' | 'USER';
+  /** Identity store id of the group or user. */
+  readonly principalId: string;
+}
+
+export interface IdentityCenterPermissionSetProps {
+  /** The Identity Center instance. */
+  readonly instanceArn: string;
+  /** Name of the permission set; the role in the account is `AWSReservedSSO_<name>_<suffix>`. */
+  readonly permissionSetName: string;
+  /**
+   * Session duration of the permission set, in hours (1-12).
+   * @default 1
+   */
+  readonly sessionDurationHours?: number;
+  /** The session access policy, used as the permission set's inline policy. */
+  readonly sessionAccessPolicy: SessionAccessPolicy;
+  /** The environment's account, where the permission set is assigned. */
+  readonly accountId: string;
+  /**
+   * Identity Center attribute for the `SSMSessionRunAs` session tag (the OS user of each session).
+   * @default "${path:userName}"
+   */
+  readonly runAsSource?: string;
+  /**
+   * Identity Center attributes for the principal tags the access rules read (ABAC and principal-tag
+   * owner), principal tag name -> attribute path. Every tag the rules read must be mapped.
+   * @default none
+   */
+  readonly attributeSources?: Readonly<Record<string, string>>;
+  /**
+   * Manage the instance's access control attributes here. An Identity Center instance has one set
+   * for all accounts: turn this off when another stack manages it (and map the same attributes there).
+   * @default true
+   */
+  readonly manageAccessControlAttributes?: boolean;
+  /**
+   * Users and groups to assign the permission set to in `accountId`.
+   * @default none (assign it in Identity Center yourself)
+   */
+  readonly assignments?: readonly PermissionSetAssignment[];
+  /**
+   * Provider for the organization's management or delegated administrator account, in the
+   * Identity Center home region.
+   * @default the scope's default provider
+   */
+  readonly provider?: AwsProvider;
+}
+
+/**
+ * The IAM Identity Center variant of the federation: a permission set whose inline policy is the
+ * session access policy, access control attributes that turn user attributes into the session
+ * tags the policy reads (`SSMSessionRunAs` and the ABAC tags), and optional account assignments.
+ *
+ * Deployed through a provider for the organization's management or delegated administrator
+ * account. People then sign in as `AWSReservedSSO_<name>_<suffix>`, whose `aws:userid` is
+ * `<role id>:<user name>`, so the owner rule and the own-session rule work unchanged.
+ */
+export class IdentityCenterPermissionSet extends Construct {
+  readonly permissionSet: SsoadminPermissionSet;
+  readonly inlinePolicy: SsoadminPermissionSetInlinePolicy;
+  readonly accessControlAttributes?: SsoadminInstanceAccessControlAttributes;
+  readonly assignments: readonly SsoadminAccountAssignment[];
+  /** Principal tag -> Identity Center attribute path, `SSMSessionRunAs` first (unescaped). */
+  readonly attributeMap: Readonly<Record<string, string>>;
+  /** IAM ARN pattern of the role Identity Center provisions in the account. */
+  readonly roleArnPattern: string;
+
+  constructor(scope: Construct, id: string, props: IdentityCenterPermissionSetProps) {
+    super(scope, id);
+    const hours = props.sessionDurationHours ?? 1;
+    const attributeMap: Record<string, string> = {
+      [RUN_AS_ATTRIBUTE]: props.runAsSource ?? DEFAULT_RUN_AS_SOURCE,
+      ...props.attributeSources,
+    };
+    validateProps(this.node.path, [
+      ['instanceArn', props.instanceArn, identityCenterRules.instanceArn],
+      ['permissionSetName', props.permissionSetName, identityCenterRules.permissionSetName],
+      ['sessionDurationHours', hours, rules.sessionDurationHours],
+      ['accountId', props.accountId, rules.accountId],
+      ...Object.entries(attributeMap).flatMap(([key, source]) => [
+        [`attributeSources.${key}`, key, identityCenterRules.attributeKey] as const,
+        [`attributeSources.${key}`, source, identityCenterRules.attributeSource] as const,
+      ]),
+      ...(props.assignments ?? []).map(
+        (a, i) => [`assignments.${i}.principalId`, a.principalId, identityCenterRules.principalId] as const,
+      ),
+    ]);
+    const missing = props.sessionAccessPolicy.principalTags.filter((tag) => !(tag in attributeMap));
+    if (missing.length > 0) {
+      const problems: ConfigProblem[] = missing.map((tag) => ({
+        file: this.node.path,
+        path: 'attributeSources',
+        value: Object.keys(attributeMap),
+        message: `must map the principal tag ${tag}, which the access rules read (without it no instance matches). Add "${tag}": "\${path:...}"`,
+      }));
+      throw new ConfigError(problems);
+    }
+    this.attributeMap = attributeMap;
+    this.roleArnPattern = `arn:aws:iam::${props.accountId}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${props.permissionSetName}_*`;
+    const provider = props.provider ? { provider: props.provider } : {};
+
+    this.permissionSet = new SsoadminPermissionSet(this, 'permission-set', {
+      ...provider,
+      name: props.permissionSetName,
+      instanceArn: props.instanceArn,
+      description: 'Session Manager shell access; each session runs as the OS user in SSMSessionRunAs',
+      sessionDuration: `PT${hours}H`,
+    });
+    // Putting the inline policy also provisions the permission set to the accounts it is assigned to.
+    this.inlinePolicy = new SsoadminPermissionSetInlinePolicy(this, 'inline-policy', {
+      ...provider,
+      instanceArn: props.instanceArn,
+      permissionSetArn: this.permissionSet.arn,
+      inlinePolicy: props.sessionAccessPolicy.json,
+    });
+    if (props.manageAccessControlAttributes ?? true) {
+      this.accessControlAttributes = new SsoadminInstanceAccessControlAttributes(this, 'access-control-attributes', {
+        ...provider,
+        instanceArn: props.instanceArn,
+        attribute: Object.entries(attributeMap).map(([key, source]) => ({
+          key,
+          // "${path:...}" is Identity Center syntax, not a Terraform template.
+          value: [{ source: [escapeTerraformTemplate(source)] }],
+        })),
+      });
+    }
+    this.assignments = (props.assignments ?? []).map(
+      (assignment) =>
+        new SsoadminAccountAssignment(
+          this,
+          `assignment-${assignment.principalType.toLowerCase()}-${assignment.principalId}`,
+          {
+            ...provider,
+            instanceArn: props.instanceArn,
+            permissionSetArn: this.permissionSet.arn,
+            principalType: assignment.principalType,
+            principalId: assignment.principalId,
+            targetType: 'AWS_ACCOUNT',
+            targetId: props.accountId,
+            // The policy must be in place before the role is provisioned into the account.
+            dependsOn: [this.inlinePolicy],
+          },
+        ),
+    );
+  }
+}

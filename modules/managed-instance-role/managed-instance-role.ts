@@ -1,0 +1,186 @@
+import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { Construct } from 'constructs';
+import { ConfigError } from '../core/config-error';
+import { type PolicyDocument, type PolicyStatement, policyDocument, renderPolicy } from '../core/policy-document';
+import { rules, validateProps } from '../core/rules';
+import type { SessionLogDestination } from '../core/session-log-destination';
+
+/** What SSM Agent calls to open Session Manager channels (no resource-level permissions exist for them). */
+export const AGENT_CHANNEL_ACTIONS = [
+  'ssmmessages:CreateControlChannel',
+  'ssmmessages:CreateDataChannel',
+  'ssmmessages:OpenControlChannel',
+  'ssmmessages:OpenDataChannel',
+] as const;
+
+/** Stable statement ids of the instance role's policy. */
+export const MANAGED_INSTANCE_SIDS = {
+  channels: 'SessionManagerChannels',
+  heartbeat: 'AgentHeartbeat',
+  s3Put: (region: string) => `WriteTranscripts${pascal(region)}`,
+  s3Encryption: (region: string) => `CheckTranscriptBucketEncryption${pascal(region)}`,
+  logsWrite: (region: string) => `WriteSessionLogs${pascal(region)}`,
+  logsDescribe: 'FindSessionLogGroups',
+  kms: 'UseSessionKeys',
+} as const;
+
+export interface ManagedInstanceRoleProps {
+  readonly accountId: string;
+  /** Regions whose instances use the role. */
+  readonly regions: readonly string[];
+  /** Role and instance profile name (IAM names are global to the account, so include the environment). */
+  readonly roleName: string;
+  /**
+   * Where each region's session transcripts go; the role gets exactly the permissions to write there.
+   * @default none (no logging permissions)
+   */
+  readonly logDestinations?: readonly SessionLogDestination[];
+}
+
+/**
+ * The IAM role and instance profile for EC2 instances that Session Manager connects to: the agent's
+ * channel and heartbeat permissions, plus exactly the logging permissions that the session
+ * preferences need. No reading of logs, no tagging and no starting of sessions.
+ *
+ * SSM Agent uses `ec2messages` for Run Command only, so this role does not grant it.
+ */
+export class ManagedInstanceRole extends Construct {
+  readonly role: IamRole;
+  readonly instanceProfile: IamInstanceProfile;
+  readonly policy: IamRolePolicy;
+  /** ARN of the role (known at synth time). */
+  readonly roleArn: string;
+  readonly trustPolicy: PolicyDocument;
+  /** The permissions, as data. */
+  readonly document: PolicyDocument;
+
+  constructor(scope: Construct, id: string, props: ManagedInstanceRoleProps) {
+    super(scope, id);
+    validateProps(this.node.path, [
+      ['accountId', props.accountId, rules.accountId],
+      ['roleName', props.roleName, rules.iamRoleName],
+      ...props.regions.map((r, i) => [`regions.${i}`, r, rules.region] as const),
+    ]);
+    const destinations = props.logDestinations ?? [];
+    const unknown = destinations.filter((d) => !props.regions.includes(d.region));
+    if (unknown.length > 0) {
+      throw new ConfigError(
+        unknown.map((d) => ({
+          file: this.node.path,
+          path: 'logDestinations',
+          value: d.region,
+          message: `must name regions of the role (${props.regions.join(', ')}). Add the region or drop the destination`,
+        })),
+      );
+    }
+
+    this.roleArn = `arn:aws:iam::${props.accountId}:role/${props.roleName}`;
+    this.trustPolicy = policyDocument([
+      {
+        Sid: 'Ec2AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'ec2.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+      },
+    ]);
+    this.document = managedInstanceDocument(props.accountId, props.regions, destinations);
+
+    this.role = new IamRole(this, 'role', {
+      name: props.roleName,
+      description: 'EC2 instances reached through Session Manager: agent channels and session log writes only',
+      assumeRolePolicy: renderPolicy(this.trustPolicy),
+    });
+    this.policy = new IamRolePolicy(this, 'policy', {
+      name: 'session-manager-agent',
+      role: this.role.name,
+      policy: renderPolicy(this.document),
+    });
+    this.instanceProfile = new IamInstanceProfile(this, 'instance-profile', {
+      name: props.roleName,
+      role: this.role.name,
+    });
+  }
+}
+
+/** The instance role's permissions for the given regions and log destinations. */
+export function managedInstanceDocument(
+  accountId: string,
+  regions: readonly string[],
+  destinations: readonly SessionLogDestination[],
+): PolicyDocument {
+  const statements: PolicyStatement[] = [
+    {
+      Sid: MANAGED_INSTANCE_SIDS.channels,
+      Effect: 'Allow',
+      Action: [...AGENT_CHANNEL_ACTIONS],
+      // "*": the ssmmessages actions support no resource-level permissions.
+      Resource: '*',
+    },
+    {
+      Sid: MANAGED_INSTANCE_SIDS.heartbeat,
+      Effect: 'Allow',
+      // The agent reports itself every few minutes; without it the instance is not "managed".
+      Action: 'ssm:UpdateInstanceInformation',
+      Resource: regions.map((region) => `arn:aws:ec2:${region}:${accountId}:instance/*`),
+    },
+  ];
+  for (const d of destinations) {
+    if (d.s3BucketName) {
+      const prefix = d.s3KeyPrefix ? `${d.s3KeyPrefix}/` : '';
+      statements.push(
+        {
+          Sid: MANAGED_INSTANCE_SIDS.s3Put(d.region),
+          Effect: 'Allow',
+          Action: 's3:PutObject',
+          Resource: `arn:aws:s3:::${d.s3BucketName}/${prefix}*`,
+        },
+        {
+          Sid: MANAGED_INSTANCE_SIDS.s3Encryption(d.region),
+          Effect: 'Allow',
+          // The agent refuses to upload to a bucket it cannot confirm is encrypted.
+          Action: 's3:GetEncryptionConfiguration',
+          Resource: `arn:aws:s3:::${d.s3BucketName}`,
+        },
+      );
+    }
+    if (d.logGroupName) {
+      statements.push({
+        Sid: MANAGED_INSTANCE_SIDS.logsWrite(d.region),
+        Effect: 'Allow',
+        // Both actions are authorized on the log stream: any stream of the session log group.
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: `arn:aws:logs:${d.region}:${accountId}:log-group:${d.logGroupName}:log-stream:*`,
+      });
+    }
+  }
+  if (destinations.some((d) => d.logGroupName)) {
+    statements.push({
+      Sid: MANAGED_INSTANCE_SIDS.logsDescribe,
+      Effect: 'Allow',
+      Action: 'logs:DescribeLogGroups',
+      // "*": DescribeLogGroups lists groups and supports no resource scoping; the agent calls it to
+      // check that the session log group exists before a session starts.
+      Resource: '*',
+    });
+  }
+  const keys = [...new Set(destinations.flatMap((d) => (d.kmsKeyArn ? [d.kmsKeyArn] : [])))];
+  if (keys.length > 0) {
+    statements.push({
+      Sid: MANAGED_INSTANCE_SIDS.kms,
+      Effect: 'Allow',
+      // Decrypt: the session's data channel; GenerateDataKey: SSE-KMS transcript uploads.
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: keys,
+    });
+  }
+  return policyDocument(statements);
+}
+
+function pascal(region: string): string {
+  return region
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}

@@ -1,0 +1,281 @@
+import {
+  type PolicyConditions,
+  type PolicyDocument,
+  type PolicyStatement,
+  policyDocument,
+} from '../core/policy-document';
+
+/**
+ * The session access policy as data: pure functions from the access rules to typed statements.
+ * The construct (session-access-policy.ts) renders them; the benchmark sizes them without a stack.
+ */
+
+/** Instance tag the launch tagger writes: the launching person's `aws:userid`. */
+export const OWNERSHIP_TAG = 'AwsUserId';
+
+/** Session documents Session Manager owns (account part of their ARN is empty). */
+export const SESSION_DOCUMENTS = {
+  /** The account's preferences document; every shell session, console ones included, uses it. */
+  shell: 'SSM-SessionManagerRunShell',
+  ssh: 'AWS-StartSSHSession',
+  portForwarding: ['AWS-StartPortForwardingSession', 'AWS-StartPortForwardingSessionToRemoteHost'],
+} as const;
+
+/** What the console's Session Manager and EC2 pages read. */
+export const CONSOLE_READ_ACTIONS = [
+  'ec2:DescribeInstances',
+  'ssm:DescribeInstanceInformation',
+  'ssm:DescribeSessions',
+  'ssm:GetConnectionStatus',
+  'ssm:DescribeInstanceProperties',
+] as const;
+
+/** A principal (session) tag that must equal an instance tag. */
+export interface TagPair {
+  /** Principal tag name, e.g. `AppId`. Group k >= 2 uses `<name><k>`. */
+  readonly principalTag: string;
+  /** Instance tag name, e.g. `APP_ID`. */
+  readonly instanceTag: string;
+}
+
+export interface AttributeRule {
+  /** The tag pairs of one group; all must match. */
+  readonly tags: readonly TagPair[];
+  /** Number of groups; group k (k >= 2) reads principal tags suffixed with k. */
+  readonly groups: number;
+}
+
+/** The match rules an environment turns on; a session is allowed when any one of them matches. */
+export interface AccessRules {
+  /** Instance tag `AwsUserId` equals the caller's `aws:userid`. */
+  readonly owner: boolean;
+  /** Instance tags equal principal tags, in numbered groups. */
+  readonly attributes?: AttributeRule;
+  /** Instance tag `instanceTag` equals principal tag `principalTag`. */
+  readonly principalTagOwner?: TagPair;
+}
+
+export interface SessionAccessInput {
+  readonly accountId: string;
+  /** Regions whose instances, documents and sessions the policy covers. */
+  readonly regions: readonly string[];
+  readonly rules: AccessRules;
+  readonly sshEnabled: boolean;
+  readonly portForwardingEnabled: boolean;
+  /** Session encryption keys (ARNs or Terraform references); none means no KMS statement. */
+  readonly sessionKmsKeyArns: readonly string[];
+}
+
+/** The `access` section of an environment, as far as the match rules go. */
+export interface AccessSettings {
+  readonly ownerRule: boolean;
+  readonly attributeRule?: AttributeRule;
+  readonly principalTagOwnerRule?: TagPair;
+}
+
+/** The match rules of an environment's `access` section. */
+export function accessRulesOf(access: AccessSettings): AccessRules {
+  return {
+    owner: access.ownerRule,
+    ...(access.attributeRule ? { attributes: access.attributeRule } : {}),
+    ...(access.principalTagOwnerRule ? { principalTagOwner: access.principalTagOwnerRule } : {}),
+  };
+}
+
+/** Principal tag name that group `group` (1-based) reads: `AppId`, `AppId2`, `AppId3`... */
+export function groupTagName(principalTag: string, group: number): string {
+  return group === 1 ? principalTag : `${principalTag}${group}`;
+}
+
+/** Every principal tag the rules read, in policy order (besides the run-as tag, which IAM never reads). */
+export function principalTagsRead(rules: AccessRules): string[] {
+  const names: string[] = [];
+  for (let group = 1; group <= (rules.attributes?.groups ?? 0); group++) {
+    for (const pair of rules.attributes!.tags) names.push(groupTagName(pair.principalTag, group));
+  }
+  if (rules.principalTagOwner) names.push(rules.principalTagOwner.principalTag);
+  return [...new Set(names)];
+}
+
+/**
+ * Instance tags that decide who may open a session, which nobody may set through this policy's
+ * holder: the ownership tag always, plus the instance tags of the ABAC and principal-tag owner
+ * rules (writing `APP_ID` or `CreatedBy` on someone else's instance would grant a session just the same).
+ */
+export function accessTagKeys(rules: AccessRules): string[] {
+  const keys = [OWNERSHIP_TAG];
+  for (const pair of rules.attributes?.tags ?? []) keys.push(pair.instanceTag);
+  if (rules.principalTagOwner) keys.push(rules.principalTagOwner.instanceTag);
+  return [...new Set(keys)];
+}
+
+/** Stable statement ids; tests, the access report and plan diffs refer to statements by them. */
+export const SIDS = {
+  consoleRead: 'ConsoleRead',
+  owner: 'StartSessionOnOwnInstances',
+  attributes: (group: number) => (group === 1 ? 'StartSessionByAttributes' : `StartSessionByAttributes${group}`),
+  principalTagOwner: 'StartSessionOnInstancesCreatedByCaller',
+  documents: 'StartSessionWithAllowedDocuments',
+  ownSessions: 'ResumeAndTerminateOwnSessions',
+  kms: 'GenerateSessionDataKey',
+  denyTagKeys: 'DenyAccessTagChanges',
+  denyRequestTag: 'DenyOwnershipTagAtLaunch',
+  denyDeleteAllTags: 'DenyDeletingAllTags',
+} as const;
+
+const instanceArns = (input: SessionAccessInput) =>
+  input.regions.map((region) => `arn:aws:ec2:${region}:${input.accountId}:instance/*`);
+
+/**
+ * Every `ssm:StartSession` statement carries this: with it, Session Manager checks that the caller
+ * was given the document too, so a session without `--document-name` cannot fall back to a document
+ * the policy does not list. AWS requires it on every statement that allows `ssm:StartSession`.
+ */
+export const DOCUMENT_ACCESS_CHECK: PolicyConditions = {
+  BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' },
+};
+
+/** StartSession on the environment's instances when every instance tag equals its principal-side value. */
+function startSessionWhen(sid: string, input: SessionAccessInput, equals: Record<string, string>): PolicyStatement {
+  // A tag present but empty on both sides would otherwise match: require a non-empty instance tag.
+  const nonEmpty = Object.fromEntries(Object.keys(equals).map((key) => [key, '?*']));
+  return {
+    Sid: sid,
+    Effect: 'Allow',
+    Action: 'ssm:StartSession',
+    Resource: instanceArns(input),
+    Condition: { StringEquals: equals, StringLike: nonEmpty, ...DOCUMENT_ACCESS_CHECK },
+  };
+}
+
+/** The identity policy of the federated role or permission set. */
+export function sessionAccessDocument(input: SessionAccessInput): PolicyDocument {
+  const { accountId, regions, rules } = input;
+  const statements: PolicyStatement[] = [
+    {
+      Sid: SIDS.consoleRead,
+      Effect: 'Allow',
+      Action: [...CONSOLE_READ_ACTIONS],
+      // "*": the Describe actions support no resource-level permissions, and the console lists
+      // every instance (reading is harmless; starting a session is what the rules below decide).
+      Resource: '*',
+    },
+  ];
+
+  if (rules.owner) {
+    statements.push({
+      Sid: SIDS.owner,
+      Effect: 'Allow',
+      Action: 'ssm:StartSession',
+      Resource: instanceArns(input),
+      // `aws:userid` is never empty, so no presence check is needed.
+      Condition: { StringEquals: { [`ssm:resourceTag/${OWNERSHIP_TAG}`]: '${aws:userid}' }, ...DOCUMENT_ACCESS_CHECK },
+    });
+  }
+  for (let group = 1; group <= (rules.attributes?.groups ?? 0); group++) {
+    const equals = Object.fromEntries(
+      rules.attributes!.tags.map((pair) => [
+        `ssm:resourceTag/${pair.instanceTag}`,
+        `\${aws:PrincipalTag/${groupTagName(pair.principalTag, group)}}`,
+      ]),
+    );
+    statements.push(startSessionWhen(SIDS.attributes(group), input, equals));
+  }
+  if (rules.principalTagOwner) {
+    const { instanceTag, principalTag } = rules.principalTagOwner;
+    statements.push(
+      startSessionWhen(SIDS.principalTagOwner, input, {
+        [`ssm:resourceTag/${instanceTag}`]: `\${aws:PrincipalTag/${principalTag}}`,
+      }),
+    );
+  }
+
+  const documents = regions.flatMap((region) => [
+    `arn:aws:ssm:${region}:${accountId}:document/${SESSION_DOCUMENTS.shell}`,
+    // Documents Session Manager owns have no account in their ARN.
+    ...(input.sshEnabled ? [`arn:aws:ssm:${region}::document/${SESSION_DOCUMENTS.ssh}`] : []),
+    ...(input.portForwardingEnabled
+      ? SESSION_DOCUMENTS.portForwarding.map((name) => `arn:aws:ssm:${region}::document/${name}`)
+      : []),
+  ]);
+  statements.push(
+    {
+      Sid: SIDS.documents,
+      Effect: 'Allow',
+      Action: 'ssm:StartSession',
+      Resource: documents,
+      Condition: DOCUMENT_ACCESS_CHECK,
+    },
+    {
+      Sid: SIDS.ownSessions,
+      Effect: 'Allow',
+      Action: ['ssm:ResumeSession', 'ssm:TerminateSession'],
+      Resource: regions.map((region) => `arn:aws:ssm:${region}:${accountId}:session/*`),
+      // Session Manager tags each session with its starter's aws:userid (role-id:session-name for a
+      // federated or Identity Center user), where aws:username does not exist.
+      Condition: { StringEquals: { 'ssm:resourceTag/aws:ssmmessages:session-id': '${aws:userid}' } },
+    },
+  );
+  if (input.sessionKmsKeyArns.length > 0) {
+    statements.push({
+      Sid: SIDS.kms,
+      Effect: 'Allow',
+      // The client side of session encryption: without it an encrypted session fails to start.
+      Action: 'kms:GenerateDataKey',
+      Resource: [...input.sessionKmsKeyArns],
+    });
+  }
+  statements.push(...ownershipTagDeny(accessTagKeys(rules)));
+  return policyDocument(statements);
+}
+
+/**
+ * The Deny on the tags that decide access. Instances in any account and region: a Deny is safer
+ * wide. Tag keys are compared ignoring case because condition key names are case-insensitive:
+ * `ssm:resourceTag/AwsUserId` also reads a tag written as `awsuserid`.
+ */
+export function ownershipTagDeny(tagKeys: readonly string[], exempt?: PolicyConditions): PolicyStatement[] {
+  const instances = 'arn:aws:ec2:*:*:instance/*';
+  return [
+    {
+      Sid: SIDS.denyTagKeys,
+      Effect: 'Deny',
+      Action: ['ec2:CreateTags', 'ec2:DeleteTags', 'ec2:RunInstances'],
+      Resource: instances,
+      Condition: { 'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': [...tagKeys] }, ...exempt },
+    },
+    {
+      Sid: SIDS.denyRequestTag,
+      Effect: 'Deny',
+      Action: ['ec2:CreateTags', 'ec2:RunInstances'],
+      Resource: instances,
+      Condition: { Null: { [`aws:RequestTag/${OWNERSHIP_TAG}`]: 'false' }, ...exempt },
+    },
+    {
+      Sid: SIDS.denyDeleteAllTags,
+      Effect: 'Deny',
+      // DeleteTags without a tag list deletes every tag, the ownership tag included, and the
+      // request then has no aws:TagKeys for the statement above to match.
+      Action: 'ec2:DeleteTags',
+      Resource: instances,
+      Condition: { Null: { 'aws:TagKeys': 'true' }, ...exempt },
+    },
+  ];
+}
+
+/** Name pattern of the launch tagger's roles (one per region: `<env>-launch-tagger-<region>`). */
+export function launchTaggerRolePattern(accountId: string, environment: string): string {
+  return `arn:aws:iam::${accountId}:role/${environment}-launch-tagger-*`;
+}
+
+/**
+ * The organization SCP: the same Deny on the ownership tag for every principal of the account but
+ * the launch tagger, which is the one writer of `AwsUserId`. The ABAC and `CreatedBy` tags are left
+ * to the organization's tagging rules: launchers and administrators write them legitimately.
+ */
+export function ownershipTagScp(accountId: string, environment: string): PolicyDocument {
+  const exempt: PolicyConditions = {
+    ArnNotLike: { 'aws:PrincipalArn': launchTaggerRolePattern(accountId, environment) },
+  };
+  return policyDocument(ownershipTagDeny([OWNERSHIP_TAG], exempt));
+}

@@ -1,0 +1,158 @@
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { Construct } from 'constructs';
+import { ConfigError, type ConfigProblem } from '../core/config-error';
+import { type PolicyDocument, renderPolicy } from '../core/policy-document';
+import { rules as propRules, validateProps } from '../core/rules';
+import {
+  type AccessRules,
+  OWNERSHIP_TAG,
+  groupTagName,
+  ownershipTagScp,
+  principalTagsRead,
+  sessionAccessDocument,
+} from './access-rules';
+
+export {
+  type AccessRules,
+  type AttributeRule,
+  type TagPair,
+  OWNERSHIP_TAG,
+  SIDS as SESSION_ACCESS_SIDS,
+  SESSION_DOCUMENTS,
+  CONSOLE_READ_ACTIONS,
+  accessTagKeys,
+  groupTagName,
+  launchTaggerRolePattern,
+  principalTagsRead,
+} from './access-rules';
+
+export interface SessionAccessPolicyProps {
+  /** The environment's account: instances, documents and sessions of other accounts are out of reach. */
+  readonly accountId: string;
+  /** The environment's regions: instances elsewhere are out of reach. */
+  readonly regions: readonly string[];
+  /** Environment name; the SCP exempts the launch tagger's roles, `<environment>-launch-tagger-*`. */
+  readonly environment: string;
+  /**
+   * Which tag match rules allow a session. At least one must be on.
+   * @default owner rule only
+   */
+  readonly rules?: AccessRules;
+  /**
+   * Allow `AWS-StartSSHSession`. SSH sessions are not transcribed by Session Manager.
+   * @default false
+   */
+  readonly sshEnabled?: boolean;
+  /**
+   * Allow `AWS-StartPortForwardingSession` and `AWS-StartPortForwardingSessionToRemoteHost`.
+   * Port-forwarding sessions are not transcribed.
+   * @default false
+   */
+  readonly portForwardingEnabled?: boolean;
+  /**
+   * KMS keys that encrypt sessions (ARNs or references). Callers need `kms:GenerateDataKey` on
+   * them, or an encrypted session fails to start. The key policy must let IAM policies grant it.
+   * @default none (no KMS statement)
+   */
+  readonly sessionKmsKeyArns?: readonly string[];
+}
+
+/**
+ * The policy that decides who may open a Session Manager session on which instance: for the
+ * federated role (`attachToRole`) or as the inline policy of an Identity Center permission set
+ * (`json`). It is the same size however many people use it: nothing in it is per user.
+ *
+ * Also builds the organization SCP that protects the ownership tag (`scpJson`), as data only:
+ * SCPs are managed from the organization's management account.
+ */
+export class SessionAccessPolicy extends Construct {
+  /** The policy, as data. */
+  readonly document: PolicyDocument;
+  /** The policy as Terraform takes it (template sequences escaped). */
+  readonly json: string;
+  /** The organization SCP, as data. */
+  readonly scpDocument: PolicyDocument;
+  /** The SCP as Terraform takes it (for an output). */
+  readonly scpJson: string;
+  /** Principal tags the rules read; the IdP or Identity Center must send them. */
+  readonly principalTags: readonly string[];
+
+  constructor(scope: Construct, id: string, props: SessionAccessPolicyProps) {
+    super(scope, id);
+    const rules = props.rules ?? { owner: true };
+    validateProps(this.node.path, [
+      ['accountId', props.accountId, propRules.accountId],
+      ...props.regions.map((r, i) => [`regions.${i}`, r, propRules.region] as const),
+    ]);
+    const problems = ruleProblems(this.node.path, props.regions, rules);
+    if (problems.length > 0) throw new ConfigError(problems);
+
+    this.document = sessionAccessDocument({
+      accountId: props.accountId,
+      regions: props.regions,
+      rules,
+      sshEnabled: props.sshEnabled ?? false,
+      portForwardingEnabled: props.portForwardingEnabled ?? false,
+      sessionKmsKeyArns: props.sessionKmsKeyArns ?? [],
+    });
+    this.json = renderPolicy(this.document);
+    this.scpDocument = ownershipTagScp(props.accountId, props.environment);
+    this.scpJson = renderPolicy(this.scpDocument);
+    this.principalTags = principalTagsRead(rules);
+  }
+
+  /** Attaches the policy to a role as its inline policy `session-access`. */
+  attachToRole(role: IamRole, id = 'role-policy'): IamRolePolicy {
+    return new IamRolePolicy(this, id, { name: 'session-access', role: role.name, policy: this.json });
+  }
+}
+
+function ruleProblems(where: string, regions: readonly string[], rules: AccessRules): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const problem = (path: string, value: unknown, message: string) =>
+    problems.push({ file: where, path, value, message });
+  if (regions.length === 0) problem('regions', regions, 'must list at least one region. Add the primary region');
+  if (!rules.owner && !rules.attributes && !rules.principalTagOwner) {
+    problem(
+      'rules',
+      rules,
+      'must turn on at least one match rule, or nobody can open a session. Turn on the owner rule, an attribute rule or the principal-tag owner rule',
+    );
+  }
+  const attributes = rules.attributes;
+  if (attributes) {
+    if (!Number.isInteger(attributes.groups) || attributes.groups < 1) {
+      problem('rules.attributes.groups', attributes.groups, 'must be a whole number of groups, 1 or more');
+    }
+    if (attributes.tags.length === 0) {
+      problem('rules.attributes.tags', attributes.tags, 'must list at least one principal-tag to instance-tag pair');
+    }
+    const instanceTags = attributes.tags.map((t) => t.instanceTag);
+    if (new Set(instanceTags).size !== instanceTags.length) {
+      problem(
+        'rules.attributes.tags',
+        instanceTags,
+        'must name each instance tag once: a group with one instance tag twice can never match. Remove the duplicate',
+      );
+    }
+  }
+  for (const pair of [...(attributes?.tags ?? []), ...(rules.principalTagOwner ? [rules.principalTagOwner] : [])]) {
+    if (pair.instanceTag.toLowerCase() === OWNERSHIP_TAG.toLowerCase()) {
+      problem(
+        'rules',
+        pair.instanceTag,
+        `must not use the ownership tag ${OWNERSHIP_TAG} as an attribute or principal-tag owner tag: only the launch tagger writes it. Use another instance tag`,
+      );
+    }
+    // IAM condition keys are at most 128 characters after the prefix; AWS tag keys are too.
+    if (groupTagName(pair.principalTag, attributes?.groups ?? 1).length > 128) {
+      problem(
+        'rules',
+        pair.principalTag,
+        'must leave principal tag names (with the group number) at most 128 characters',
+      );
+    }
+  }
+  return problems;
+}

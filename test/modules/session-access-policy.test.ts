@@ -1,0 +1,325 @@
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformStack, Testing } from 'cdktf';
+import { ConfigError } from '../../modules/core/config-error';
+import type { PolicyStatement } from '../../modules/core/policy-document';
+import { quotaSize } from '../../modules/core/policy-lint';
+import { accessRulesOf, sessionAccessDocument } from '../../modules/session-access-policy/access-rules';
+import {
+  SESSION_ACCESS_SIDS as SIDS,
+  SessionAccessPolicy,
+  type SessionAccessPolicyProps,
+  accessTagKeys,
+  groupTagName,
+  launchTaggerRolePattern,
+} from '../../modules/session-access-policy/session-access-policy';
+import { synthStack } from '../support/construct-synth';
+import { evaluate, policyAt } from '../support/policies';
+
+const ACCOUNT = '111111111111';
+const base: SessionAccessPolicyProps = { accountId: ACCOUNT, regions: ['eu-west-1'], environment: 'test' };
+
+function build(overrides: Partial<SessionAccessPolicyProps> = {}): SessionAccessPolicy {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  return new SessionAccessPolicy(stack, 'session-access', { ...base, ...overrides });
+}
+
+function statement(policy: SessionAccessPolicy, sid: string): PolicyStatement {
+  const found = policy.document.Statement.find((s) => s.Sid === sid);
+  if (!found) throw new Error(`no statement ${sid}; have ${policy.document.Statement.map((s) => s.Sid).join(', ')}`);
+  return found;
+}
+
+const sids = (policy: SessionAccessPolicy) => policy.document.Statement.map((s) => s.Sid);
+
+describe('SessionAccessPolicy statements', () => {
+  it('with the defaults: console read, owner rule, the shell document, own sessions and the tag Deny', () => {
+    expect(sids(build())).toEqual([
+      SIDS.consoleRead,
+      SIDS.owner,
+      SIDS.documents,
+      SIDS.ownSessions,
+      SIDS.denyTagKeys,
+      SIDS.denyRequestTag,
+      SIDS.denyDeleteAllTags,
+    ]);
+  });
+
+  it('reads the console with exactly five actions and no resource scoping', () => {
+    expect(statement(build(), SIDS.consoleRead)).toEqual({
+      Sid: 'ConsoleRead',
+      Effect: 'Allow',
+      Action: [
+        'ec2:DescribeInstances',
+        'ssm:DescribeInstanceInformation',
+        'ssm:DescribeSessions',
+        'ssm:GetConnectionStatus',
+        'ssm:DescribeInstanceProperties',
+      ],
+      Resource: '*',
+    });
+  });
+
+  it('owner rule: instances of the account and regions whose AwsUserId is the caller, with the document check', () => {
+    expect(statement(build({ regions: ['eu-west-1', 'us-east-1'] }), SIDS.owner)).toEqual({
+      Sid: 'StartSessionOnOwnInstances',
+      Effect: 'Allow',
+      Action: 'ssm:StartSession',
+      Resource: [`arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/*`, `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*`],
+      Condition: {
+        StringEquals: { 'ssm:resourceTag/AwsUserId': '${aws:userid}' },
+        BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' },
+      },
+    });
+  });
+
+  it('attribute rule: one statement per group, group k reading principal tags suffixed with k', () => {
+    const policy = build({
+      rules: {
+        owner: false,
+        attributes: {
+          tags: [
+            { principalTag: 'AppId', instanceTag: 'APP_ID' },
+            { principalTag: 'Stage', instanceTag: 'STAGE' },
+          ],
+          groups: 3,
+        },
+      },
+    });
+    expect(sids(policy).filter((s) => s.startsWith('StartSessionBy'))).toEqual([
+      'StartSessionByAttributes',
+      'StartSessionByAttributes2',
+      'StartSessionByAttributes3',
+    ]);
+    expect(statement(policy, SIDS.attributes(3)).Condition).toEqual({
+      StringEquals: {
+        'ssm:resourceTag/APP_ID': '${aws:PrincipalTag/AppId3}',
+        'ssm:resourceTag/STAGE': '${aws:PrincipalTag/Stage3}',
+      },
+      StringLike: { 'ssm:resourceTag/APP_ID': '?*', 'ssm:resourceTag/STAGE': '?*' },
+      BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' },
+    });
+    expect(statement(policy, SIDS.attributes(1)).Condition!.StringEquals).toEqual({
+      'ssm:resourceTag/APP_ID': '${aws:PrincipalTag/AppId}',
+      'ssm:resourceTag/STAGE': '${aws:PrincipalTag/Stage}',
+    });
+    expect(policy.principalTags).toEqual(['AppId', 'Stage', 'AppId2', 'Stage2', 'AppId3', 'Stage3']);
+  });
+
+  it('principal-tag owner rule: CreatedBy equals the principal tag, never empty', () => {
+    const policy = build({
+      rules: { owner: true, principalTagOwner: { principalTag: 'SSMSessionRunAs', instanceTag: 'CreatedBy' } },
+    });
+    expect(statement(policy, SIDS.principalTagOwner).Condition).toEqual({
+      StringEquals: { 'ssm:resourceTag/CreatedBy': '${aws:PrincipalTag/SSMSessionRunAs}' },
+      StringLike: { 'ssm:resourceTag/CreatedBy': '?*' },
+      BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' },
+    });
+  });
+
+  it('documents: the account shell document always; SSH and port forwarding only when enabled', () => {
+    const regions = ['eu-west-1', 'us-east-1'];
+    expect(statement(build({ regions }), SIDS.documents)).toEqual({
+      Sid: 'StartSessionWithAllowedDocuments',
+      Effect: 'Allow',
+      Action: 'ssm:StartSession',
+      Resource: [
+        `arn:aws:ssm:eu-west-1:${ACCOUNT}:document/SSM-SessionManagerRunShell`,
+        `arn:aws:ssm:us-east-1:${ACCOUNT}:document/SSM-SessionManagerRunShell`,
+      ],
+      Condition: { BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' } },
+    });
+    expect(statement(build({ sshEnabled: true, portForwardingEnabled: true }), SIDS.documents).Resource).toEqual([
+      `arn:aws:ssm:eu-west-1:${ACCOUNT}:document/SSM-SessionManagerRunShell`,
+      'arn:aws:ssm:eu-west-1::document/AWS-StartSSHSession',
+      'arn:aws:ssm:eu-west-1::document/AWS-StartPortForwardingSession',
+      'arn:aws:ssm:eu-west-1::document/AWS-StartPortForwardingSessionToRemoteHost',
+    ]);
+  });
+
+  it('own sessions: resume and terminate where the session-id tag is the caller', () => {
+    expect(statement(build(), SIDS.ownSessions)).toEqual({
+      Sid: 'ResumeAndTerminateOwnSessions',
+      Effect: 'Allow',
+      Action: ['ssm:ResumeSession', 'ssm:TerminateSession'],
+      Resource: [`arn:aws:ssm:eu-west-1:${ACCOUNT}:session/*`],
+      Condition: { StringEquals: { 'ssm:resourceTag/aws:ssmmessages:session-id': '${aws:userid}' } },
+    });
+  });
+
+  it('KMS: GenerateDataKey on the session keys only when there are any', () => {
+    expect(sids(build())).not.toContain(SIDS.kms);
+    const key = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    expect(statement(build({ sessionKmsKeyArns: [key] }), SIDS.kms)).toEqual({
+      Sid: 'GenerateSessionDataKey',
+      Effect: 'Allow',
+      Action: 'kms:GenerateDataKey',
+      Resource: [key],
+    });
+  });
+
+  it('denies changing every tag that grants a session, ignoring case, on instances anywhere', () => {
+    const rules = {
+      owner: true,
+      attributes: { tags: [{ principalTag: 'AppId', instanceTag: 'APP_ID' }], groups: 1 },
+      principalTagOwner: { principalTag: 'SSMSessionRunAs', instanceTag: 'CreatedBy' },
+    };
+    expect(accessTagKeys(rules)).toEqual(['AwsUserId', 'APP_ID', 'CreatedBy']);
+    const policy = build({ rules });
+    expect(statement(policy, SIDS.denyTagKeys)).toEqual({
+      Sid: 'DenyAccessTagChanges',
+      Effect: 'Deny',
+      Action: ['ec2:CreateTags', 'ec2:DeleteTags', 'ec2:RunInstances'],
+      Resource: 'arn:aws:ec2:*:*:instance/*',
+      Condition: { 'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': ['AwsUserId', 'APP_ID', 'CreatedBy'] } },
+    });
+    expect(statement(policy, SIDS.denyRequestTag)).toEqual({
+      Sid: 'DenyOwnershipTagAtLaunch',
+      Effect: 'Deny',
+      Action: ['ec2:CreateTags', 'ec2:RunInstances'],
+      Resource: 'arn:aws:ec2:*:*:instance/*',
+      Condition: { Null: { 'aws:RequestTag/AwsUserId': 'false' } },
+    });
+    expect(statement(policy, SIDS.denyDeleteAllTags).Condition).toEqual({ Null: { 'aws:TagKeys': 'true' } });
+  });
+
+  it('builds the SCP: the same Deny on AwsUserId, exempting the launch tagger roles', () => {
+    const policy = build({ environment: 'prod' });
+    expect(launchTaggerRolePattern(ACCOUNT, 'prod')).toBe(`arn:aws:iam::${ACCOUNT}:role/prod-launch-tagger-*`);
+    expect(policy.scpDocument.Statement.map((s) => s.Sid)).toEqual([
+      SIDS.denyTagKeys,
+      SIDS.denyRequestTag,
+      SIDS.denyDeleteAllTags,
+    ]);
+    for (const s of policy.scpDocument.Statement) {
+      expect(s.Effect).toBe('Deny');
+      expect(s.Condition!.ArnNotLike).toEqual({
+        'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:role/prod-launch-tagger-*`,
+      });
+    }
+    expect(policy.scpDocument.Statement[0].Condition!['ForAnyValue:StringEqualsIgnoreCase']).toEqual({
+      'aws:TagKeys': ['AwsUserId'],
+    });
+  });
+
+  it('is the same size for any number of users: nothing in it is per user', () => {
+    const input = {
+      accountId: ACCOUNT,
+      regions: ['eu-west-1'],
+      rules: accessRulesOf({ ownerRule: true }),
+      sshEnabled: false,
+      portForwardingEnabled: false,
+      sessionKmsKeyArns: [],
+    };
+    expect(JSON.stringify(sessionAccessDocument(input))).not.toMatch(/alice|bob/);
+    const one = quotaSize(sessionAccessDocument(input));
+    const twoGroups = quotaSize(
+      sessionAccessDocument({
+        ...input,
+        rules: { owner: true, attributes: { tags: [{ principalTag: 'A', instanceTag: 'B' }], groups: 2 } },
+      }),
+    );
+    expect(twoGroups).toBeGreaterThan(one);
+    expect(groupTagName('AppId', 1)).toBe('AppId');
+    expect(groupTagName('AppId', 12)).toBe('AppId12');
+  });
+});
+
+describe('SessionAccessPolicy validation', () => {
+  it.each<[string, Partial<SessionAccessPolicyProps>, string]>([
+    ['no rule on', { rules: { owner: false } }, 'rules must turn on at least one match rule'],
+    ['no regions', { regions: [] }, 'regions must list at least one region'],
+    ['a bad account', { accountId: '123' }, 'accountId must be a 12-digit AWS account id'],
+    ['a bad region', { regions: ['mars-1'] }, 'regions.0 must be an AWS region name'],
+    [
+      'the ownership tag as an ABAC tag',
+      { rules: { owner: true, attributes: { tags: [{ principalTag: 'X', instanceTag: 'awsuserid' }], groups: 1 } } },
+      'must not use the ownership tag AwsUserId',
+    ],
+    [
+      'an instance tag twice in a group',
+      {
+        rules: {
+          owner: false,
+          attributes: {
+            tags: [
+              { principalTag: 'A', instanceTag: 'T' },
+              { principalTag: 'B', instanceTag: 'T' },
+            ],
+            groups: 1,
+          },
+        },
+      },
+      'must name each instance tag once',
+    ],
+    [
+      'zero groups',
+      { rules: { owner: false, attributes: { tags: [{ principalTag: 'A', instanceTag: 'T' }], groups: 0 } } },
+      'groups must be a whole number',
+    ],
+  ])('rejects %s before creating anything', (_, overrides, message) => {
+    expect(() => build(overrides)).toThrow(ConfigError);
+    expect(() => build(overrides)).toThrow(message);
+  });
+});
+
+describe('SessionAccessPolicy as synthesized', () => {
+  it('attaches as the inline policy "session-access", escaping policy variables but not references', async () => {
+    const stack = new TerraformStack(Testing.app(), 'unit');
+    new AwsProvider(stack, 'aws', { region: 'eu-west-1', allowedAccountIds: [ACCOUNT] });
+    const key = new KmsKey(stack, 'session-key', { description: 'session key' });
+    const role = new IamRole(stack, 'role', { name: 'Federated', assumeRolePolicy: '{}' });
+    new SessionAccessPolicy(stack, 'session-access', { ...base, sessionKmsKeyArns: [key.arn] }).attachToRole(role);
+    const synthesized = synthStack(stack);
+
+    const [attachment] = Object.values(synthesized.json.resource.aws_iam_role_policy) as {
+      name: string;
+      role: string;
+      policy: string;
+    }[];
+    expect(attachment.name).toBe('session-access');
+    expect(attachment.role).toMatch(/^\$\{aws_iam_role\.role[\w-]*\.name\}$/);
+    expect(attachment.policy).toContain('"$${aws:userid}"');
+    expect(attachment.policy).toMatch(/"\$\{aws_kms_key\.session-key[\w-]*\.arn\}"/);
+
+    // The reference becomes a fake ARN of that key, and the evaluator allows exactly it.
+    const policy = policyAt(synthesized, 'aws_iam_role_policy', 'session-access/role-policy');
+    const [keyArn] = [statementIn(policy.Statement, SIDS.kms).Resource].flat() as string[];
+    expect(keyArn).toMatch(new RegExp(`^arn:aws:kms:eu-west-1:${ACCOUNT}:key/[0-9a-f-]{36}$`));
+    // KMS honours IAM policies only when the key policy lets the account's IAM policies grant access.
+    const keyPolicy = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'EnableIamPolicies',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+          Action: 'kms:*',
+          Resource: '*',
+        },
+      ],
+    };
+    const request = (resource: string, withKeyPolicy = true) => ({
+      request: {
+        principal: `arn:aws:sts::${ACCOUNT}:assumed-role/Federated/alice`,
+        action: 'kms:GenerateDataKey',
+        resource: { resource, accountId: ACCOUNT },
+        contextVariables: {},
+      },
+      identityPolicies: [{ name: 'session-access', policy }],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      ...(withKeyPolicy ? { resourcePolicy: keyPolicy } : {}),
+    });
+    await expect(evaluate(request(keyArn))).resolves.toMatchObject({ decision: 'Allowed' });
+    await expect(evaluate(request(keyArn))).resolves.toHaveProperty('deciding', expect.arrayContaining([SIDS.kms]));
+    await expect(evaluate(request(keyArn, false))).resolves.toMatchObject({ decision: 'ImplicitlyDenied' });
+    const otherKey = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/00000000-0000-0000-0000-000000000000`;
+    await expect(evaluate(request(otherKey))).resolves.toMatchObject({ decision: 'ImplicitlyDenied' });
+  });
+});
+
+function statementIn(statements: readonly PolicyStatement[], sid: string): PolicyStatement {
+  return statements.find((s) => s.Sid === sid)!;
+}

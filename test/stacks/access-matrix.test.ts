@@ -1,0 +1,148 @@
+import { environmentSources } from '../../environments';
+import type { PolicyDocument, PolicyStatement } from '../../modules/core/policy-document';
+import { SESSION_ACCESS_SIDS as SIDS } from '../../modules/session-access-policy/session-access-policy';
+import {
+  type AccessCase,
+  IDENTITY_CENTER_TEST_SOURCE,
+  type SynthesizedAccess,
+  accessMatrix,
+  markdownTable,
+  readAccess,
+  runMatrix,
+} from '../support/access-matrix';
+import { evaluate } from '../support/policies';
+import { synthesize } from '../support/synth';
+
+/**
+ * The access matrix of every shipped environment (and a test-only Identity Center one), evaluated
+ * by an IAM evaluator on the policies as synthesized into `cdk.tf.json`. The same cases make
+ * `npm run access-report -- <environment>`.
+ */
+const { configs, stacks } = synthesize([...environmentSources, IDENTITY_CENTER_TEST_SOURCE]);
+const matrices = configs.map((config) => {
+  const access = readAccess(config, stacks.get(config.name)!);
+  return { config, access, cases: accessMatrix(config, access) };
+});
+
+const title = (c: AccessCase) =>
+  `${c.area}: ${c.principal} ${c.action} on ${c.resource}, ${c.description} -> ${c.expected}${c.expectedSid ? ` by ${c.expectedSid}` : ''}`;
+
+describe.each(matrices)('access matrix of $config.name', ({ config, cases }) => {
+  it.each(cases.map((c) => [title(c), c] as const))('%s', async (_, c) => {
+    const evaluation = await evaluate(c.simulation, c.unsafe ? { unsafe: true } : {});
+    expect(evaluation.decision).toBe(c.expected);
+    if (c.expectedSid) expect(evaluation.deciding).toContain(c.expectedSid);
+  });
+
+  it('covers both sides of every area', () => {
+    const areas = new Set(cases.map((c) => c.area));
+    expect([...areas].sort()).toEqual(
+      ['console', 'documents', 'instance role', 'kms', 'own sessions', 'ownership tag', 'scp', 'start session'].sort(),
+    );
+    for (const area of areas) {
+      if (area === 'console') continue;
+      const decisions = new Set(cases.filter((c) => c.area === area).map((c) => c.expected === 'Allowed'));
+      expect({ area, bothSides: decisions.size }).toEqual({ area, bothSides: 2 });
+    }
+  });
+
+  it('has one case per enabled rule that only that rule allows', () => {
+    const sidsAllowing = new Set(cases.filter((c) => c.expected === 'Allowed').map((c) => c.expectedSid));
+    expect(sidsAllowing.has(SIDS.owner)).toBe(config.access.ownerRule);
+    for (let group = 1; group <= (config.access.attributeRule?.groups ?? 0); group++) {
+      expect(sidsAllowing.has(SIDS.attributes(group))).toBe(true);
+    }
+    expect(sidsAllowing.has(SIDS.principalTagOwner)).toBe(config.access.principalTagOwnerRule !== undefined);
+  });
+});
+
+describe('the matrix catches a broken policy', () => {
+  const { config, access } = matrices.find((m) => m.config.name === 'example')!;
+
+  /** The example's matrix run on a changed session policy: the descriptions of the cases that fail. */
+  async function failuresWith(change: (statements: PolicyStatement[]) => PolicyStatement[]): Promise<string[]> {
+    const sessionPolicy: PolicyDocument = {
+      ...access.sessionPolicy,
+      Statement: change(structuredClone([...access.sessionPolicy.Statement]) as PolicyStatement[]),
+    };
+    const broken: SynthesizedAccess = { ...access, sessionPolicy };
+    const results = await runMatrix(accessMatrix(config, broken));
+    return results.filter((r) => !r.pass).map((r) => r.case.description);
+  }
+
+  it('passes unchanged', async () => {
+    await expect(failuresWith((s) => s)).resolves.toEqual([]);
+  });
+
+  it('a misspelt operator in the Deny turns it off (which is why the lint exists)', async () => {
+    const failures = await failuresWith((statements) =>
+      statements.map((s) =>
+        s.Sid === SIDS.denyTagKeys
+          ? {
+              ...s,
+              Condition: { 'ForAnyValue:StringEqualIgnoreCase': s.Condition!['ForAnyValue:StringEqualsIgnoreCase'] },
+            }
+          : s,
+      ),
+    );
+    expect(failures).toEqual(
+      expect.arrayContaining([
+        'delete AwsUserId (beside an ec2:* Allow)',
+        'create APP_ID, which grants sessions (beside an ec2:* Allow)',
+      ]),
+    );
+  });
+
+  it("an owner statement without its condition opens everyone else's instances", async () => {
+    const failures = await failuresWith((statements) =>
+      statements.map((s) =>
+        s.Sid === SIDS.owner ? { ...s, Condition: { BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' } } } : s,
+      ),
+    );
+    expect(failures).toEqual(expect.arrayContaining(["someone else's instance", 'untagged instance']));
+  });
+
+  it('a wildcard region in the instance ARNs reaches regions outside the environment', async () => {
+    const failures = await failuresWith((statements) =>
+      statements.map((s) =>
+        s.Sid === SIDS.owner
+          ? { ...s, Resource: [s.Resource].flat().map((r) => r!.replace(/ec2:[a-z0-9-]+:/, 'ec2:*:')) }
+          : s,
+      ),
+    );
+    expect(failures).toEqual(["own tag on an instance in ap-southeast-2 (not the environment's)"]);
+  });
+
+  it('the SSH document granted where SSH is off', async () => {
+    const prod = matrices.find((m) => m.config.name === 'prod')!;
+    const sessionPolicy: PolicyDocument = {
+      ...prod.access.sessionPolicy,
+      Statement: prod.access.sessionPolicy.Statement.map((s) =>
+        s.Sid === SIDS.documents
+          ? { ...s, Resource: [...[s.Resource].flat(), 'arn:aws:ssm:eu-west-1::document/AWS-StartSSHSession'] }
+          : s,
+      ) as PolicyStatement[],
+    };
+    const results = await runMatrix(accessMatrix(prod.config, { ...prod.access, sessionPolicy }));
+    expect(results.filter((r) => !r.pass).map((r) => `${r.case.description} ${r.case.resource}`)).toEqual([
+      'SSH off in this environment arn:aws:ssm:eu-west-1::document/AWS-StartSSHSession',
+    ]);
+  });
+
+  it('renders a failing case loudly in the report', async () => {
+    const results = await runMatrix(accessMatrix(config, access));
+    const broken = { ...results[0], pass: false };
+    expect(markdownTable([broken])).toContain('**NO** (expected Allowed by ConsoleRead)');
+  });
+});
+
+describe('the SCP exemption and the launch tagger', () => {
+  it.each(matrices.filter((m) => m.config.launchTagger.enabled && m.config.identity.type === 'saml'))(
+    '$config.name: the matrix exempts exactly the tagger roles the stack creates, one per region',
+    ({ config, access }) => {
+      expect([...access.launchTaggerRoleNames].sort()).toEqual(
+        config.regions.map((r) => `${config.name}-launch-tagger-${r}`).sort(),
+      );
+    },
+  );
+});

@@ -1,0 +1,851 @@
+import type { Simulation } from '@cloud-copilot/iam-simulate';
+import type { EnvironmentConfig, EnvironmentSource } from '../../environments';
+import type { PolicyDocument } from '../../modules/core/policy-document';
+import { MANAGED_INSTANCE_SIDS } from '../../modules/managed-instance-role/managed-instance-role';
+import {
+  CONSOLE_READ_ACTIONS,
+  OWNERSHIP_TAG,
+  SESSION_ACCESS_SIDS as SIDS,
+  SESSION_DOCUMENTS,
+  groupTagName,
+} from '../../modules/session-access-policy/session-access-policy';
+import { managedInstanceRoleName } from '../../stacks/environment-stack';
+import { type Decision, type Evaluation, evaluate, policyAt, readResolvedPolicy, resolveReferences } from './policies';
+import type { SynthesizedStack } from './synth';
+
+/**
+ * The access matrix: who may do what to which resource, for one environment, as data. The jest
+ * suite (test/stacks/access-matrix.test.ts) and the pull-request report
+ * (`npm run access-report -- <environment>`) both run exactly these cases through the IAM
+ * evaluator, on the policies read from the synthesized `cdk.tf.json`, so they cannot drift.
+ */
+
+export interface AccessCase {
+  /** What the case shows, e.g. "own instance". */
+  readonly description: string;
+  readonly area:
+    'console' | 'start session' | 'documents' | 'own sessions' | 'kms' | 'ownership tag' | 'scp' | 'instance role';
+  /** Who asks, in words. */
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly expected: Decision;
+  /** The statement that must decide (prefixed `scp:` or `resource:` outside the identity policy). */
+  readonly expectedSid?: string;
+  readonly simulation: Simulation;
+  /** AWS-owned document ARNs have no account, which the evaluator's validation rejects. */
+  readonly unsafe?: boolean;
+}
+
+export interface AccessResult {
+  readonly case: AccessCase;
+  readonly evaluation: Evaluation;
+  /** Decision as expected and, where one is named, decided by the expected statement. */
+  readonly pass: boolean;
+}
+
+/** An Identity Center environment for tests only (none of the shipped ones uses Identity Center). */
+export const IDENTITY_CENTER_TEST_SOURCE: EnvironmentSource = {
+  file: 'test/support/access-matrix.ts',
+  input: {
+    name: 'ic-example',
+    accountId: '222222222222',
+    primaryRegion: 'eu-west-1',
+    additionalRegions: ['eu-north-1'],
+    identity: {
+      type: 'identity-center',
+      instanceArn: 'arn:aws:sso:::instance/ssoins-0123456789abcdef',
+      region: 'eu-west-1',
+      adminAccountId: '333333333333',
+      permissionSetName: 'SsmShellAccess',
+      sessionDurationHours: 4,
+      attributePaths: { AppId: '${path:enterprise.costCenter}', AppId2: '${path:enterprise.division}' },
+      assignments: [{ principalType: 'GROUP', principalId: '9067a3e6d2-0123abcd-4567-89ab-cdef-0123456789ab' }],
+    },
+    runAs: { enabled: true, defaultUser: 'ec2-user' },
+    access: {
+      ownerRule: true,
+      attributeRule: { tags: [{ principalTag: 'AppId', instanceTag: 'APP_ID' }], groups: 2 },
+      principalTagOwnerRule: { principalTag: 'SSMSessionRunAs', instanceTag: 'CreatedBy' },
+      sshEnabled: false,
+      portForwardingEnabled: true,
+    },
+    tags: { Project: 'ssm-federated-access', Environment: 'ic-example' },
+    backend: { type: 'local' },
+  },
+};
+
+const OTHER_ACCOUNT = '999999999999';
+const INSTANCE_ID = 'i-0123456789abcdef0';
+const ROLE_ID = 'AROAEXAMPLEFEDERATED';
+const INSTANCE_ROLE_ID = 'AROAEXAMPLEINSTANCE1';
+const IC_ROLE_SUFFIX = '0123456789abcdef';
+
+const allowEc2: PolicyDocument = {
+  Version: '2012-10-17',
+  Statement: [{ Sid: 'OtherPolicyAllowsEc2', Effect: 'Allow', Action: 'ec2:*', Resource: '*' }],
+};
+const fullAwsAccess: PolicyDocument = {
+  Version: '2012-10-17',
+  Statement: [{ Sid: 'FullAWSAccess', Effect: 'Allow', Action: '*', Resource: '*' }],
+};
+
+interface Caller {
+  readonly label: string;
+  /** The session ARN that makes the request. */
+  readonly arn: string;
+  readonly context: Record<string, string | string[]>;
+}
+
+/** The policies as synthesized, resolved for evaluation. */
+export interface SynthesizedAccess {
+  readonly sessionPolicy: PolicyDocument;
+  readonly scp: PolicyDocument;
+  readonly instancePolicy: PolicyDocument;
+  readonly instanceTrust: PolicyDocument;
+  /** Per region, from the `session_log_destinations` output (what the preferences point at). */
+  readonly destinations: readonly ResolvedDestination[];
+  /** Names of the launch tagger roles the stack creates (none where it has no tagger). */
+  readonly launchTaggerRoleNames: readonly string[];
+}
+
+export interface ResolvedDestination {
+  readonly region: string;
+  readonly s3Bucket: string;
+  readonly s3KeyPrefix: string;
+  readonly logGroup: string;
+  readonly kmsKeyArn: string;
+  /** The key's policy, the resource policy of KMS requests. */
+  readonly keyPolicy?: PolicyDocument;
+}
+
+/** Where the people's session access policy is in a stack: resource type, construct path and argument. */
+export function sessionPolicyLocation(config: EnvironmentConfig): {
+  type: string;
+  pathSuffix: string;
+  attribute: string;
+} {
+  return config.identity.type === 'identity-center'
+    ? {
+        type: 'aws_ssoadmin_permission_set_inline_policy',
+        pathSuffix: 'identity-center/inline-policy',
+        attribute: 'inline_policy',
+      }
+    : { type: 'aws_iam_role_policy', pathSuffix: 'session-access/role-policy', attribute: 'policy' };
+}
+
+/** Reads the environment's policies from its synthesized stack. */
+export function readAccess(config: EnvironmentConfig, stack: SynthesizedStack): SynthesizedAccess {
+  const location = sessionPolicyLocation(config);
+  const sessionPolicy = policyAt(stack, location.type, location.pathSuffix);
+  const outputs = stack.json.output ?? {};
+  const byRegion = (outputs.session_log_destinations?.value ?? {}) as Record<string, Record<string, string>>;
+  const destinations = Object.entries(byRegion).map(([region, d]) => {
+    const keyReference = /^\$\{aws_kms_key\.([\w-]+)\.arn\}$/.exec(d.kms_key_arn ?? '');
+    const keyResource = keyReference ? stack.json.resource.aws_kms_key[keyReference[1]] : undefined;
+    return {
+      region,
+      s3Bucket: resolveReferences(stack, d.s3_bucket ?? ''),
+      s3KeyPrefix: resolveReferences(stack, d.s3_key_prefix ?? ''),
+      logGroup: resolveReferences(stack, d.log_group ?? ''),
+      kmsKeyArn: resolveReferences(stack, d.kms_key_arn ?? ''),
+      ...(keyResource?.policy ? { keyPolicy: readResolvedPolicy(stack, keyResource.policy) } : {}),
+    };
+  });
+  return {
+    sessionPolicy,
+    scp: readResolvedPolicy(stack, outputs.ownership_tag_scp.value),
+    instancePolicy: policyAt(stack, 'aws_iam_role_policy', 'managed-instance-role/policy'),
+    instanceTrust: policyAt(stack, 'aws_iam_role', 'managed-instance-role/role'),
+    destinations,
+    launchTaggerRoleNames: Object.values(stack.json.resource.aws_iam_role ?? {})
+      .filter((r) =>
+        /\/launch-tagger-[^/]+\//.test(
+          String((r as { '//'?: { metadata?: { path?: string } } })['//']?.metadata?.path),
+        ),
+      )
+      .map((r) => (r as { name: string }).name),
+  };
+}
+
+/** Every case of the matrix for one environment. */
+export function accessMatrix(config: EnvironmentConfig, access: SynthesizedAccess): AccessCase[] {
+  const account = config.accountId;
+  const [primary] = config.regions;
+  const otherRegion = ['ap-southeast-2', 'sa-east-1', 'ca-central-1'].find(
+    (r) => !config.regions.includes(r as never),
+  )!;
+  const instance = (region: string, acct = account) => `arn:aws:ec2:${region}:${acct}:instance/${INSTANCE_ID}`;
+  const cases: AccessCase[] = [];
+
+  // The person, as the federated role's or the permission set's session.
+  const ic = config.identity.type === 'identity-center' ? config.identity : undefined;
+  const roleName = ic
+    ? `AWSReservedSSO_${ic.permissionSetName}_${IC_ROLE_SUFFIX}`
+    : config.identity.type === 'saml'
+      ? config.identity.roleName
+      : '';
+  const rolePath = ic ? `aws-reserved/sso.amazonaws.com/${ic.region}/` : '';
+  const person = (name: string, tags: Record<string, string> = {}): Caller => ({
+    label: `${name} (${ic ? 'Identity Center' : 'federated'})`,
+    arn: `arn:aws:sts::${account}:assumed-role/${roleName}/${name}`,
+    context: {
+      'aws:userid': `${ROLE_ID}:${name}`,
+      'aws:PrincipalArn': `arn:aws:iam::${account}:role/${rolePath}${roleName}`,
+      'aws:PrincipalAccount': account,
+      'aws:SecureTransport': 'true',
+      ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:PrincipalTag/${k}`, v])),
+    },
+  });
+  const runAs = { SSMSessionRunAs: 'alice' };
+  const alice = person('alice', runAs);
+  const aliceId = `${ROLE_ID}:alice`;
+  const bobId = `${ROLE_ID}:bob`;
+
+  const simulation = (
+    caller: Caller,
+    action: string,
+    resource: string,
+    context: Record<string, string | string[]>,
+    policies: { identity: PolicyDocument[]; resource?: PolicyDocument; scp?: PolicyDocument },
+  ): Simulation => ({
+    request: {
+      principal: caller.arn,
+      action,
+      resource: { resource, accountId: /^arn:aws:[^:]+:[^:]*:(\d{12}):/.exec(resource)?.[1] ?? account },
+      contextVariables: { ...caller.context, ...context },
+    },
+    identityPolicies: policies.identity.map((policy, i) => ({ name: `policy-${i}`, policy })),
+    serviceControlPolicies: policies.scp
+      ? [
+          { orgIdentifier: 'r-root', policies: [{ name: 'FullAWSAccess', policy: fullAwsAccess }] },
+          {
+            orgIdentifier: account,
+            policies: [
+              { name: 'FullAWSAccess', policy: fullAwsAccess },
+              { name: 'OwnershipTag', policy: policies.scp },
+            ],
+          },
+        ]
+      : [],
+    resourceControlPolicies: [],
+    ...(policies.resource ? { resourcePolicy: policies.resource } : {}),
+  });
+  const session = { identity: [access.sessionPolicy] };
+  const add = (
+    c: Omit<AccessCase, 'simulation' | 'principal'> & {
+      caller: Caller;
+      context?: Record<string, string | string[]>;
+      policies: { identity: PolicyDocument[]; resource?: PolicyDocument; scp?: PolicyDocument };
+    },
+  ) => {
+    const { caller, context, policies, ...rest } = c;
+    cases.push({
+      ...rest,
+      principal: caller.label,
+      simulation: simulation(caller, c.action, c.resource, context ?? {}, policies),
+    });
+  };
+  const startOn = (
+    description: string,
+    caller: Caller,
+    resource: string,
+    instanceTags: Record<string, string>,
+    expected: Decision,
+    expectedSid?: string,
+  ) =>
+    add({
+      area: 'start session',
+      description,
+      caller,
+      action: 'ssm:StartSession',
+      resource,
+      context: {
+        'ssm:SessionDocumentAccessCheck': 'true',
+        ...Object.fromEntries(Object.entries(instanceTags).map(([k, v]) => [`ssm:resourceTag/${k}`, v])),
+      },
+      expected,
+      ...(expectedSid ? { expectedSid } : {}),
+      policies: session,
+    });
+
+  // Console read.
+  for (const action of CONSOLE_READ_ACTIONS) {
+    const onInstance = action === 'ssm:GetConnectionStatus';
+    add({
+      area: 'console',
+      description: 'list and read in the console',
+      caller: alice,
+      action,
+      resource: onInstance ? instance(primary) : '*',
+      expected: 'Allowed',
+      expectedSid: SIDS.consoleRead,
+      policies: session,
+    });
+  }
+
+  // Owner rule.
+  const rules = config.access;
+  for (const region of config.regions) {
+    startOn(
+      `own instance in ${region} (${OWNERSHIP_TAG} = her aws:userid)`,
+      alice,
+      instance(region),
+      { [OWNERSHIP_TAG]: aliceId },
+      rules.ownerRule ? 'Allowed' : 'ImplicitlyDenied',
+      rules.ownerRule ? SIDS.owner : undefined,
+    );
+  }
+  startOn("someone else's instance", alice, instance(primary), { [OWNERSHIP_TAG]: bobId }, 'ImplicitlyDenied');
+  startOn('untagged instance', alice, instance(primary), {}, 'ImplicitlyDenied');
+  startOn(
+    'own tag on an instance of another account',
+    alice,
+    instance(primary, OTHER_ACCOUNT),
+    { [OWNERSHIP_TAG]: aliceId },
+    'ImplicitlyDenied',
+  );
+  startOn(
+    `own tag on an instance in ${otherRegion} (not the environment's)`,
+    alice,
+    instance(otherRegion),
+    { [OWNERSHIP_TAG]: aliceId },
+    'ImplicitlyDenied',
+  );
+
+  // Attribute (ABAC) rule, one statement per group.
+  const attributes = rules.attributeRule;
+  if (attributes) {
+    for (let group = 1; group <= attributes.groups; group++) {
+      const value = (instanceTag: string) => `${instanceTag.toLowerCase()}-value-${group}`;
+      const principalTags = Object.fromEntries(
+        attributes.tags.map((p) => [groupTagName(p.principalTag, group), value(p.instanceTag)]),
+      );
+      const instanceTags = Object.fromEntries(attributes.tags.map((p) => [p.instanceTag, value(p.instanceTag)]));
+      const names = attributes.tags.map((p) => groupTagName(p.principalTag, group)).join(', ');
+      startOn(
+        `attribute group ${group}: ${names} match the instance`,
+        person('alice', { ...runAs, ...principalTags }),
+        instance(primary),
+        instanceTags,
+        'Allowed',
+        SIDS.attributes(group),
+      );
+      const last = attributes.tags[attributes.tags.length - 1];
+      startOn(
+        `attribute group ${group}: ${last.instanceTag} differs`,
+        person('alice', { ...runAs, ...principalTags }),
+        instance(primary),
+        { ...instanceTags, [last.instanceTag]: 'another-value' },
+        'ImplicitlyDenied',
+      );
+      startOn(
+        `attribute group ${group}: principal tags missing`,
+        alice,
+        instance(primary),
+        instanceTags,
+        'ImplicitlyDenied',
+      );
+    }
+    const first = attributes.tags[0];
+    startOn(
+      `attribute group 1: ${first.principalTag} and ${first.instanceTag} both empty`,
+      person('alice', { ...runAs, ...Object.fromEntries(attributes.tags.map((p) => [p.principalTag, ''])) }),
+      instance(primary),
+      Object.fromEntries(attributes.tags.map((p) => [p.instanceTag, ''])),
+      'ImplicitlyDenied',
+    );
+  } else {
+    startOn(
+      'attribute rule off: AppId equals APP_ID',
+      person('alice', { ...runAs, AppId: 'app-1' }),
+      instance(primary),
+      { APP_ID: 'app-1' },
+      'ImplicitlyDenied',
+    );
+  }
+
+  // Principal-tag owner rule.
+  const creator = rules.principalTagOwnerRule;
+  if (creator) {
+    const tagged = (name: string) => ({ [creator.instanceTag]: name });
+    const withTag = person('alice', { ...runAs, [creator.principalTag]: 'alice' });
+    startOn(
+      `${creator.instanceTag} = her ${creator.principalTag}`,
+      withTag,
+      instance(primary),
+      tagged('alice'),
+      'Allowed',
+      SIDS.principalTagOwner,
+    );
+    startOn(`${creator.instanceTag} = someone else`, withTag, instance(primary), tagged('bob'), 'ImplicitlyDenied');
+    startOn(
+      `${creator.instanceTag} set, ${creator.principalTag} missing`,
+      person('alice'),
+      instance(primary),
+      tagged('alice'),
+      'ImplicitlyDenied',
+    );
+  } else {
+    startOn(
+      'principal-tag owner rule off: CreatedBy = her SSMSessionRunAs',
+      alice,
+      instance(primary),
+      { CreatedBy: 'alice' },
+      'ImplicitlyDenied',
+    );
+  }
+
+  // Session documents.
+  const document = (region: string, name: string, acct = account) => `arn:aws:ssm:${region}:${acct}:document/${name}`;
+  const documentCase = (description: string, resource: string, expected: Decision, unsafe = false) =>
+    add({
+      area: 'documents',
+      description,
+      caller: alice,
+      action: 'ssm:StartSession',
+      resource,
+      context: unsafe ? { 'ssm:SessionDocumentAccessCheck': 'true' } : {},
+      expected,
+      ...(expected === 'Allowed' ? { expectedSid: SIDS.documents } : {}),
+      ...(unsafe ? { unsafe } : {}),
+      policies: session,
+    });
+  for (const region of config.regions) {
+    documentCase(`shell document in ${region}`, document(region, SESSION_DOCUMENTS.shell), 'Allowed');
+    const ssh = rules.sshEnabled;
+    documentCase(
+      `SSH ${ssh ? 'on' : 'off'} in this environment`,
+      document(region, SESSION_DOCUMENTS.ssh, ''),
+      ssh ? 'Allowed' : 'ImplicitlyDenied',
+      true,
+    );
+    for (const name of SESSION_DOCUMENTS.portForwarding) {
+      const pf = rules.portForwardingEnabled;
+      documentCase(
+        `port forwarding ${pf ? 'on' : 'off'} in this environment`,
+        document(region, name, ''),
+        pf ? 'Allowed' : 'ImplicitlyDenied',
+        true,
+      );
+    }
+  }
+  documentCase(
+    'a document never granted',
+    document(primary, 'AWS-StartInteractiveCommand', ''),
+    'ImplicitlyDenied',
+    true,
+  );
+  documentCase(
+    'shell document of another account',
+    document(primary, SESSION_DOCUMENTS.shell, OTHER_ACCOUNT),
+    'ImplicitlyDenied',
+  );
+  documentCase(`shell document in ${otherRegion}`, document(otherRegion, SESSION_DOCUMENTS.shell), 'ImplicitlyDenied');
+
+  // Own sessions only.
+  const sessionArn = (region: string, acct = account) =>
+    `arn:aws:ssm:${region}:${acct}:session/alice-0123456789abcdef0`;
+  for (const action of ['ssm:TerminateSession', 'ssm:ResumeSession']) {
+    const sessionCase = (description: string, resource: string, startedBy: string, expected: Decision) =>
+      add({
+        area: 'own sessions',
+        description,
+        caller: alice,
+        action,
+        resource,
+        context: { 'ssm:resourceTag/aws:ssmmessages:session-id': startedBy },
+        expected,
+        ...(expected === 'Allowed' ? { expectedSid: SIDS.ownSessions } : {}),
+        policies: session,
+      });
+    for (const region of config.regions)
+      sessionCase(`her own session in ${region}`, sessionArn(region), aliceId, 'Allowed');
+    sessionCase("someone else's session", sessionArn(primary), bobId, 'ImplicitlyDenied');
+    sessionCase('her session id in another account', sessionArn(primary, OTHER_ACCOUNT), aliceId, 'ImplicitlyDenied');
+  }
+
+  // Session encryption key: the user side needs GenerateDataKey, with the key policy deciding too.
+  const foreignKey = `arn:aws:kms:${primary}:${account}:key/00000000-1111-2222-3333-444444444444`;
+  for (const d of access.destinations.filter((x) => x.kmsKeyArn)) {
+    const keyPolicies = { ...session, ...(d.keyPolicy ? { resource: d.keyPolicy } : {}) };
+    add({
+      area: 'kms',
+      description: `session key in ${d.region}`,
+      caller: alice,
+      action: 'kms:GenerateDataKey',
+      resource: d.kmsKeyArn,
+      expected: 'Allowed',
+      expectedSid: SIDS.kms,
+      policies: keyPolicies,
+    });
+    add({
+      area: 'kms',
+      description: `decrypt with the session key in ${d.region} (not needed by users)`,
+      caller: alice,
+      action: 'kms:Decrypt',
+      resource: d.kmsKeyArn,
+      expected: 'ImplicitlyDenied',
+      policies: keyPolicies,
+    });
+  }
+  add({
+    area: 'kms',
+    description: 'a key that is not a session key',
+    caller: alice,
+    action: 'kms:GenerateDataKey',
+    resource: foreignKey,
+    expected: 'ImplicitlyDenied',
+    policies: session,
+  });
+
+  // The ownership tag (and the other tags that grant sessions), even beside an ec2:* Allow.
+  const beside = { identity: [access.sessionPolicy, allowEc2] };
+  const tagCase = (
+    description: string,
+    action: string,
+    tags: string[] | undefined,
+    expected: Decision,
+    expectedSid: string,
+    requestTags: Record<string, string> = {},
+  ) =>
+    add({
+      area: 'ownership tag',
+      description: `${description} (beside an ec2:* Allow)`,
+      caller: alice,
+      action,
+      resource: instance(primary),
+      context: {
+        ...(tags ? { 'aws:TagKeys': tags } : {}),
+        ...Object.fromEntries(Object.entries(requestTags).map(([k, v]) => [`aws:RequestTag/${k}`, v])),
+      },
+      expected,
+      expectedSid,
+      policies: beside,
+    });
+  tagCase(`create ${OWNERSHIP_TAG}`, 'ec2:CreateTags', [OWNERSHIP_TAG], 'ExplicitlyDenied', SIDS.denyTagKeys, {
+    [OWNERSHIP_TAG]: aliceId,
+  });
+  tagCase(
+    `create ${OWNERSHIP_TAG.toLowerCase()} (other case)`,
+    'ec2:CreateTags',
+    [OWNERSHIP_TAG.toLowerCase()],
+    'ExplicitlyDenied',
+    SIDS.denyTagKeys,
+    { [OWNERSHIP_TAG.toLowerCase()]: aliceId },
+  );
+  tagCase(`delete ${OWNERSHIP_TAG}`, 'ec2:DeleteTags', [OWNERSHIP_TAG], 'ExplicitlyDenied', SIDS.denyTagKeys);
+  tagCase('delete all tags (no tag list)', 'ec2:DeleteTags', undefined, 'ExplicitlyDenied', SIDS.denyDeleteAllTags);
+  tagCase(
+    `launch with ${OWNERSHIP_TAG}`,
+    'ec2:RunInstances',
+    [OWNERSHIP_TAG],
+    'ExplicitlyDenied',
+    SIDS.denyRequestTag,
+    { [OWNERSHIP_TAG]: aliceId },
+  );
+  for (const key of [
+    ...(attributes?.tags.map((p) => p.instanceTag) ?? []),
+    ...(creator ? [creator.instanceTag] : []),
+  ]) {
+    tagCase(`create ${key}, which grants sessions`, 'ec2:CreateTags', [key], 'ExplicitlyDenied', SIDS.denyTagKeys, {
+      [key]: 'x',
+    });
+  }
+  tagCase('create Name', 'ec2:CreateTags', ['Name'], 'Allowed', 'OtherPolicyAllowsEc2', { Name: 'x' });
+  tagCase('delete Name', 'ec2:DeleteTags', ['Name'], 'Allowed', 'OtherPolicyAllowsEc2');
+  tagCase('launch untagged', 'ec2:RunInstances', undefined, 'Allowed', 'OtherPolicyAllowsEc2');
+
+  // The organization SCP: the same Deny for every principal but the launch tagger.
+  const viaScp = { identity: [allowEc2], scp: access.scp };
+  const roleCaller = (name: string): Caller => ({
+    label: `role ${name}`,
+    arn: `arn:aws:sts::${account}:assumed-role/${name}/session`,
+    context: {
+      'aws:userid': `${INSTANCE_ROLE_ID}:session`,
+      'aws:PrincipalArn': `arn:aws:iam::${account}:role/${name}`,
+      'aws:PrincipalAccount': account,
+      'aws:SecureTransport': 'true',
+    },
+  });
+  const scpCase = (
+    caller: Caller,
+    description: string,
+    action: string,
+    tags: string[] | undefined,
+    expected: Decision,
+    expectedSid: string,
+  ) =>
+    add({
+      area: 'scp',
+      description: `${description} (under the SCP)`,
+      caller,
+      action,
+      resource: instance(primary),
+      context: {
+        ...(tags ? { 'aws:TagKeys': tags } : {}),
+        ...(tags?.includes(OWNERSHIP_TAG) ? { [`aws:RequestTag/${OWNERSHIP_TAG}`]: aliceId } : {}),
+      },
+      expected,
+      expectedSid,
+      policies: viaScp,
+    });
+  scpCase(
+    alice,
+    `create ${OWNERSHIP_TAG}`,
+    'ec2:CreateTags',
+    [OWNERSHIP_TAG],
+    'ExplicitlyDenied',
+    `scp:${SIDS.denyTagKeys}`,
+  );
+  scpCase(
+    alice,
+    `launch with ${OWNERSHIP_TAG}`,
+    'ec2:RunInstances',
+    [OWNERSHIP_TAG],
+    'ExplicitlyDenied',
+    `scp:${SIDS.denyRequestTag}`,
+  );
+  scpCase(alice, 'delete all tags', 'ec2:DeleteTags', undefined, 'ExplicitlyDenied', `scp:${SIDS.denyDeleteAllTags}`);
+  scpCase(alice, 'create Name', 'ec2:CreateTags', ['Name'], 'Allowed', 'OtherPolicyAllowsEc2');
+  // The roles the stack creates, or the names it would give them where it has no tagger.
+  const taggerRoles =
+    access.launchTaggerRoleNames.length > 0
+      ? access.launchTaggerRoleNames
+      : config.regions.map((region) => `${config.name}-launch-tagger-${region}`);
+  for (const role of taggerRoles) {
+    const tagger = roleCaller(role);
+    scpCase(
+      tagger,
+      `launch tagger writes ${OWNERSHIP_TAG}`,
+      'ec2:CreateTags',
+      [OWNERSHIP_TAG],
+      'Allowed',
+      'OtherPolicyAllowsEc2',
+    );
+  }
+  const launcher = config.launchTagger.launcherRoleNames[0] ?? 'SomeLauncherRole';
+  scpCase(
+    roleCaller(launcher),
+    `a launcher role writes ${OWNERSHIP_TAG}`,
+    'ec2:CreateTags',
+    [OWNERSHIP_TAG],
+    'ExplicitlyDenied',
+    `scp:${SIDS.denyTagKeys}`,
+  );
+  scpCase(
+    roleCaller(`other-launch-tagger-${primary}`),
+    "another environment's tagger name",
+    'ec2:CreateTags',
+    [OWNERSHIP_TAG],
+    'ExplicitlyDenied',
+    `scp:${SIDS.denyTagKeys}`,
+  );
+
+  // The managed-instance role: channels and exactly the log writes, nothing else.
+  const instanceRole = managedInstanceRoleName(config);
+  const agent: Caller = {
+    label: `instance role ${instanceRole}`,
+    arn: `arn:aws:sts::${account}:assumed-role/${instanceRole}/${INSTANCE_ID}`,
+    context: {
+      'aws:userid': `${INSTANCE_ROLE_ID}:${INSTANCE_ID}`,
+      'aws:PrincipalArn': `arn:aws:iam::${account}:role/${instanceRole}`,
+      'aws:PrincipalAccount': account,
+      'aws:SecureTransport': 'true',
+    },
+  };
+  const agentPolicies = { identity: [access.instancePolicy] };
+  const agentCase = (
+    description: string,
+    action: string,
+    resource: string,
+    expected: Decision,
+    expectedSid?: string,
+    resourcePolicy?: PolicyDocument,
+  ) =>
+    add({
+      area: 'instance role',
+      description,
+      caller: agent,
+      action,
+      resource,
+      expected,
+      ...(expectedSid ? { expectedSid } : {}),
+      policies: { ...agentPolicies, ...(resourcePolicy ? { resource: resourcePolicy } : {}) },
+    });
+  for (const action of [
+    'ssmmessages:CreateControlChannel',
+    'ssmmessages:CreateDataChannel',
+    'ssmmessages:OpenControlChannel',
+    'ssmmessages:OpenDataChannel',
+  ]) {
+    agentCase('session channel', action, '*', 'Allowed', MANAGED_INSTANCE_SIDS.channels);
+  }
+  for (const region of config.regions) {
+    agentCase(
+      `heartbeat in ${region}`,
+      'ssm:UpdateInstanceInformation',
+      instance(region),
+      'Allowed',
+      MANAGED_INSTANCE_SIDS.heartbeat,
+    );
+  }
+  agentCase(
+    'heartbeat for an instance of another account',
+    'ssm:UpdateInstanceInformation',
+    instance(primary, OTHER_ACCOUNT),
+    'ImplicitlyDenied',
+  );
+  for (const d of access.destinations) {
+    if (d.s3Bucket) {
+      const prefix = d.s3KeyPrefix ? `${d.s3KeyPrefix}/` : '';
+      agentCase(
+        `write a transcript in ${d.region}`,
+        's3:PutObject',
+        `arn:aws:s3:::${d.s3Bucket}/${prefix}${INSTANCE_ID}.log`,
+        'Allowed',
+        MANAGED_INSTANCE_SIDS.s3Put(d.region),
+      );
+      if (prefix)
+        agentCase(
+          'write outside the transcript prefix',
+          's3:PutObject',
+          `arn:aws:s3:::${d.s3Bucket}/elsewhere/${INSTANCE_ID}.log`,
+          'ImplicitlyDenied',
+        );
+      agentCase(
+        'read a transcript',
+        's3:GetObject',
+        `arn:aws:s3:::${d.s3Bucket}/${prefix}${INSTANCE_ID}.log`,
+        'ImplicitlyDenied',
+      );
+      agentCase(
+        `check the transcript bucket's encryption in ${d.region}`,
+        's3:GetEncryptionConfiguration',
+        `arn:aws:s3:::${d.s3Bucket}`,
+        'Allowed',
+        MANAGED_INSTANCE_SIDS.s3Encryption(d.region),
+      );
+    }
+    if (d.logGroup) {
+      const group = `arn:aws:logs:${d.region}:${account}:log-group:${d.logGroup}`;
+      agentCase(
+        `create a session log stream in ${d.region}`,
+        'logs:CreateLogStream',
+        `${group}:log-stream:${INSTANCE_ID}`,
+        'Allowed',
+        MANAGED_INSTANCE_SIDS.logsWrite(d.region),
+      );
+      agentCase(
+        `put session log events in ${d.region}`,
+        'logs:PutLogEvents',
+        `${group}:log-stream:${INSTANCE_ID}`,
+        'Allowed',
+        MANAGED_INSTANCE_SIDS.logsWrite(d.region),
+      );
+      agentCase('read session logs', 'logs:GetLogEvents', `${group}:log-stream:${INSTANCE_ID}`, 'ImplicitlyDenied');
+      agentCase(
+        'write to another log group',
+        'logs:PutLogEvents',
+        `arn:aws:logs:${d.region}:${account}:log-group:other:log-stream:${INSTANCE_ID}`,
+        'ImplicitlyDenied',
+      );
+    }
+    if (d.kmsKeyArn) {
+      agentCase(
+        `decrypt the session channel in ${d.region}`,
+        'kms:Decrypt',
+        d.kmsKeyArn,
+        'Allowed',
+        MANAGED_INSTANCE_SIDS.kms,
+        d.keyPolicy,
+      );
+      agentCase(
+        `data key for transcripts in ${d.region}`,
+        'kms:GenerateDataKey',
+        d.kmsKeyArn,
+        'Allowed',
+        MANAGED_INSTANCE_SIDS.kms,
+        d.keyPolicy,
+      );
+    }
+  }
+  if (access.destinations.some((d) => d.logGroup)) {
+    agentCase(
+      'check that the session log group exists',
+      'logs:DescribeLogGroups',
+      '*',
+      'Allowed',
+      MANAGED_INSTANCE_SIDS.logsDescribe,
+    );
+  }
+  agentCase('a key that is not a session key', 'kms:Decrypt', foreignKey, 'ImplicitlyDenied');
+  agentCase('start a session', 'ssm:StartSession', instance(primary), 'ImplicitlyDenied');
+  agentCase('tag an instance', 'ec2:CreateTags', instance(primary), 'ImplicitlyDenied');
+  agentCase('Run Command messages (not granted)', 'ec2messages:GetMessages', '*', 'ImplicitlyDenied');
+  add({
+    area: 'instance role',
+    description: 'EC2 assumes the instance role',
+    caller: { label: 'ec2.amazonaws.com', arn: 'ec2.amazonaws.com', context: {} },
+    action: 'sts:AssumeRole',
+    resource: `arn:aws:iam::${account}:role/${instanceRole}`,
+    expected: 'Allowed',
+    expectedSid: 'resource:Ec2AssumeRole',
+    policies: { identity: [], resource: access.instanceTrust },
+  });
+  add({
+    area: 'instance role',
+    description: 'another service assumes the instance role',
+    caller: { label: 'lambda.amazonaws.com', arn: 'lambda.amazonaws.com', context: {} },
+    action: 'sts:AssumeRole',
+    resource: `arn:aws:iam::${account}:role/${instanceRole}`,
+    expected: 'ImplicitlyDenied',
+    policies: { identity: [], resource: access.instanceTrust },
+  });
+  return cases;
+}
+
+/** Runs every case through the evaluator. */
+export async function runMatrix(cases: readonly AccessCase[]): Promise<AccessResult[]> {
+  const results: AccessResult[] = [];
+  for (const c of cases) {
+    let evaluation: Evaluation;
+    try {
+      evaluation = await evaluate(c.simulation, c.unsafe ? { unsafe: true } : {});
+    } catch (error) {
+      throw new Error(`${c.area} / ${c.description} (${c.action} on ${c.resource}): ${(error as Error).message}`);
+    }
+    const pass =
+      evaluation.decision === c.expected &&
+      (c.expectedSid === undefined || evaluation.deciding.includes(c.expectedSid));
+    results.push({ case: c, evaluation, pass });
+  }
+  return results;
+}
+
+const cell = (text: string) => text.replace(/\|/g, '\\|');
+
+/** The matrix as a Markdown table for a pull request. */
+export function markdownTable(results: readonly AccessResult[]): string {
+  const lines = [
+    '| Area | Principal | Action | Resource | Case | Decision | Deciding statement | As expected |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const { case: c, evaluation, pass } of results) {
+    lines.push(
+      `| ${[
+        c.area,
+        c.principal,
+        `\`${c.action}\``,
+        `\`${c.resource}\``,
+        c.description,
+        evaluation.decision,
+        evaluation.deciding.length > 0 ? evaluation.deciding.join(', ') : '(no statement matches)',
+        pass ? 'yes' : `**NO** (expected ${c.expected}${c.expectedSid ? ` by ${c.expectedSid}` : ''})`,
+      ]
+        .map(cell)
+        .join(' | ')} |`,
+    );
+  }
+  return lines.join('\n');
+}
