@@ -1,0 +1,489 @@
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { Fn, type TerraformAsset, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { type PolicyDocument, type PolicyStatement, policyDocument, renderPolicy } from '../core/policy-document';
+import { type PropCheck, type Rule, rules, validateProps } from '../core/rules';
+import { DEFAULT_BUNDLE_PATH, launchTaggerBundle } from './bundle';
+import { launchTaggerRules } from './rules';
+
+/** The ownership tag the function writes; the session access policy matches it to `${aws:userid}`. */
+export const OWNER_TAG_KEY = 'AwsUserId';
+
+/** Successful RunInstances calls only: failed calls (with `errorCode`) never invoke the function. */
+export const RUN_INSTANCES_EVENT_PATTERN = {
+  source: ['aws.ec2'],
+  'detail-type': ['AWS API Call via CloudTrail'],
+  detail: {
+    eventSource: ['ec2.amazonaws.com'],
+    eventName: ['RunInstances'],
+    errorCode: [{ exists: false }],
+  },
+} as const;
+
+export interface LaunchTaggerProps {
+  /** AWS account the tagger runs in (used to build ARNs without a data source). */
+  readonly accountId: string;
+  /** Region the tagger serves: the region of `provider`. EventBridge sees only this region's launches. */
+  readonly region: string;
+  /**
+   * Provider for `region`; every regional resource of the tagger uses it.
+   * @default the stack's default provider
+   */
+  readonly provider?: AwsProvider;
+  /**
+   * Provider for the function's role and its policy. IAM is global: a stack manages all of it
+   * through one provider, whichever region the tagger serves.
+   * @default the stack's default provider
+   */
+  readonly iamProvider?: AwsProvider;
+  /** Name of the federated role whose sessions launch instances themselves (caller mode). */
+  readonly federatedRoleName: string;
+  /**
+   * Unique id (`AROA...`) of the federated role, usually a reference to `aws_iam_role.unique_id`.
+   * Tag-mode owners are `<this id>:<CreatedBy>`, and the function may write no other owner values.
+   */
+  readonly federatedRoleUniqueId: string;
+  /**
+   * Roles that launch instances on a person's behalf and write that person's user name in the
+   * `CreatedBy` tag (tag mode), for example Service Workbench's launcher role.
+   * @default none: caller mode only, and the function may not call DescribeInstances
+   */
+  readonly launcherRoleNames?: readonly string[];
+  /**
+   * Base of every resource name: the function, its log group, queue, rule and alarm, and the
+   * role (which adds `-<region>` because IAM names are global).
+   * @default 'launch-tagger'
+   */
+  readonly name?: string;
+  /**
+   * The handler's deployment package as a FILE asset. Create it once per stack with
+   * `LaunchTagger.bundleAsset(stack)` and pass it to the tagger of every region.
+   * @default an asset of `dist/launch-tagger/launch-tagger.zip` (built by `npm run build`) inside this construct
+   */
+  readonly bundle?: TerraformAsset;
+  /**
+   * KMS key (ARN, in `region`) for the log group and the dead-letter queue. Its key policy must let
+   * `logs.<region>.amazonaws.com` use it for this log group and `events.amazonaws.com` for the rule.
+   * @default a key created here, with rotation on and exactly those grants
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * How long the function's logs are kept, in days (365 or more).
+   * @default 365
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Lambda retries of an event the function failed on, before the event goes to the dead-letter queue (0-2).
+   * @default 2
+   */
+  readonly maxRetryAttempts?: number;
+  /**
+   * How long Lambda keeps trying an event (throttled or failing), in seconds (60-21600).
+   * @default 21600 (6 hours)
+   */
+  readonly maxEventAgeSeconds?: number;
+  /**
+   * Concurrent executions reserved for the function, which also caps its EC2 request rate.
+   * Accounts whose concurrency quota is 10 cannot reserve any: raise the quota first.
+   * @default 5
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
+   * Function timeout, in seconds; throttled calls back off inside it.
+   * @default 60
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * SNS topic (ARN) told when the dead-letter queue holds events, and again when it is empty.
+   * @default no alarm actions (the alarm still shows in CloudWatch)
+   */
+  readonly alarmTopicArn?: string;
+}
+
+/**
+ * Sets the `AwsUserId` ownership tag on every instance launched in one region, from CloudTrail's
+ * `RunInstances` events: an EventBridge rule (successful calls only), a Node.js function bundled
+ * with esbuild, a KMS-encrypted dead-letter queue for events that still fail after the retries,
+ * and an alarm on that queue. Needs CloudTrail management events in the account (a trail).
+ *
+ * The function's role may tag only instances in this region, only with `AwsUserId`, and only with
+ * owner values of the federated role's sessions.
+ */
+export class LaunchTagger extends Construct {
+  /** The handler's deployment package for a stack: create once, pass to every region's tagger. */
+  static bundleAsset(scope: Construct, id = 'launch_tagger_bundle', zipPath = DEFAULT_BUNDLE_PATH): TerraformAsset {
+    return launchTaggerBundle(scope, id, zipPath);
+  }
+
+  readonly function: LambdaFunction;
+  readonly role: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly deadLetterQueue: SqsQueue;
+  readonly rule: CloudwatchEventRule;
+  readonly alarm: CloudwatchMetricAlarm;
+  /** The key created for the tagger; undefined when `kmsKeyArn` was given. */
+  readonly key?: KmsKey;
+  /** ARN of the key encrypting the logs and the dead-letter queue. */
+  readonly kmsKeyArn: string;
+  /** The function role's policy, as data. */
+  readonly rolePolicy: PolicyDocument;
+
+  constructor(scope: Construct, id: string, props: LaunchTaggerProps) {
+    super(scope, id);
+    validate(this.node.path, props);
+
+    const provider = props.provider;
+    const name = props.name ?? 'launch-tagger';
+    const { accountId, region } = props;
+    const launchers = props.launcherRoleNames ?? [];
+    const logGroupName = `/aws/lambda/${name}`;
+    const logGroupArn = `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}`;
+    const queueName = `${name}-dead-letters`;
+    const queueArn = `arn:aws:sqs:${region}:${accountId}:${queueName}`;
+    const ruleName = `${name}-run-instances`;
+    const ruleArn = `arn:aws:events:${region}:${accountId}:rule/${ruleName}`;
+
+    if (props.kmsKeyArn === undefined) {
+      this.key = new KmsKey(this, 'key', {
+        provider,
+        description: `Encrypts the ${name} function's logs and dead-letter queue`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: renderPolicy(keyPolicy(accountId, region, logGroupArn, ruleArn)),
+      });
+      new KmsAlias(this, 'key_alias', { provider, name: `alias/${name}`, targetKeyId: this.key.keyId });
+    }
+    this.kmsKeyArn = props.kmsKeyArn ?? this.key!.arn;
+
+    this.logGroup = new CloudwatchLogGroup(this, 'log_group', {
+      provider,
+      name: logGroupName,
+      retentionInDays: props.logRetentionDays ?? 365,
+      kmsKeyId: this.kmsKeyArn,
+    });
+
+    this.deadLetterQueue = new SqsQueue(this, 'dead_letter_queue', {
+      provider,
+      name: queueName,
+      messageRetentionSeconds: 14 * 24 * 3600,
+      kmsMasterKeyId: this.kmsKeyArn,
+      kmsDataKeyReusePeriodSeconds: 300,
+    });
+    new SqsQueuePolicy(this, 'dead_letter_queue_policy', {
+      provider,
+      queueUrl: this.deadLetterQueue.url,
+      policy: renderPolicy(queuePolicy(queueArn, ruleArn)),
+    });
+
+    this.rolePolicy = functionPolicy({
+      accountId,
+      region,
+      logGroupArn,
+      queueArn,
+      kmsKeyArn: this.kmsKeyArn,
+      federatedRoleUniqueId: props.federatedRoleUniqueId,
+      tagMode: launchers.length > 0,
+    });
+    const iamProvider = props.iamProvider;
+    this.role = new IamRole(this, 'role', {
+      provider: iamProvider,
+      name: `${name}-${region}`,
+      description: `Runs the ${name} function in ${region}: sets the AwsUserId tag on launched instances`,
+      assumeRolePolicy: renderPolicy(
+        policyDocument([
+          {
+            Sid: 'LambdaAssumes',
+            Effect: 'Allow',
+            Principal: { Service: 'lambda.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+          },
+        ]),
+      ),
+    });
+    const rolePolicy = new IamRolePolicy(this, 'role_policy', {
+      provider: iamProvider,
+      name: 'launch-tagger',
+      role: this.role.id,
+      policy: renderPolicy(this.rolePolicy),
+    });
+
+    const bundle = props.bundle ?? launchTaggerBundle(this, 'bundle');
+    this.function = new LambdaFunction(this, 'function', {
+      provider,
+      functionName: name,
+      description: 'Sets the AwsUserId ownership tag on instances launched in this region (CloudTrail RunInstances)',
+      role: this.role.arn,
+      runtime: 'nodejs22.x',
+      architectures: ['arm64'],
+      handler: 'index.handler',
+      filename: bundle.path,
+      sourceCodeHash: Fn.filebase64sha256(bundle.path),
+      memorySize: 128,
+      timeout: props.timeoutSeconds ?? 60,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? 5,
+      tracingConfig: { mode: 'Active' },
+      loggingConfig: {
+        logFormat: 'JSON',
+        logGroup: this.logGroup.name,
+        applicationLogLevel: 'INFO',
+        systemLogLevel: 'WARN',
+      },
+      environment: {
+        variables: {
+          FEDERATED_ROLE_NAME: props.federatedRoleName,
+          FEDERATED_ROLE_UNIQUE_ID: props.federatedRoleUniqueId,
+          ...(launchers.length > 0 ? { LAUNCHER_ROLE_NAMES: launchers.join(',') } : {}),
+        },
+      },
+      // The group must exist (with its key and retention) before the first invocation creates it bare.
+      dependsOn: [this.logGroup, rolePolicy],
+    });
+
+    // Lambda checks the role may send to the destination when the config is saved.
+    new LambdaFunctionEventInvokeConfig(this, 'invoke_config', {
+      provider,
+      functionName: this.function.functionName,
+      maximumRetryAttempts: props.maxRetryAttempts ?? 2,
+      maximumEventAgeInSeconds: props.maxEventAgeSeconds ?? 21_600,
+      destinationConfig: { onFailure: { destination: this.deadLetterQueue.arn } },
+      dependsOn: [rolePolicy],
+    });
+
+    this.rule = new CloudwatchEventRule(this, 'rule', {
+      provider,
+      name: ruleName,
+      description: 'Successful EC2 RunInstances calls (CloudTrail), for the launch tagger',
+      eventPattern: JSON.stringify(RUN_INSTANCES_EVENT_PATTERN),
+      state: 'ENABLED',
+    });
+    new LambdaPermission(this, 'permission', {
+      provider,
+      statementId: 'AllowRunInstancesRule',
+      action: 'lambda:InvokeFunction',
+      functionName: this.function.functionName,
+      principal: 'events.amazonaws.com',
+      sourceArn: this.rule.arn,
+    });
+    new CloudwatchEventTarget(this, 'target', {
+      provider,
+      rule: this.rule.name,
+      targetId: 'launch-tagger',
+      arn: this.function.arn,
+      // Events EventBridge cannot deliver at all (for example a missing permission) are kept too.
+      retryPolicy: { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 },
+      deadLetterConfig: { arn: this.deadLetterQueue.arn },
+    });
+
+    const actions =
+      props.alarmTopicArn === undefined
+        ? {}
+        : { alarmActions: [props.alarmTopicArn], okActions: [props.alarmTopicArn] };
+    this.alarm = new CloudwatchMetricAlarm(this, 'alarm', {
+      provider,
+      alarmName: `${name}-dead-letters-not-empty`,
+      alarmDescription:
+        'Launch events the tagger could not process are waiting in its dead-letter queue: those instances may have no AwsUserId owner tag. Read the function logs, fix the cause, and replay the events (README, "Launch tagger").',
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: this.deadLetterQueue.name },
+      statistic: 'Maximum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+      ...actions,
+    });
+  }
+}
+
+interface FunctionPolicyInput {
+  readonly accountId: string;
+  readonly region: string;
+  readonly logGroupArn: string;
+  readonly queueArn: string;
+  readonly kmsKeyArn: string;
+  readonly federatedRoleUniqueId: string;
+  /** Launchers configured: the function may read CreatedBy with DescribeInstances. */
+  readonly tagMode: boolean;
+}
+
+/** The function role's policy: exactly what the handler calls, scoped to this region and tagger. */
+export function functionPolicy(input: FunctionPolicyInput): PolicyDocument {
+  const statements: PolicyStatement[] = [
+    {
+      Sid: 'TagInstancesWithOwnerOnly',
+      Effect: 'Allow',
+      Action: ['ec2:CreateTags'],
+      Resource: [`arn:aws:ec2:${input.region}:${input.accountId}:instance/*`],
+      Condition: {
+        'ForAllValues:StringEquals': { 'aws:TagKeys': [OWNER_TAG_KEY] },
+        // ForAllValues alone also passes a request without tag keys; require the owner key itself.
+        'ForAnyValue:StringEquals': { 'aws:TagKeys': [OWNER_TAG_KEY] },
+        // Owner values are `<federated role id>:<session name>` in both modes, never anything else.
+        StringLike: { [`aws:RequestTag/${OWNER_TAG_KEY}`]: `${input.federatedRoleUniqueId}:?*` },
+      },
+    },
+  ];
+  if (input.tagMode) {
+    statements.push({
+      Sid: 'ReadCreatedByOfLaunchedInstances',
+      Effect: 'Allow',
+      Action: ['ec2:DescribeInstances'],
+      // DescribeInstances supports no resource-level permissions; the region condition narrows it.
+      Resource: ['*'],
+      Condition: { StringEquals: { 'aws:RequestedRegion': input.region } },
+    });
+  }
+  statements.push(
+    {
+      Sid: 'WriteOwnLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: [`${input.logGroupArn}:*`],
+    },
+    {
+      Sid: 'SendTraces',
+      Effect: 'Allow',
+      Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+      // X-Ray's trace APIs support no resource-level permissions.
+      Resource: ['*'],
+    },
+    {
+      Sid: 'DeadLetterFailedEvents',
+      Effect: 'Allow',
+      Action: ['sqs:SendMessage'],
+      Resource: [input.queueArn],
+    },
+    {
+      Sid: 'EncryptDeadLetters',
+      Effect: 'Allow',
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: [input.kmsKeyArn],
+      Condition: { StringEquals: { 'kms:ViaService': `sqs.${input.region}.amazonaws.com` } },
+    },
+  );
+  return policyDocument(statements);
+}
+
+/**
+ * The key policy of the tagger's own key: IAM policies of the account may grant it (the role's
+ * policy does, for the queue); CloudWatch Logs may use it for this log group only; EventBridge for
+ * this rule's dead letters only.
+ */
+export function keyPolicy(accountId: string, region: string, logGroupArn: string, ruleArn: string): PolicyDocument {
+  return policyDocument([
+    {
+      Sid: 'AccountIamPoliciesMayGrant',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+      Action: 'kms:*',
+      // In a key policy, "*" is this key.
+      Resource: '*',
+    },
+    {
+      Sid: 'CloudWatchLogsForTheFunctionLogGroup',
+      Effect: 'Allow',
+      Principal: { Service: `logs.${region}.amazonaws.com` },
+      Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      Resource: '*',
+      Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': logGroupArn } },
+    },
+    {
+      Sid: 'EventBridgeDeadLettersOfTheRule',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: '*',
+      Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
+    },
+  ]);
+}
+
+/** The dead-letter queue's policy: TLS only, and EventBridge may send this rule's undeliverable events. */
+export function queuePolicy(queueArn: string, ruleArn: string): PolicyDocument {
+  return policyDocument([
+    {
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'sqs:*',
+      Resource: queueArn,
+      Condition: { Bool: { 'aws:SecureTransport': false } },
+    },
+    {
+      Sid: 'EventBridgeDeadLettersOfTheRule',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'sqs:SendMessage',
+      Resource: queueArn,
+      Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
+    },
+  ]);
+}
+
+function validate(where: string, props: LaunchTaggerProps): void {
+  const launchers = props.launcherRoleNames ?? [];
+  const notFederated: Rule<string> = {
+    test: (v) => v !== props.federatedRoleName,
+    message: 'must not be the federated role (its sessions are tagged in caller mode). Remove it from the launchers',
+  };
+  const listedOnce: Rule<string> = {
+    test: (v) => launchers.indexOf(v) === launchers.lastIndexOf(v),
+    message: 'must be listed once. Remove the duplicate',
+  };
+  const keyInRegion: Rule<string> = {
+    test: (v) => v.split(':')[3] === props.region && v.split(':')[4] === props.accountId,
+    message: `must be a key in the tagger's region and account (${props.region}, ${props.accountId}). Use a key there, or leave it out to create one`,
+  };
+  const topicInRegion: Rule<string> = {
+    test: (v) => v.split(':')[3] === props.region,
+    message: `must be a topic in the tagger's region (${props.region}): an alarm notifies only topics of its own region. Use a topic there`,
+  };
+  const valid = (value: string | undefined, rule: Rule<string>) =>
+    value !== undefined && rule.test(value) ? value : undefined;
+  const checks: PropCheck[] = [
+    ['accountId', props.accountId, rules.accountId],
+    ['region', props.region, rules.region],
+    ['name', props.name, launchTaggerRules.name],
+    ['federatedRoleName', props.federatedRoleName, rules.iamRoleName],
+    // A reference to the role's unique_id is checked by Terraform; a literal is checked here.
+    [
+      'federatedRoleUniqueId',
+      Token.isUnresolved(props.federatedRoleUniqueId) ? undefined : props.federatedRoleUniqueId,
+      launchTaggerRules.roleUniqueId,
+    ],
+    ...launchers.flatMap((launcher, i): PropCheck[] => [
+      [`launcherRoleNames.${i}`, launcher, rules.iamRoleName],
+      [`launcherRoleNames.${i}`, launcher, notFederated],
+      [`launcherRoleNames.${i}`, launcher, listedOnce],
+    ]),
+    ['kmsKeyArn', props.kmsKeyArn, launchTaggerRules.kmsKeyArn],
+    ['kmsKeyArn', valid(props.kmsKeyArn, launchTaggerRules.kmsKeyArn), keyInRegion],
+    ['logRetentionDays', props.logRetentionDays, launchTaggerRules.logRetentionDays],
+    ['maxRetryAttempts', props.maxRetryAttempts, launchTaggerRules.maxRetryAttempts],
+    ['maxEventAgeSeconds', props.maxEventAgeSeconds, launchTaggerRules.maxEventAgeSeconds],
+    [
+      'reservedConcurrentExecutions',
+      props.reservedConcurrentExecutions,
+      launchTaggerRules.reservedConcurrentExecutions,
+    ],
+    ['timeoutSeconds', props.timeoutSeconds, launchTaggerRules.timeoutSeconds],
+    ['alarmTopicArn', props.alarmTopicArn, launchTaggerRules.snsTopicArn],
+    ['alarmTopicArn', valid(props.alarmTopicArn, launchTaggerRules.snsTopicArn), topicInRegion],
+  ];
+  validateProps(where, checks);
+}
