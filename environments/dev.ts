@@ -20,6 +20,8 @@ export const dev: EnvironmentInput = {
     portForwardingEnabled: true,
   },
   launchTagger: { enabled: true },
+  session: { idleTimeoutMinutes: 30, maxDurationMinutes: 480 },
+  logging: { logRetentionDays: 365, transcriptExpirationDays: 365 },
   tags: { Project: 'ssm-federated-access', Environment: 'dev', CostCenter: 'platform' },
   ci: { githubRepository: 'example-org/ssm-federated-access' },
   backend: { type: 's3', bucket: 'example-dev-terraform-state', region: 'eu-central-1' },

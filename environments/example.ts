@@ -24,6 +24,29 @@ export const example: EnvironmentInput = {
     portForwardingEnabled: false,
   },
   launchTagger: { enabled: true, launcherRoleNames: ['ServiceWorkbenchLauncher'] },
+  session: {
+    idleTimeoutMinutes: 20,
+    maxDurationMinutes: 120,
+    shellProfile: { linux: 'cd ~ && exec bash --login', windows: '' },
+    // Off so that the example plans offline; turn on where a deploy fails with DocumentAlreadyExists.
+    adoptExistingDocument: false,
+  },
+  logging: {
+    s3: { enabled: true, keyPrefix: 'sessions' },
+    cloudWatch: { enabled: true, streamingEnabled: true },
+    logRetentionDays: 365,
+    transcriptArchiveAfterDays: 90,
+    transcriptExpirationDays: 731,
+  },
+  // Interface and S3 gateway endpoints for private subnets without a NAT, shown in one region.
+  vpcEndpoints: {
+    'eu-west-1': {
+      vpcId: 'vpc-0a1b2c3d4e5f60718',
+      vpcCidr: '10.20.0.0/16',
+      subnetIds: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002'],
+      routeTableIds: ['rtb-0a1b2c3d4e5f60001'],
+    },
+  },
   tags: { Project: 'ssm-federated-access', Environment: 'example' },
   backend: { type: 'local' },
 };

@@ -27,6 +27,14 @@ export const prod: EnvironmentInput = {
     portForwardingEnabled: false,
   },
   launchTagger: { enabled: true },
+  session: { idleTimeoutMinutes: 15, maxDurationMinutes: 60 },
+  logging: {
+    logRetentionDays: 1827,
+    transcriptArchiveAfterDays: 90,
+    transcriptExpirationDays: 2557,
+    // Transcripts cannot be changed or deleted for a year, except by those allowed to bypass governance mode.
+    objectLock: { mode: 'GOVERNANCE', days: 365 },
+  },
   tags: {
     Project: 'ssm-federated-access',
     Environment: 'prod',

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { AWS_REGIONS, type AwsRegion, type Rule, rules, sessionRules } from '../modules/core/rules';
+import { DEFAULT_RUN_AS_SOURCE, identityCenterRules } from '../modules/identity-center/identity-center-rules';
+import { accessRulesOf, principalTagsRead } from '../modules/session-access-policy/access-rules';
+import { launchTaggerRules } from '../modules/launch-tagger/rules';
 
 export { AWS_REGIONS, type AwsRegion };
 
@@ -38,8 +41,50 @@ const samlIdentity = z.strictObject({
     .default(1),
 });
 
-export const identitySchema = z.discriminatedUnion('type', [samlIdentity], {
-  error: 'must be an identity source with type "saml". Set identity.type',
+/** IAM Identity Center: a permission set instead of a SAML provider and role. */
+const identityCenterIdentity = z.strictObject({
+  type: z.literal('identity-center'),
+  /** The Identity Center instance, e.g. `arn:aws:sso:::instance/ssoins-0123456789abcdef`. */
+  instanceArn: str(identityCenterRules.instanceArn),
+  /** Identity Center's home region (its API lives there). */
+  region,
+  /** The organization's management or delegated administrator account, which manages Identity Center. */
+  adminAccountId: z.string().regex(/^\d{12}$/, {
+    error: 'must be the 12-digit id of the management or delegated administrator account, written as a string',
+  }),
+  /** Role Terraform assumes in `adminAccountId` for the Identity Center resources. @default the deploy credentials */
+  adminRoleArn: z
+    .string()
+    .regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, {
+      error: 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>). Copy it from the admin account',
+    })
+    .optional(),
+  /** Name of the permission set (the role in the account is `AWSReservedSSO_<name>_<suffix>`). */
+  permissionSetName: str(identityCenterRules.permissionSetName),
+  /** Session duration of the permission set, in hours. */
+  sessionDurationHours: z
+    .number({ error: rules.sessionDurationHours.message })
+    .refine(rules.sessionDurationHours.test, { error: rules.sessionDurationHours.message })
+    .default(1),
+  /** Identity Center attribute that becomes the `SSMSessionRunAs` session tag. */
+  runAsAttribute: str(identityCenterRules.attributeSource).default(DEFAULT_RUN_AS_SOURCE),
+  /** Identity Center attributes for the principal tags the access rules read (ABAC, principal-tag owner). */
+  attributePaths: z.record(str(identityCenterRules.attributeKey), str(identityCenterRules.attributeSource)).default({}),
+  /** Manage the instance's access control attributes (one set per instance: off when another stack owns it). */
+  manageAccessControlAttributes: z.boolean().default(true),
+  /** Users and groups that get the permission set in this account. */
+  assignments: z
+    .array(
+      z.strictObject({
+        principalType: z.enum(['GROUP', 'USER'], { error: 'must be "GROUP" or "USER"' }),
+        principalId: str(identityCenterRules.principalId),
+      }),
+    )
+    .default([]),
+});
+
+export const identitySchema = z.discriminatedUnion('type', [samlIdentity, identityCenterIdentity], {
+  error: 'must be an identity source with type "saml" or "identity-center". Set identity.type',
 });
 
 const runAsSchema = z
@@ -91,6 +136,18 @@ const launchTaggerSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** Roles that launch instances on a person's behalf and write the `CreatedBy` tag (tag mode). */
   launcherRoleNames: z.array(iamRoleName).default([]),
+  /** Lambda retries of an event the function failed on, before it goes to the dead-letter queue (0-2). @default 2 */
+  maxRetryAttempts: z
+    .number({ error: launchTaggerRules.maxRetryAttempts.message })
+    .refine(launchTaggerRules.maxRetryAttempts.test, { error: launchTaggerRules.maxRetryAttempts.message })
+    .optional(),
+  /** How long Lambda keeps trying an event, in seconds (60-21600). @default 21600 */
+  maxEventAgeSeconds: z
+    .number({ error: launchTaggerRules.maxEventAgeSeconds.message })
+    .refine(launchTaggerRules.maxEventAgeSeconds.test, { error: launchTaggerRules.maxEventAgeSeconds.message })
+    .optional(),
+  /** SNS topic told when the dead-letter queue holds events, by region (an alarm acts only in its region). @default none */
+  alarmTopicArns: z.partialRecord(region, str(launchTaggerRules.snsTopicArn)).optional(),
 });
 
 const ciSchema = z.strictObject({
@@ -310,6 +367,20 @@ export const environmentSchema = z
           message: `must be a region of this environment (primaryRegion or additionalRegions). Add "${r}" to the regions or remove its endpoints`,
         });
       }
+    }
+  })
+  .superRefine((env, ctx) => {
+    // Identity Center: every principal tag the access rules read must come from a user attribute.
+    if (env.identity.type !== 'identity-center') return;
+    const mapped = env.identity.attributePaths;
+    for (const tag of principalTagsRead(accessRulesOf(env.access))) {
+      if (tag === 'SSMSessionRunAs' || tag in mapped) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['identity', 'attributePaths'],
+        input: Object.keys(mapped),
+        message: `must map the principal tag ${tag}, which the access rules read (without it no instance matches). Add "${tag}": "\${path:...}" with the Identity Center attribute that holds it`,
+      });
     }
   });
 

@@ -92,6 +92,102 @@ export const rules = {
   },
 } satisfies Record<string, Rule<string> | Rule<number>>;
 
+/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
+export const CLOUDWATCH_LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Audit logs are kept at least a year. */
+export const MIN_AUDIT_RETENTION_DAYS = 365;
+
+const wholeNumberFrom = (min: number, max: number) => (v: number) => Number.isInteger(v) && v >= min && v <= max;
+const awsId = (prefix: string) => (v: string) => new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`).test(v);
+
+function isIpv4Cidr(v: string): boolean {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(v);
+  if (!match) return false;
+  const octets = match.slice(1, 5).map(Number);
+  const bits = Number(match[5]);
+  if (octets.some((o) => o > 255) || bits > 32) return false;
+  // The network address itself, as VPC CIDR blocks are written (10.0.0.0/16, not 10.0.1.7/16).
+  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+  return address % 2 ** (32 - bits) === 0;
+}
+
+/**
+ * Rules for Session Manager preferences and audit logging (session-preferences, session-audit-logs,
+ * vpc-endpoints), shared by the environment schema and the constructs.
+ */
+export const sessionRules = {
+  idleSessionTimeoutMinutes: {
+    test: wholeNumberFrom(1, 60),
+    message: 'must be a whole number of minutes from 1 to 60 (Session Manager allows 1-60). Pick a value in that range',
+  },
+  maxSessionDurationMinutes: {
+    test: wholeNumberFrom(1, 1440),
+    message:
+      'must be a whole number of minutes from 1 to 1,440 (Session Manager allows 1-1440, 24 hours). Pick a value in that range',
+  },
+  logRetentionDays: {
+    test: (v: number) =>
+      (CLOUDWATCH_LOG_RETENTION_DAYS as readonly number[]).includes(v) && v >= MIN_AUDIT_RETENTION_DAYS,
+    message: `must be a retention period CloudWatch Logs accepts and at least ${MIN_AUDIT_RETENTION_DAYS} days, so session logs are kept a year. Use one of ${CLOUDWATCH_LOG_RETENTION_DAYS.filter((d) => d >= MIN_AUDIT_RETENTION_DAYS).join(', ')}`,
+  },
+  transcriptExpirationDays: {
+    test: wholeNumberFrom(MIN_AUDIT_RETENTION_DAYS, 36_500),
+    message: `must be a whole number of days from ${MIN_AUDIT_RETENTION_DAYS} to 36,500, so transcripts are kept at least a year. Pick a value in that range`,
+  },
+  lifecycleDays: {
+    test: wholeNumberFrom(1, 36_500),
+    message: 'must be a whole number of days from 1 to 36,500. Pick a value in that range',
+  },
+  objectLockMode: {
+    test: (v: string) => v === 'GOVERNANCE' || v === 'COMPLIANCE',
+    message:
+      'must be "GOVERNANCE" (privileged users may shorten or remove a retention) or "COMPLIANCE" (nobody can, not even the root user). Pick one',
+  },
+  s3BucketName: {
+    test: (v: string) =>
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v) && !v.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(v),
+    message:
+      'must be an S3 bucket name (3-63 characters of a-z, 0-9, . and -, starting and ending with a letter or digit, not an IP address). Shorten or fix the name',
+  },
+  s3KeyPrefix: {
+    test: (v: string) => v.length <= 256 && /^[\w!.*'()-]+(\/[\w!.*'()-]+)*$/.test(v),
+    message:
+      "must be an S3 key prefix of letters, digits and !_.*'()- in segments joined by /, with no leading or trailing slash, at most 256 characters. Fix the prefix",
+  },
+  kmsKeyArn: {
+    test: (v: string) =>
+      /^arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.test(
+        v,
+      ),
+    message:
+      'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>), not an alias or a bare key id. Copy the key ARN from the account that owns the key',
+  },
+  logGroupName: {
+    test: (v: string) => /^[\w\-./#]{1,512}$/.test(v),
+    message: 'must be a CloudWatch Logs group name (1-512 characters: letters, digits and _-./#). Fix the name',
+  },
+  vpcId: {
+    test: awsId('vpc'),
+    message: 'must be a VPC id such as "vpc-0123456789abcdef0". Copy it from the VPC console',
+  },
+  subnetId: {
+    test: awsId('subnet'),
+    message: 'must be a subnet id such as "subnet-0123456789abcdef0". Copy it from the VPC console',
+  },
+  routeTableId: {
+    test: awsId('rtb'),
+    message: 'must be a route table id such as "rtb-0123456789abcdef0". Copy it from the VPC console',
+  },
+  ipv4Cidr: {
+    test: isIpv4Cidr,
+    message:
+      'must be an IPv4 network in CIDR notation such as "10.0.0.0/16" (the network address). Use the VPC\'s CIDR block',
+  },
+} satisfies Record<string, Rule<string> | Rule<number>>;
+
 /** A prop to check: its name, its value and the rule. */
 export type PropCheck = readonly [path: string, value: unknown, rule: Rule<never>];
 

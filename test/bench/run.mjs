@@ -50,3 +50,58 @@ console.log(
 console.log(
   `goal for the shipped environments: <= 1500 ms and <= 150 MiB: ${shipped.wall <= 1500 && shipped.rss <= 150 ? 'met' : 'NOT met'}`,
 );
+
+// Policy size: the session access policy against the number of users and of attribute (ABAC) groups.
+{
+  const { createRequire } = await import('node:module');
+  const require = createRequire(import.meta.url);
+  const { sessionAccessDocument } = require(join(root, 'dist/modules/session-access-policy/access-rules.js'));
+  const { POLICY_QUOTAS, quotaSize } = require(join(root, 'dist/modules/core/policy-lint.js'));
+  const quota = POLICY_QUOTAS.roleInlinePolicies.maxChars;
+  const regions = ['eu-west-1', 'us-east-1'];
+  const keys = regions.map((r) => `arn:aws:kms:${r}:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab`);
+  const pairs = (n) =>
+    Array.from({ length: n }, (_, i) => ({ principalTag: `Attr${i + 1}`, instanceTag: `ATTR_${i + 1}` }));
+  // Two regions, two session keys, owner rule, SSH on: the example environment's shape.
+  const size = (groups, tags = 1, extra = {}) =>
+    quotaSize(
+      sessionAccessDocument({
+        accountId: '111111111111',
+        regions,
+        rules: { owner: true, ...(groups > 0 ? { attributes: { tags: pairs(tags), groups } } : {}), ...extra },
+        sshEnabled: true,
+        portForwardingEnabled: false,
+        sessionKmsKeyArns: keys,
+      }),
+    );
+
+  console.log(
+    '\npolicy size (characters without whitespace; the quota is IAM inline policies per role / permission set: 10,240)',
+  );
+  // Nothing in the policy names a user: ${aws:userid} and the principal tags are filled in per request,
+  // so the document for 10,000 users is the document for one.
+  for (const users of [1, 100, 10_000]) {
+    console.log(
+      `  ${String(users).padStart(6)} users, owner rule + 2 ABAC groups: ${size(2)} characters (no per-user statements)`,
+    );
+  }
+  for (const tags of [1, 2, 3]) {
+    const row = [1, 2, 5, 10, 20].map((g) => `${g} group${g > 1 ? 's' : ''}: ${size(g, tags)}`).join(', ');
+    const perGroup = (size(20, tags) - size(1, tags)) / 19;
+    let fits = 0;
+    while (size(fits + 1, tags) <= quota) fits++;
+    let fitsManaged = 0;
+    while (size(fitsManaged + 1, tags) <= POLICY_QUOTAS.managedPolicy.maxChars) fitsManaged++;
+    console.log(`  ${tags} tag pair${tags > 1 ? 's' : ''} per group: ${row}`);
+    console.log(
+      `    ~${perGroup.toFixed(0)} characters per group (linear); largest that fits: ${fits} groups inline (10,240), ${fitsManaged} as a managed policy (6,144); the schema allows 20`,
+    );
+  }
+  const withCreator = size(2, 1, { principalTagOwner: { principalTag: 'SSMSessionRunAs', instanceTag: 'CreatedBy' } });
+  console.log(`  principal-tag owner rule adds ${withCreator - size(2)} characters`);
+}
+
+// Launch tagger: bundle size, load cost, AWS calls per event and a throttled burst (test/bench/launch-tagger.ts).
+console.log('');
+const tagger = spawnSync(process.execPath, [join(here, 'launch-tagger.mjs')], { cwd: root, stdio: 'inherit' });
+if (tagger.status !== 0) process.exitCode = tagger.status ?? 1;

@@ -46,6 +46,15 @@ export function resourcesOfType(stack: SynthesizedStack, type: string): Record<s
   return stack.json.resource?.[type] ?? {};
 }
 
+/** The logical id of the single resource of a type whose construct path ends with `pathSuffix`. */
+export function logicalIdAt(stack: SynthesizedStack, type: string, pathSuffix: string): string {
+  const ids = Object.entries(resourcesOfType(stack, type))
+    .filter(([, r]) => String(r['//']?.metadata?.path ?? '').endsWith(pathSuffix))
+    .map(([id]) => id);
+  if (ids.length !== 1) throw new Error(`expected one ${type} at */${pathSuffix}, found ${ids.length}`);
+  return ids[0];
+}
+
 /** The single resource of a type whose construct path ends with `pathSuffix`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function resourceAt(stack: SynthesizedStack, type: string, pathSuffix: string): any {

@@ -94,6 +94,20 @@ export function planOffline(stackDir: string, stackJson: any): PlanResult {
   return { dir, validate, plan };
 }
 
+/**
+ * Like `planOffline` but stops after `terraform validate`: for configurations whose plan needs AWS,
+ * such as an import block (Terraform reads the imported object at plan time).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function validateOffline(stackDir: string, stackJson: any): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ssm-fa-tf-'));
+  copyDir(stackDir, dir);
+  writeFileSync(join(dir, 'zz_offline_override.tf.json'), JSON.stringify(offlineOverride(stackJson), null, 2));
+  const env = cliConfig(dir);
+  run(dir, env, ['init', '-input=false', '-no-color', '-backend=true']);
+  return run(dir, env, ['validate', '-no-color']);
+}
+
 function copyDir(from: string, to: string): void {
   mkdirSync(to, { recursive: true });
   for (const entry of readdirSync(from, { withFileTypes: true })) {

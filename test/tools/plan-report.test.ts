@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { environmentSources } from '../../environments';
+import { synthesize } from '../support/synth';
+import { accessDiff } from './plan-report/access-diff';
+import { buildEnvironmentReport } from './plan-report/build-report';
 import { dangers } from './plan-report/dangers';
+import { renderReport } from './plan-report/render';
 import { diffPolicies, policyChanges } from './plan-report/policy-diff';
 import { countChanges, managedChanges, parsePlan, type TerraformPlan } from './plan-report/terraform-plan';
 
@@ -18,6 +23,7 @@ describe('plan parsing', () => {
 
   it('counts like terraform: a replace is one add and one destroy', () => {
     expect(countChanges(fixture('destroyed-bucket'))).toEqual({ add: 1, change: 0, destroy: 2 });
+    expect(countChanges(fixture('narrowed-policy'))).toEqual({ add: 0, change: 1, destroy: 0 });
     expect(countChanges(fixture('widened-policy'))).toEqual({ add: 0, change: 1, destroy: 0 });
     expect(countChanges(fixture('no-change'))).toEqual({ add: 0, change: 0, destroy: 0 });
   });
@@ -51,37 +57,41 @@ describe('dangerous changes', () => {
 });
 
 describe('policy diffs, statement by statement', () => {
-  it('shows a widened policy: the added statement and the added action', () => {
+  it('shows a widened policy: the added statement with its action and resource', () => {
     const [change] = managedChanges(fixture('widened-policy')).flatMap(policyChanges);
     expect(change.label).toBe('inline policy');
     expect(change.statements).toEqual([
       {
-        sid: 'StartSessionOnOwnInstances',
-        kind: 'changed',
+        sid: 'StartSessionOnAnyInstance',
+        kind: 'added',
         effect: 'Allow',
-        before: expect.anything(),
         after: expect.anything(),
-        fields: [{ field: 'Action', removed: [], added: ['ssm:SendCommand'] }],
+        fields: [
+          { field: 'Effect', removed: [], added: ['Allow'] },
+          { field: 'Action', removed: [], added: ['ssm:StartSession'] },
+          { field: 'Resource', removed: [], added: ['arn:aws:ec2:*:111111111111:instance/*'] },
+        ],
       },
-      expect.objectContaining({ sid: 'StartSessionOnAppInstances', kind: 'added', effect: 'Allow' }),
     ]);
   });
 
-  it('shows a narrowed policy: the removed resources and the removed statement', () => {
+  it('shows a narrowed policy: the removed resources of the changed statement', () => {
     const [change] = managedChanges(fixture('narrowed-policy')).flatMap(policyChanges);
-    expect(change.statements.map((s) => [s.sid, s.kind])).toEqual([
-      ['StartSessionDocuments', 'changed'],
-      ['TerminateOwnSessions', 'removed'],
-    ]);
-    expect(change.statements[0].fields).toEqual([
-      {
-        field: 'Resource',
-        removed: [
-          'arn:aws:ssm:eu-west-1::document/AWS-StartSSHSession',
-          'arn:aws:ssm:us-east-1::document/AWS-StartSSHSession',
+    expect(change.statements).toEqual([
+      expect.objectContaining({
+        sid: 'StartSessionWithAllowedDocuments',
+        kind: 'changed',
+        fields: [
+          {
+            field: 'Resource',
+            removed: [
+              'arn:aws:ssm:eu-west-1::document/AWS-StartSSHSession',
+              'arn:aws:ssm:us-east-1::document/AWS-StartSSHSession',
+            ],
+            added: [],
+          },
         ],
-        added: [],
-      },
+      }),
     ]);
   });
 
@@ -113,5 +123,88 @@ describe('policy diffs, statement by statement', () => {
         added: ['StringLike ssm:resourceTag/AwsUserId = "*"'],
       },
     ]);
+  });
+});
+
+describe('access before and after, in words', () => {
+  const { configs, stacks } = synthesize(environmentSources.filter((s) => s.input.name === 'example'));
+  const diff = (name: string) => accessDiff(configs[0], stacks.get('example')!, fixture(name));
+
+  it("a widened policy gains access to instances that are not the caller's", async () => {
+    const { gained, lost } = await diff('widened-policy');
+    expect(lost).toEqual([]);
+    expect(gained).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^alice \(federated\): someone else's instance .*ssm:StartSession/),
+      ]),
+    );
+    expect(gained.join('\n')).toMatch(/untagged instance/);
+  });
+
+  it('a narrowed policy loses the SSH document, in every region', async () => {
+    const { gained, lost } = await diff('narrowed-policy');
+    expect(gained).toEqual([]);
+    expect(lost).toHaveLength(2);
+    expect(lost.join('\n')).toMatch(/AWS-StartSSHSession/);
+    expect(lost.join('\n')).toContain('arn:aws:ssm:us-east-1::document/AWS-StartSSHSession');
+  });
+
+  it('no change, no access change', async () => {
+    await expect(diff('no-change')).resolves.toEqual({ gained: [], lost: [] });
+    await expect(diff('destroyed-bucket')).resolves.toEqual({ gained: [], lost: [] });
+  });
+
+  it('with nothing deployed (an offline plan), everything allowed is gained', async () => {
+    const empty = { format_version: '1.2', resource_changes: [] };
+    const plan = {
+      ...empty,
+      resource_changes: fixture('widened-policy').resource_changes!.map((rc) => ({
+        ...rc,
+        change: { ...rc.change, actions: ['create' as const], before: null },
+      })),
+    };
+    const { gained, lost } = await accessDiff(configs[0], stacks.get('example')!, plan);
+    expect(lost).toEqual([]);
+    expect(gained.length).toBeGreaterThan(5);
+  });
+});
+
+describe('the Markdown report', () => {
+  const { configs, stacks } = synthesize(environmentSources.filter((s) => s.input.name === 'example'));
+  const report = async (name: string) =>
+    renderReport([
+      await buildEnvironmentReport('example', 'live', fixture(name), (p) =>
+        accessDiff(configs[0], stacks.get('example')!, p),
+      ),
+    ]);
+
+  it('widened: counts, the statement diff and the gained access', async () => {
+    const text = await report('widened-policy');
+    expect(text).toContain('| example | 0 | 1 | 0 | 0 | 1 |');
+    expect(text).toContain('- added Allow statement `StartSessionOnAnyInstance`');
+    expect(text).toContain('+ Resource: arn:aws:ec2:*:111111111111:instance/*');
+    expect(text).toMatch(/:unlock: gained: alice \(federated\): someone else's instance/);
+    expect(text).not.toContain('CAUTION');
+  });
+
+  it('narrowed: the removed resources and the lost access', async () => {
+    const text = await report('narrowed-policy');
+    expect(text).toContain('- changed Allow statement `StartSessionWithAllowedDocuments`');
+    expect(text).toContain('- Resource: arn:aws:ssm:eu-west-1::document/AWS-StartSSHSession');
+    expect(text).toMatch(/:lock: lost: .*AWS-StartSSHSession/);
+  });
+
+  it('destroyed bucket: said loudly', async () => {
+    const text = await report('destroyed-bucket');
+    expect(text).toContain('> [!CAUTION]');
+    expect(text).toMatch(/\*\*DESTROYED: `aws_s3_bucket\.[^`]+`\*\*, a bucket \(session transcripts/);
+    expect(text).toMatch(/\*\*REPLACED: `aws_kms_key\.[^`]+`\*\*.*Reason: replace_because_cannot_update/);
+    expect(text).toContain('| example | 1 | 0 | 2 | **2** :warning: | 0 |');
+  });
+
+  it('no change: says so, and nothing else', async () => {
+    const text = await report('no-change');
+    expect(text).toContain('No changes.');
+    expect(text).not.toMatch(/CAUTION|Policy changes|Access changes/);
   });
 });

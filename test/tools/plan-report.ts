@@ -56,7 +56,7 @@ function livePlan(stackDir: string): string {
   return showPlanJson(stackDir);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const configs = loadEnvironments(environmentSources);
   const unknown = options.names.filter((n) => !configs.some((c) => c.name === n));
@@ -65,30 +65,37 @@ function main(): void {
   const selected = options.names.length > 0 ? configs.filter((c) => options.names.includes(c.name)) : configs;
 
   const outdir = join(process.cwd(), 'cdktf.out');
-  if (selected.some((c) => !options.plans.has(c.name))) buildApp(configs, { outdir }).synth();
+  // Always synthesized: the access matrix reads the policies as this branch builds them.
+  buildApp(configs, { outdir }).synth();
 
-  const reports: EnvironmentReport[] = selected.map((config) => {
+  const reports: EnvironmentReport[] = [];
+  for (const config of selected) {
     const saved = options.plans.get(config.name);
     const stackDir = join(outdir, 'stacks', config.name);
+    const stack = {
+      name: config.name,
+      dir: stackDir,
+      json: JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')),
+    };
     let text: string;
     if (saved) text = readFileSync(saved, 'utf8');
-    else if (options.offline) {
-      const stackJson = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
-      text = showPlanJson(planOffline(stackDir, stackJson).dir);
-    } else text = livePlan(stackDir);
+    else if (options.offline) text = showPlanJson(planOffline(stackDir, stack.json).dir);
+    else text = livePlan(stackDir);
     const plan = parsePlan(text, saved ?? `${config.name} plan`);
     if (options.savePlans) {
       mkdirSync(options.savePlans, { recursive: true });
       writeFileSync(join(options.savePlans, `${config.name}.json`), text);
     }
-    return buildEnvironmentReport(config.name, options.offline ? 'offline' : 'live', plan, (p) =>
-      accessDiff(config, p),
-    );
-  });
+    const mode = options.offline ? 'offline' : 'live';
+    reports.push(await buildEnvironmentReport(config.name, mode, plan, (p) => accessDiff(config, stack, p)));
+  }
 
   const markdown = renderReport(reports);
   if (options.out) writeFileSync(options.out, markdown);
   else process.stdout.write(markdown);
 }
 
-main();
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -4,15 +4,15 @@ import type { EnvironmentReport } from './render';
 import { type TerraformPlan, countChanges, managedChanges } from './terraform-plan';
 
 /** Access gained and lost between the policies before and after a plan, in words. */
-export type AccessDiff = (plan: TerraformPlan) => EnvironmentReport['access'];
+export type AccessDiff = (plan: TerraformPlan) => Promise<EnvironmentReport['access']>;
 
 /** Everything the report says about one environment's plan. */
-export function buildEnvironmentReport(
+export async function buildEnvironmentReport(
   name: string,
   mode: EnvironmentReport['mode'],
   plan: TerraformPlan,
   accessDiff: AccessDiff,
-): EnvironmentReport {
+): Promise<EnvironmentReport> {
   const changes = managedChanges(plan);
   return {
     name,
@@ -20,6 +20,6 @@ export function buildEnvironmentReport(
     counts: countChanges(plan),
     dangers: dangers(changes),
     policies: changes.flatMap(policyChanges),
-    access: accessDiff(plan),
+    access: await accessDiff(plan),
   };
 }
