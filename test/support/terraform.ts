@@ -84,11 +84,7 @@ export function showPlanJson(dir: string, planFile = 'tfplan'): string {
 /** Copies a synthesized stack folder, adds the offline override, and runs init, validate and plan. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function planOffline(stackDir: string, stackJson: any): PlanResult {
-  const dir = mkdtempSync(join(tmpdir(), 'ssm-fa-tf-'));
-  copyDir(stackDir, dir);
-  writeFileSync(join(dir, 'zz_offline_override.tf.json'), JSON.stringify(offlineOverride(stackJson), null, 2));
-  const env = cliConfig(dir);
-  run(dir, env, ['init', '-input=false', '-no-color', '-backend=true']);
+  const { dir, env } = initOffline(stackDir, stackJson);
   const validate = run(dir, env, ['validate', '-no-color']);
   const plan = run(dir, env, ['plan', '-refresh=false', '-input=false', '-lock=false', '-no-color', '-out=tfplan']);
   return { dir, validate, plan };
@@ -100,12 +96,19 @@ export function planOffline(stackDir: string, stackJson: any): PlanResult {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function validateOffline(stackDir: string, stackJson: any): string {
+  const { dir, env } = initOffline(stackDir, stackJson);
+  return run(dir, env, ['validate', '-no-color']);
+}
+
+/** A copy of the stack folder with the offline override, initialized. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function initOffline(stackDir: string, stackJson: any): { dir: string; env: Record<string, string> } {
   const dir = mkdtempSync(join(tmpdir(), 'ssm-fa-tf-'));
   copyDir(stackDir, dir);
   writeFileSync(join(dir, 'zz_offline_override.tf.json'), JSON.stringify(offlineOverride(stackJson), null, 2));
   const env = cliConfig(dir);
   run(dir, env, ['init', '-input=false', '-no-color', '-backend=true']);
-  return run(dir, env, ['validate', '-no-color']);
+  return { dir, env };
 }
 
 function copyDir(from: string, to: string): void {
