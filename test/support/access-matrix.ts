@@ -9,7 +9,7 @@ import {
   SESSION_DOCUMENTS,
   groupTagName,
 } from '../../modules/session-access-policy/session-access-policy';
-import { managedInstanceRoleName } from '../../stacks/environment-stack';
+import { managedInstanceRoleName } from '../../stacks/names';
 import { type Decision, type Evaluation, evaluate, policyAt, readResolvedPolicy, resolveReferences } from './policies';
 import type { SynthesizedStack } from './synth';
 

@@ -3,7 +3,7 @@
  * workflows' matrix (name, account, primary region and the GitHub Actions role ARNs).
  */
 import { environmentSources, loadEnvironments } from '../../environments';
-import { ciRoleNames } from '../../stacks/environment-stack';
+import { ciRoleNames } from '../../stacks/names';
 
 const rows = loadEnvironments(environmentSources)
   .filter((config) => config.ci !== undefined)
