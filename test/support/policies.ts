@@ -1,3 +1,4 @@
+import { createValidatedPolicy, validateResourcePolicy } from '@cloud-copilot/iam-policy';
 import { createHash } from 'node:crypto';
 import { type Simulation, runSimulation, runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
 import type { PolicyDocument, PolicyStatement } from '../../modules/core/policy-document';
@@ -195,7 +196,8 @@ export async function evaluate(simulation: Simulation, options: { unsafe?: boole
   return { decision, deciding: decision === 'ExplicitlyDenied' ? deny : decision === 'Allowed' ? allow : [] };
 }
 
-function evaluateUnsafe(simulation: Simulation): Evaluation {
+function evaluateUnsafe(input: Simulation): Evaluation {
+  const simulation = withNamedResourcePolicy(input);
   const decision = runUnsafeSimulation(simulation, {}) as Decision;
   const deciding: string[] = [];
   if (decision !== 'ImplicitlyDenied') {
@@ -214,4 +216,17 @@ function evaluateUnsafe(simulation: Simulation): Evaluation {
     }
   }
   return { decision, deciding };
+}
+
+/**
+ * The unsafe engine loads a raw resource policy without a name and then fails reading it; a
+ * validated policy carries its name, and its validation errors are checked here instead.
+ */
+function withNamedResourcePolicy(simulation: Simulation): Simulation {
+  if (!simulation.resourcePolicy) return simulation;
+  const validated = createValidatedPolicy(simulation.resourcePolicy, validateResourcePolicy, {
+    name: 'ResourcePolicy',
+  });
+  if (validated.errors.length > 0) throw new Error(`invalid resource policy: ${JSON.stringify(validated.errors)}`);
+  return { ...simulation, resourcePolicy: validated };
 }
