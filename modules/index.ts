@@ -1,14 +1,71 @@
-export * from './core/config-error';
-export * from './core/policy-document';
-export * from './core/rules';
-export * from './saml-federation/saml-federation';
-export * from './core/session-log-destination';
-export * from './core/policy-lint';
-export * from './session-access-policy/session-access-policy';
-export * from './managed-instance-role/managed-instance-role';
-export * from './identity-center/identity-center-permission-set';
-export * from './session-audit-logs/session-audit-logs';
-export * from './session-preferences/connect';
-export * from './session-preferences/session-preferences';
-export * from './vpc-endpoints/vpc-endpoints';
-export * from './launch-tagger/launch-tagger';
+/**
+ * CDK for Terraform constructs that give federated users audited shell access to EC2 instances
+ * through AWS Systems Manager Session Manager.
+ *
+ * This file is the package's public API and only re-exports. Everything else in `modules/` (the
+ * validation rule tables, the policy lint, the statement builders, the defaults tables) is
+ * internal and may change in any release.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager.html
+ * @packageDocumentation
+ */
+
+// Who may sign in: a SAML federation or an IAM Identity Center permission set.
+export {
+  SamlFederation,
+  type SamlFederationProps,
+  type IdpConfiguration,
+  RUN_AS_TAG,
+} from './saml-federation/saml-federation';
+export {
+  IdentityCenterPermissionSet,
+  type IdentityCenterPermissionSetProps,
+  type PermissionSetAssignment,
+} from './identity-center/identity-center-permission-set';
+
+// Which instances they may open a session on.
+export {
+  SessionAccessPolicy,
+  type SessionAccessPolicyProps,
+  type AccessRules,
+  type AttributeRule,
+  type TagPair,
+  OWNERSHIP_TAG,
+} from './session-access-policy/session-access-policy';
+export { LaunchTagger, type LaunchTaggerProps } from './launch-tagger/launch-tagger';
+
+// What a session records, and how instances reach Session Manager.
+export {
+  SessionAuditLogs,
+  type SessionAuditLogsProps,
+  type ObjectLockMode,
+} from './session-audit-logs/session-audit-logs';
+export {
+  SessionPreferences,
+  type SessionPreferencesProps,
+  type SessionPreferencesContent,
+  type SessionPreferencesInputs,
+} from './session-preferences/session-preferences';
+export { ManagedInstanceRole, type ManagedInstanceRoleProps } from './managed-instance-role/managed-instance-role';
+export {
+  VpcEndpoints,
+  type VpcEndpointsProps,
+  type SessionManagerInterfaceService,
+  SESSION_MANAGER_INTERFACE_SERVICES,
+} from './vpc-endpoints/vpc-endpoints';
+export { type SessionLogDestination } from './core/session-log-destination';
+export { type AwsRegion, AWS_REGIONS } from './core/rules';
+
+// Connecting.
+export { sshConfigSnippet, consoleSessionUrl, INSTANCE_ID_PLACEHOLDER } from './session-preferences/connect';
+
+// Errors and policies as data.
+export { ConfigError, type ConfigProblem } from './core/config-error';
+export {
+  type PolicyDocument,
+  type PolicyStatement,
+  type PolicyPrincipal,
+  type PolicyConditions,
+  renderPolicy,
+  escapeTerraformTemplate,
+} from './core/policy-document';

@@ -10,7 +10,11 @@ export interface Rule<T> {
   readonly message: string;
 }
 
-/** AWS commercial-partition regions. */
+/**
+ * AWS commercial-partition regions: the values a construct's `region` prop accepts.
+ *
+ * @see https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html
+ */
 export const AWS_REGIONS = [
   'af-south-1',
   'ap-east-1',
@@ -48,6 +52,7 @@ export const AWS_REGIONS = [
   'us-west-2',
 ] as const;
 
+/** The name of an AWS commercial-partition region, e.g. `"eu-west-1"`; one of {@link AWS_REGIONS}. */
 export type AwsRegion = (typeof AWS_REGIONS)[number];
 
 const regions: ReadonlySet<string> = new Set(AWS_REGIONS);

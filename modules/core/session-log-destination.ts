@@ -3,8 +3,14 @@ import type { AwsRegion } from './rules';
 /**
  * Where one region's Session Manager transcripts go: what the preferences document points at,
  * and exactly what the managed-instance role must be allowed to write to.
+ *
+ * `SessionAuditLogs.destination` builds it; pass it to `SessionPreferences` (`destination`) and
+ * to `ManagedInstanceRole` (`logDestinations`) so both agree on the same bucket, log group and key.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging.html
  */
 export interface SessionLogDestination {
+  /** The region whose instances write here (Session Manager preferences are regional). */
   readonly region: AwsRegion;
   /** S3 bucket for transcripts; omitted when S3 logging is off. */
   readonly s3BucketName?: string;

@@ -12,21 +12,36 @@ import { DEFAULT_RUN_AS_SOURCE, RUN_AS_ATTRIBUTE, identityCenterRules } from './
 
 export { DEFAULT_RUN_AS_SOURCE, RUN_AS_ATTRIBUTE, identityCenterRules } from './identity-center-rules';
 
-/** A user or group that gets the permission set in the environment's account. */
+/**
+ * A user or group that gets the permission set in the environment's account.
+ *
+ * @see https://docs.aws.amazon.com/singlesignon/latest/userguide/permissionsetsconcept.html
+ */
 export interface PermissionSetAssignment {
+  /** Whether `principalId` names a group or a user of the identity store. */
   readonly principalType: 'GROUP' | 'USER';
-  /** Identity store id of the group or user. */
+  /** Identity store id of the group or user (a UUID, from the Identity Center Users or Groups page). */
   readonly principalId: string;
 }
 
+/**
+ * Properties of an {@link IdentityCenterPermissionSet}.
+ *
+ * @see https://docs.aws.amazon.com/singlesignon/latest/userguide/permissionsetsconcept.html
+ */
 export interface IdentityCenterPermissionSetProps {
-  /** The Identity Center instance. */
+  /** The Identity Center instance, `arn:aws:sso:::instance/ssoins-...` (from the Identity Center settings page). */
   readonly instanceArn: string;
-  /** Name of the permission set; the role in the account is `AWSReservedSSO_<name>_<suffix>`. */
+  /**
+   * Name of the permission set (1-32 characters: letters, digits and `+=,.@_-`); the role in the
+   * account is `AWSReservedSSO_<name>_<suffix>`.
+   */
   readonly permissionSetName: string;
   /**
    * Session duration of the permission set, in hours (1-12).
+   *
    * @default 1
+   * @see https://docs.aws.amazon.com/singlesignon/latest/userguide/howtosessionduration.html
    */
   readonly sessionDurationHours?: number;
   /** The session access policy, used as the permission set's inline policy. */
@@ -34,31 +49,43 @@ export interface IdentityCenterPermissionSetProps {
   /** The environment's account, where the permission set is assigned. */
   readonly accountId: string;
   /**
-   * Identity Center attribute for the `SSMSessionRunAs` session tag (the OS user of each session).
+   * Identity Center attribute for the `SSMSessionRunAs` session tag (the OS user of each session),
+   * as an attribute path such as `${path:enterprise.employeeNumber}`.
+   *
    * @default "${path:userName}"
+   * @see https://docs.aws.amazon.com/singlesignon/latest/userguide/attributesforaccesscontrol.html
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-run-as.html
    */
   readonly runAsSource?: string;
   /**
    * Identity Center attributes for the principal tags the access rules read (ABAC and principal-tag
-   * owner), principal tag name -> attribute path. Every tag the rules read must be mapped.
-   * @default none
+   * owner), principal tag name -> attribute path, e.g. `{ AppId: '${path:enterprise.department}' }`.
+   * Every tag the rules read must be mapped, or no instance matches.
+   *
+   * @default - none: only `SSMSessionRunAs` is mapped
+   * @see https://docs.aws.amazon.com/singlesignon/latest/userguide/attributesforaccesscontrol.html
    */
   readonly attributeSources?: Readonly<Record<string, string>>;
   /**
    * Manage the instance's access control attributes here. An Identity Center instance has one set
    * for all accounts: turn this off when another stack manages it (and map the same attributes there).
+   *
    * @default true
+   * @see https://docs.aws.amazon.com/singlesignon/latest/userguide/configure-abac.html
    */
   readonly manageAccessControlAttributes?: boolean;
   /**
    * Users and groups to assign the permission set to in `accountId`.
-   * @default none (assign it in Identity Center yourself)
+   *
+   * @default - none: assign it in Identity Center yourself
+   * @see https://docs.aws.amazon.com/singlesignon/latest/userguide/permissionsetsconcept.html
    */
   readonly assignments?: readonly PermissionSetAssignment[];
   /**
    * Provider for the organization's management or delegated administrator account, in the
    * Identity Center home region.
-   * @default the scope's default provider
+   *
+   * @default - the scope's default provider
    */
   readonly provider?: AwsProvider;
 }
@@ -71,11 +98,18 @@ export interface IdentityCenterPermissionSetProps {
  * Deployed through a provider for the organization's management or delegated administrator
  * account. People then sign in as `AWSReservedSSO_<name>_<suffix>`, whose `aws:userid` is
  * `<role id>:<user name>`, so the owner rule and the own-session rule work unchanged.
+ *
+ * @see https://docs.aws.amazon.com/singlesignon/latest/userguide/permissionsetsconcept.html
+ * @see https://docs.aws.amazon.com/singlesignon/latest/userguide/attributesforaccesscontrol.html
  */
 export class IdentityCenterPermissionSet extends Construct {
+  /** The permission set (escape hatch: the raw `aws_ssoadmin_permission_set` resource). */
   readonly permissionSet: SsoadminPermissionSet;
+  /** The permission set's inline policy, the session access policy (escape hatch). */
   readonly inlinePolicy: SsoadminPermissionSetInlinePolicy;
+  /** The instance's access control attributes; undefined when `manageAccessControlAttributes` is false. */
   readonly accessControlAttributes?: SsoadminInstanceAccessControlAttributes;
+  /** One account assignment per entry of `assignments`, in order. */
   readonly assignments: readonly SsoadminAccountAssignment[];
   /** Principal tag -> Identity Center attribute path, `SSMSessionRunAs` first (unescaped). */
   readonly attributeMap: Readonly<Record<string, string>>;

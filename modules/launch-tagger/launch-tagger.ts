@@ -33,6 +33,12 @@ export const RUN_INSTANCES_EVENT_PATTERN = {
   },
 } as const;
 
+/**
+ * Properties of a {@link LaunchTagger}.
+ *
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
+ */
 export interface LaunchTaggerProps {
   /** AWS account the tagger runs in (used to build ARNs without a data source). */
   readonly accountId: string;
@@ -40,75 +46,103 @@ export interface LaunchTaggerProps {
   readonly region: string;
   /**
    * Provider for `region`; every regional resource of the tagger uses it.
-   * @default the stack's default provider
+   *
+   * @default - the stack's default provider
    */
   readonly provider?: AwsProvider;
   /**
    * Provider for the function's role and its policy. IAM is global: a stack manages all of it
    * through one provider, whichever region the tagger serves.
-   * @default the stack's default provider
+   *
+   * @default - the stack's default provider
    */
   readonly iamProvider?: AwsProvider;
   /** Name of the federated role whose sessions launch instances themselves (caller mode). */
   readonly federatedRoleName: string;
   /**
-   * Unique id (`AROA...`) of the federated role, usually a reference to `aws_iam_role.unique_id`.
-   * Tag-mode owners are `<this id>:<CreatedBy>`, and the function may write no other owner values.
+   * Unique id (`AROA...`) of the federated role, usually a reference to `aws_iam_role.unique_id`
+   * (`SamlFederation.role.uniqueId`). Tag-mode owners are `<this id>:<CreatedBy>`, and the
+   * function may write no other owner values.
+   *
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
    */
   readonly federatedRoleUniqueId: string;
   /**
    * Roles that launch instances on a person's behalf and write that person's user name in the
    * `CreatedBy` tag (tag mode), for example Service Workbench's launcher role.
-   * @default none: caller mode only, and the function may not call DescribeInstances
+   *
+   * @default - none: caller mode only, and the function may not call DescribeInstances
    */
   readonly launcherRoleNames?: readonly string[];
   /**
-   * Base of every resource name: the function, its log group, queue, rule and alarm, and the
-   * role (which adds `-<region>` because IAM names are global).
+   * Base of every resource name (1-40 characters: letters, digits, `-` and `_`): the function, its
+   * log group, queue, rule and alarm, and the role (which adds `-<region>` because IAM names are
+   * global). The SCP of `SessionAccessPolicy` exempts only roles named
+   * `<environment>-launch-tagger-*`, so name the tagger `<environment>-launch-tagger` when you
+   * apply that SCP.
+   *
    * @default 'launch-tagger'
    */
   readonly name?: string;
   /**
    * The handler's deployment package as a FILE asset. Create it once per stack with
    * `LaunchTagger.bundleAsset(stack)` and pass it to the tagger of every region.
-   * @default an asset of `dist/launch-tagger/launch-tagger.zip` (built by `npm run build`) inside this construct
+   *
+   * @default - an asset of `dist/launch-tagger/launch-tagger.zip` (built by `npm run build`) inside this construct
    */
   readonly bundle?: TerraformAsset;
   /**
-   * KMS key (ARN, in `region`) for the log group and the dead-letter queue. Its key policy must let
-   * `logs.<region>.amazonaws.com` use it for this log group and `events.amazonaws.com` for the rule.
-   * @default a key created here, with rotation on and exactly those grants
+   * KMS key (ARN, in `region` and `accountId`; not an alias) for the log group and the
+   * dead-letter queue. Its key policy must let `logs.<region>.amazonaws.com` use it for this log
+   * group and `events.amazonaws.com` for the rule.
+   *
+   * @default - a key created here, with rotation on and exactly those grants
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
    */
   readonly kmsKeyArn?: string;
   /**
-   * How long the function's logs are kept, in days (365 or more).
+   * How long the function's logs are kept, in days: a value CloudWatch Logs accepts, 365 or more.
+   *
    * @default 365
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html#SettingLogRetention
    */
   readonly logRetentionDays?: number;
   /**
    * Lambda retries of an event the function failed on, before the event goes to the dead-letter queue (0-2).
+   *
    * @default 2
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
    */
   readonly maxRetryAttempts?: number;
   /**
-   * How long Lambda keeps trying an event (throttled or failing), in seconds (60-21600).
+   * How long Lambda keeps trying an event (throttled or failing), in seconds (60-21600); older
+   * events go to the dead-letter queue.
+   *
    * @default 21600 (6 hours)
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
    */
   readonly maxEventAgeSeconds?: number;
   /**
-   * Concurrent executions reserved for the function, which also caps its EC2 request rate.
+   * Concurrent executions reserved for the function (1-1000), which also caps its EC2 request rate.
    * Accounts whose concurrency quota is 10 cannot reserve any: raise the quota first.
+   *
    * @default 5
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
    */
   readonly reservedConcurrentExecutions?: number;
   /**
-   * Function timeout, in seconds; throttled calls back off inside it.
+   * Function timeout, in seconds (10-900); throttled calls back off inside it.
+   *
    * @default 60
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
    */
   readonly timeoutSeconds?: number;
   /**
-   * SNS topic (ARN) told when the dead-letter queue holds events, and again when it is empty.
-   * @default no alarm actions (the alarm still shows in CloudWatch)
+   * SNS topic (ARN, in `region`) told when the dead-letter queue holds events, and again when it is empty.
+   *
+   * @default - no alarm actions (the alarm still shows in CloudWatch)
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
    */
   readonly alarmTopicArn?: string;
 }
@@ -121,18 +155,36 @@ export interface LaunchTaggerProps {
  *
  * The function's role may tag only instances in this region, only with `AwsUserId`, and only with
  * owner values of the federated role's sessions.
+ *
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
  */
 export class LaunchTagger extends Construct {
-  /** The handler's deployment package for a stack: create once, pass to every region's tagger. */
+  /**
+   * The handler's deployment package for a stack: create once, pass to every region's tagger
+   * (`LaunchTaggerProps.bundle`).
+   *
+   * @param scope - The stack.
+   * @param id - Construct id of the asset.
+   * @param zipPath - The zip `npm run build` writes; the package ships it prebuilt.
+   * @returns A FILE asset copied into the stack's output as it is.
+   */
   static bundleAsset(scope: Construct, id = 'launch_tagger_bundle', zipPath = DEFAULT_BUNDLE_PATH): TerraformAsset {
     return launchTaggerBundle(scope, id, zipPath);
   }
 
+  /** The function (escape hatch: the raw `aws_lambda_function` resource). */
   readonly function: LambdaFunction;
+  /** The function's role, `<name>-<region>`. */
   readonly role: IamRole;
+  /** The function's log group, `/aws/lambda/<name>`, KMS-encrypted. */
   readonly logGroup: CloudwatchLogGroup;
+  /** Events that still failed after the retries, from Lambda and from EventBridge; kept 14 days. */
   readonly deadLetterQueue: SqsQueue;
+  /** The EventBridge rule on successful `RunInstances` calls (CloudTrail). */
   readonly rule: CloudwatchEventRule;
+  /** Alarm while the dead-letter queue holds events. */
   readonly alarm: CloudwatchMetricAlarm;
   /** The key created for the tagger; undefined when `kmsKeyArn` was given. */
   readonly key?: KmsKey;

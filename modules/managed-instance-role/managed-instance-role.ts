@@ -26,15 +26,33 @@ export const MANAGED_INSTANCE_SIDS = {
   kms: 'UseSessionKeys',
 } as const;
 
+/**
+ * Properties of a {@link ManagedInstanceRole}.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html
+ */
 export interface ManagedInstanceRoleProps {
+  /** AWS account the role lives in and the instances run in (used to build ARNs without a data source). */
   readonly accountId: string;
-  /** Regions whose instances use the role. */
+  /**
+   * Regions whose instances use the role (AWS region names such as `eu-west-1`). The agent's
+   * heartbeat is allowed for instances in these regions only.
+   */
   readonly regions: readonly string[];
-  /** Role and instance profile name (IAM names are global to the account, so include the environment). */
+  /**
+   * Role and instance profile name (1-64 characters: letters, digits and `+=,.@_-`). IAM names
+   * are global to the account, so include the environment.
+   */
   readonly roleName: string;
   /**
-   * Where each region's session transcripts go; the role gets exactly the permissions to write there.
-   * @default none (no logging permissions)
+   * Where each region's session transcripts go (usually `SessionAuditLogs.destination` of each
+   * region); the role gets exactly the permissions to write there: `s3:PutObject` under the key
+   * prefix, `logs:PutLogEvents` on the log group, `kms:Decrypt` and `kms:GenerateDataKey` on the key.
+   * Each destination's region must be one of `regions`.
+   *
+   * @default - none: channel and heartbeat permissions only; sessions whose preferences name a
+   *   KMS key or a transcript destination then fail, because the agent cannot use or write to them
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html
    */
   readonly logDestinations?: readonly SessionLogDestination[];
 }
@@ -45,13 +63,22 @@ export interface ManagedInstanceRoleProps {
  * preferences need. No reading of logs, no tagging and no starting of sessions.
  *
  * SSM Agent uses `ec2messages` for Run Command only, so this role does not grant it.
+ *
+ * Launch instances with `instanceProfile.name` as their IAM instance profile.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html
  */
 export class ManagedInstanceRole extends Construct {
+  /** The role EC2 assumes (escape hatch: the raw `aws_iam_role` resource). */
   readonly role: IamRole;
+  /** The instance profile to launch instances with; it has the role's name. */
   readonly instanceProfile: IamInstanceProfile;
+  /** The role's inline policy `session-manager-agent` (escape hatch). */
   readonly policy: IamRolePolicy;
   /** ARN of the role (known at synth time). */
   readonly roleArn: string;
+  /** The role's trust policy (`ec2.amazonaws.com` may assume it), as data. */
   readonly trustPolicy: PolicyDocument;
   /** The permissions, as data. */
   readonly document: PolicyDocument;

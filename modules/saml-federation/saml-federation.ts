@@ -13,7 +13,13 @@ import { rules, validateProps } from '../core/rules';
 
 /** The audience of AWS sign-in SAML assertions. */
 export const SAML_SIGNIN_AUDIENCE = 'https://signin.aws.amazon.com/saml';
-/** Session tag naming the OS user a Session Manager session runs as. */
+/**
+ * Session tag naming the OS user a Session Manager session runs as (`SSMSessionRunAs`). The IdP
+ * sends it as the SAML attribute `https://aws.amazon.com/SAML/Attributes/PrincipalTag:SSMSessionRunAs`.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-run-as.html
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html
+ */
 export const RUN_AS_TAG = 'SSMSessionRunAs';
 /** SAML attribute names an IdP administrator configures. */
 export const SAML_ATTRIBUTES = {
@@ -22,39 +28,80 @@ export const SAML_ATTRIBUTES = {
   principalTagPrefix: 'https://aws.amazon.com/SAML/Attributes/PrincipalTag:',
 } as const;
 
-/** The values an IdP administrator enters for this federation. */
+/**
+ * The values an IdP administrator enters for this federation: the SAML attributes of the
+ * assertion the IdP sends to AWS sign-in.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html
+ */
 export interface IdpConfiguration {
   /** The `Role` attribute: name and value `<role arn>,<provider arn>`. */
-  readonly roleAttribute: { readonly name: string; readonly value: string };
+  readonly roleAttribute: {
+    /** Attribute name, `https://aws.amazon.com/SAML/Attributes/Role`. */
+    readonly name: string;
+    /** Attribute value, `<role arn>,<provider arn>`. */
+    readonly value: string;
+  };
   /** Attribute carrying the person's user name, which becomes the session name. */
   readonly roleSessionNameAttribute: string;
   /** Session tag attributes, `SSMSessionRunAs` (the OS user name) first. */
   readonly principalTagAttributes: readonly string[];
 }
 
+/**
+ * Properties of a {@link SamlFederation}.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml.html
+ */
 export interface SamlFederationProps {
   /** AWS account the provider and role live in (used to build their ARNs without a data source). */
   readonly accountId: string;
-  /** Name of the IAM SAML provider. */
+  /**
+   * Name of the IAM SAML provider (1-128 characters: letters, digits and `._-`).
+   *
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml.html
+   */
   readonly providerName: string;
-  /** The IdP's SAML metadata document (1,000 to 10,000,000 characters). */
+  /**
+   * The IdP's SAML metadata document (1,000 to 10,000,000 characters), as the IdP exports it.
+   * Read it from a file; it is written to the Terraform configuration verbatim.
+   *
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml.html
+   */
   readonly metadataXml: string;
-  /** Name of the federated role. */
+  /**
+   * Name of the federated role (1-64 characters: letters, digits and `+=,.@_-`). IAM names are
+   * global to the account, so include the environment.
+   *
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html
+   */
   readonly roleName: string;
   /**
-   * Maximum session duration of the federated role, in hours (1-12).
+   * Maximum session duration of the federated role, in hours (1-12). A federated session lasts
+   * at most this long, whatever the IdP asks for.
+   *
    * @default 1
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-settings.html#id_roles_update-session-duration
    */
   readonly maxSessionDurationHours?: number;
   /**
    * Require the `SSMSessionRunAs` session tag on every federated session, so each person's
-   * Session Manager session runs as their own OS user.
+   * Session Manager session runs as their own OS user. With it on, the trust policy refuses a
+   * sign-in whose assertion carries no `SSMSessionRunAs` tag; with it off, such a session runs as
+   * the preferences' default user.
+   *
    * @default true
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-run-as.html
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html
    */
   readonly requireRunAsTag?: boolean;
   /**
-   * Further principal tags the IdP sends (ABAC attributes); listed in the IdP outputs.
-   * @default none
+   * Further principal tags the IdP sends (ABAC attributes such as those the access rules read);
+   * listed in {@link SamlFederation.idpConfiguration}. The trust policy allows `sts:TagSession`
+   * either way; this only tells the IdP administrator which attributes to send.
+   *
+   * @default - none: only `SSMSessionRunAs` (when `requireRunAsTag` is on)
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html
    */
   readonly principalTagNames?: readonly string[];
 }
@@ -66,17 +113,33 @@ export interface SamlFederationProps {
  * with `SAML:aud` pinned to the AWS sign-in endpoint. With run-as on, both actions require the
  * `SSMSessionRunAs` request tag: a condition on `sts:TagSession` alone would still let an IdP that
  * sends no tags create an untagged session, which would run as the shared default user.
+ *
+ * Attach the access policy with `SessionAccessPolicy.attachToRole(federation.role)`.
+ *
+ * @example
+ * ```ts
+ * const federation = new SamlFederation(stack, 'federation', {
+ *   accountId: '123456789012',
+ *   providerName: 'CorpIdp',
+ *   metadataXml: readFileSync('idp-metadata.xml', 'utf8'),
+ *   roleName: 'prod-shell',
+ * });
+ * ```
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html
  */
 export class SamlFederation extends Construct {
+  /** The IAM SAML provider (escape hatch: the raw `aws_iam_saml_provider` resource). */
   readonly provider: IamSamlProvider;
+  /** The federated role (escape hatch: the raw `aws_iam_role` resource). */
   readonly role: IamRole;
   /** ARN of the SAML provider (known at synth time). */
   readonly providerArn: string;
   /** ARN of the federated role (known at synth time). */
   readonly roleArn: string;
-  /** The trust policy, as data. */
+  /** The role's trust policy, as data. */
   readonly trustPolicy: PolicyDocument;
-  /** What the IdP administrator configures. */
+  /** What the IdP administrator configures (worth a stack output). */
   readonly idpConfiguration: IdpConfiguration;
 
   constructor(scope: Construct, id: string, props: SamlFederationProps) {
@@ -125,7 +188,11 @@ export class SamlFederation extends Construct {
   }
 }
 
-/** The federated role's trust policy. */
+/**
+ * The federated role's trust policy: `sts:AssumeRoleWithSAML` and `sts:TagSession` for this
+ * provider and the AWS sign-in audience, with the `SSMSessionRunAs` request tag required when
+ * `requireRunAsTag` is true.
+ */
 export function samlTrustPolicy(providerArn: string, requireRunAsTag: boolean): PolicyDocument {
   const statement: PolicyStatement = {
     Sid: 'AssumeWithSamlFromThisProvider',

@@ -10,7 +10,13 @@ import {
  * The construct (session-access-policy.ts) renders them; the benchmark sizes them without a stack.
  */
 
-/** Instance tag the launch tagger writes: the launching person's `aws:userid`. */
+/**
+ * Instance tag the launch tagger writes (`AwsUserId`): the launching person's `aws:userid`. The
+ * owner rule opens a session when it equals the caller's `aws:userid`; the session access policy
+ * and the SCP deny everyone else writing or deleting it.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+ */
 export const OWNERSHIP_TAG = 'AwsUserId';
 
 /** Session documents Session Manager owns (account part of their ARN is empty). */
@@ -30,7 +36,11 @@ export const CONSOLE_READ_ACTIONS = [
   'ssm:DescribeInstanceProperties',
 ] as const;
 
-/** A principal (session) tag that must equal an instance tag. */
+/**
+ * A principal (session) tag that must equal an instance tag.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html
+ */
 export interface TagPair {
   /** Principal tag name, e.g. `AppId`. Group k >= 2 uses `<name><k>`. */
   readonly principalTag: string;
@@ -38,20 +48,45 @@ export interface TagPair {
   readonly instanceTag: string;
 }
 
+/**
+ * The attribute (ABAC) rule: a session is allowed when, in at least one group, every instance tag
+ * equals its principal tag (and is not empty). Groups let one person hold several sets of
+ * attributes, e.g. two applications: group 1 reads `AppId`, group 2 reads `AppId2`.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-examples.html
+ */
 export interface AttributeRule {
-  /** The tag pairs of one group; all must match. */
+  /** The tag pairs of one group; all must match. At least one, each instance tag once. */
   readonly tags: readonly TagPair[];
-  /** Number of groups; group k (k >= 2) reads principal tags suffixed with k. */
+  /** Number of groups, 1 or more; group k (k >= 2) reads principal tags suffixed with k. */
   readonly groups: number;
 }
 
-/** The match rules an environment turns on; a session is allowed when any one of them matches. */
+/**
+ * The match rules an environment turns on; a session is allowed when any one of them matches.
+ * At least one must be on, or nobody can open a session.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-examples.html
+ */
 export interface AccessRules {
-  /** Instance tag `AwsUserId` equals the caller's `aws:userid`. */
+  /**
+   * Owner rule: instance tag `AwsUserId` equals the caller's `aws:userid`, so people open
+   * sessions on the instances they launched (the launch tagger writes the tag).
+   */
   readonly owner: boolean;
-  /** Instance tags equal principal tags, in numbered groups. */
+  /**
+   * Attribute rule: instance tags equal principal tags, in numbered groups. Its instance tags
+   * may not be `AwsUserId`.
+   *
+   * @default - off
+   */
   readonly attributes?: AttributeRule;
-  /** Instance tag `instanceTag` equals principal tag `principalTag`. */
+  /**
+   * Principal-tag owner rule: instance tag `instanceTag` equals principal tag `principalTag`, for
+   * instances a launcher tags with the person's name (e.g. `CreatedBy`).
+   *
+   * @default - off
+   */
   readonly principalTagOwner?: TagPair;
 }
 

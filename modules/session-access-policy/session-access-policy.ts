@@ -27,33 +27,50 @@ export {
   principalTagsRead,
 } from './access-rules';
 
+/**
+ * Properties of a {@link SessionAccessPolicy}.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-quickstart.html
+ */
 export interface SessionAccessPolicyProps {
   /** The environment's account: instances, documents and sessions of other accounts are out of reach. */
   readonly accountId: string;
-  /** The environment's regions: instances elsewhere are out of reach. */
+  /** The environment's regions (at least one): instances elsewhere are out of reach. */
   readonly regions: readonly string[];
-  /** Environment name; the SCP exempts the launch tagger's roles, `<environment>-launch-tagger-*`. */
+  /**
+   * Environment name; the SCP exempts the launch tagger's roles, `<environment>-launch-tagger-*`,
+   * so name the tagger `<environment>-launch-tagger` (`LaunchTaggerProps.name`).
+   */
   readonly environment: string;
   /**
    * Which tag match rules allow a session. At least one must be on.
-   * @default owner rule only
+   *
+   * @default - `{ owner: true }`: the owner rule only
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-examples.html
    */
   readonly rules?: AccessRules;
   /**
    * Allow `AWS-StartSSHSession`. SSH sessions are not transcribed by Session Manager.
+   *
    * @default false
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-getting-started-enable-ssh-connections.html
    */
   readonly sshEnabled?: boolean;
   /**
    * Allow `AWS-StartPortForwardingSession` and `AWS-StartPortForwardingSessionToRemoteHost`.
    * Port-forwarding sessions are not transcribed.
+   *
    * @default false
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-specify-session-document.html
    */
   readonly portForwardingEnabled?: boolean;
   /**
-   * KMS keys that encrypt sessions (ARNs or references). Callers need `kms:GenerateDataKey` on
-   * them, or an encrypted session fails to start. The key policy must let IAM policies grant it.
-   * @default none (no KMS statement)
+   * KMS keys that encrypt sessions (ARNs or references, usually `SessionAuditLogs.kmsKeyArn` of
+   * each region). Callers need `kms:GenerateDataKey` on them, or an encrypted session fails to
+   * start. The key policy must let IAM policies grant it.
+   *
+   * @default - none: no KMS statement, so sessions encrypted with a KMS key fail to start
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-enable-encryption.html
    */
   readonly sessionKmsKeyArns?: readonly string[];
 }
@@ -65,15 +82,35 @@ export interface SessionAccessPolicyProps {
  *
  * Also builds the organization SCP that protects the ownership tag (`scpJson`), as data only:
  * SCPs are managed from the organization's management account.
+ *
+ * Every `ssm:StartSession` statement carries `ssm:SessionDocumentAccessCheck`, so a session
+ * started without `--document-name` is still checked against the documents the policy lists.
+ *
+ * @example
+ * ```ts
+ * const access = new SessionAccessPolicy(stack, 'access', {
+ *   accountId,
+ *   regions: ['eu-west-1'],
+ *   environment: 'prod',
+ *   sessionKmsKeyArns: [logs.kmsKeyArn],
+ * });
+ * access.attachToRole(federation.role);
+ * ```
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-quickstart.html
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-sessiondocumentaccesscheck.html
+ * @see https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
  */
 export class SessionAccessPolicy extends Construct {
   /** The policy, as data. */
   readonly document: PolicyDocument;
   /** The policy as Terraform takes it (template sequences escaped). */
   readonly json: string;
-  /** The organization SCP, as data. */
+  /**
+   * The organization SCP, as data: nobody in the account but the launch tagger's roles may write
+   * or delete the `AwsUserId` tag.
+   */
   readonly scpDocument: PolicyDocument;
-  /** The SCP as Terraform takes it (for an output). */
+  /** The SCP as Terraform takes it (for an output to the management account's stack). */
   readonly scpJson: string;
   /** Principal tags the rules read; the IdP or Identity Center must send them. */
   readonly principalTags: readonly string[];
@@ -102,7 +139,14 @@ export class SessionAccessPolicy extends Construct {
     this.principalTags = principalTagsRead(rules);
   }
 
-  /** Attaches the policy to a role as its inline policy `session-access`. */
+  /**
+   * Attaches the policy to a role as its inline policy `session-access`.
+   *
+   * @param role - The role people assume, e.g. `SamlFederation.role`.
+   * @param id - Construct id of the `aws_iam_role_policy`, under this construct. Part of the
+   *   resource address: changing it replaces the policy.
+   * @returns The raw `aws_iam_role_policy` resource.
+   */
   attachToRole(role: IamRole, id = 'role-policy'): IamRolePolicy {
     return new IamRolePolicy(this, id, { name: 'session-access', role: role.name, policy: this.json });
   }

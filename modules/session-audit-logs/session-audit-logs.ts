@@ -10,9 +10,19 @@ import { type AwsRegion, rules, sessionRules, validateProps } from '../core/rule
 import type { SessionLogDestination } from '../core/session-log-destination';
 import { PrivateBucket } from './private-bucket';
 
-/** Object Lock modes: GOVERNANCE lets privileged users shorten a retention, COMPLIANCE lets nobody. */
+/**
+ * Object Lock retention modes: `GOVERNANCE` lets users with `s3:BypassGovernanceRetention`
+ * shorten or remove a retention, `COMPLIANCE` lets nobody, not even the root user.
+ *
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
+ */
 export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
 
+/**
+ * Properties of a {@link SessionAuditLogs}.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging.html
+ */
 export interface SessionAuditLogsProps {
   /** The region's provider; every resource of this construct uses it. */
   readonly provider: AwsProvider;
@@ -20,65 +30,93 @@ export interface SessionAuditLogsProps {
   readonly region: AwsRegion;
   /** The account the resources live in (names and ARNs are built from it, without a data source). */
   readonly accountId: string;
-  /** Environment name: the prefix of every name. */
+  /**
+   * Environment name: the prefix of every name. The bucket names
+   * `<environmentName>-ssm-sessions-<account id>-<region>` must fit S3's 63 characters.
+   */
   readonly environmentName: string;
   /**
-   * Upload each session's transcript to S3 when it ends.
+   * Upload each session's transcript to S3 when it ends. S3 or CloudWatch logging (or both) must
+   * be on.
+   *
    * @default true
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging.html
    */
   readonly s3LoggingEnabled?: boolean;
   /**
    * Key prefix of the transcripts in the bucket, without a leading or trailing slash.
-   * @default "sessions", or "sessions/<account id>/<region>" in a central bucket
+   *
+   * @default - "sessions", or "sessions/<account id>/<region>" in a central bucket
    */
   readonly s3KeyPrefix?: string;
   /**
    * Send transcripts to a CloudWatch Logs group, encrypted with the session key.
+   *
    * @default true
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging.html
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
    */
   readonly cloudWatchLoggingEnabled?: boolean;
   /**
-   * Days CloudWatch Logs keeps session logs: a value CloudWatch accepts, at least 365.
+   * Days CloudWatch Logs keeps session logs: a value CloudWatch accepts, at least 365 (365, 400,
+   * 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653).
+   *
    * @default 365
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html#SettingLogRetention
    */
   readonly logRetentionDays?: number;
   /**
-   * Days after which transcripts (and the access logs) move to S3 Glacier Instant Retrieval.
+   * Days after which transcripts (and the access logs) move to S3 Glacier Instant Retrieval; less
+   * than `transcriptExpirationDays`. Objects under 128 KB stay in S3 Standard.
+   *
    * @default 90
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html
    */
   readonly transcriptArchiveAfterDays?: number;
   /**
-   * Days after which transcripts (and the access logs) expire; at least 365.
+   * Days after which transcripts (and the access logs) expire, 365 to 36,500; noncurrent versions
+   * are kept as long again.
+   *
    * @default 365
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html
    */
   readonly transcriptExpirationDays?: number;
   /**
    * Object Lock on the transcript bucket, so no transcript can be changed or deleted during the
    * retention. Set together with `objectLockRetentionDays`. Adding it later replaces the bucket.
-   * @default no Object Lock
+   * Only for a transcript bucket created here (not with `centralBucketName`).
+   *
+   * @default - no Object Lock
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
    */
   readonly objectLockMode?: ObjectLockMode;
   /**
    * Object Lock default retention in days (at most `transcriptExpirationDays`).
-   * @default no Object Lock
+   *
+   * @default - no Object Lock
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
    */
   readonly objectLockRetentionDays?: number;
   /**
    * A bucket in a log-archive account to send transcripts to instead of a bucket here. Its bucket
    * policy and its key's policy must let this account's instances write (see the README).
    * Set together with `centralBucketKmsKeyArn`.
-   * @default a transcript bucket and an access-log bucket in this region
+   *
+   * @default - a transcript bucket and an access-log bucket in this region
    */
   readonly centralBucketName?: string;
   /**
-   * ARN of the KMS key that encrypts the central bucket.
-   * @default none (no central bucket)
+   * ARN of the KMS key that encrypts the central bucket (a key ARN, not an alias).
+   *
+   * @default - none (no central bucket)
    */
   readonly centralBucketKmsKeyArn?: string;
   /**
    * Further log groups of this region that may use the key (for example the launch tagger's
    * `/aws/lambda/<env>-launch-tagger`), so one key encrypts every log of the environment here.
-   * @default none
+   *
+   * @default - none
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
    */
   readonly additionalLogGroupNames?: readonly string[];
 }
@@ -100,6 +138,18 @@ export const SESSION_KEY_DELETION_WINDOW_DAYS = 30;
  * CloudWatch Logs use it for this environment's log groups only), a CloudWatch log group, and an
  * S3 transcript bucket that logs its own access to a separate access-log bucket. Or, instead of
  * the buckets, a central bucket in a log-archive account.
+ *
+ * Pass {@link SessionAuditLogs.destination} to `SessionPreferences` and `ManagedInstanceRole`, and
+ * {@link SessionAuditLogs.kmsKeyArn} to `SessionAccessPolicy` (`sessionKmsKeyArns`).
+ *
+ * @example
+ * ```ts
+ * const logs = new SessionAuditLogs(stack, 'audit-logs', { provider, region, accountId, environmentName: 'prod' });
+ * new SessionPreferences(stack, 'preferences', { provider, destination: logs.destination, runAsDefaultUser: 'ec2-user' });
+ * ```
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging.html
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-enable-encryption.html
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
  */
 export class SessionAuditLogs extends Construct {
   /** What the preferences document points at, and what the managed-instance role may write to. */
@@ -112,13 +162,26 @@ export class SessionAuditLogs extends Construct {
   readonly keyPolicy: PolicyDocument;
   /** The key of the bucket transcripts go to: `kmsKeyArn`, or the central bucket's key. */
   readonly transcriptBucketKmsKeyArn?: string;
+  /** The session log group; undefined when `cloudWatchLoggingEnabled` is false. */
   readonly logGroup?: CloudwatchLogGroup;
+  /** Name of the session log group, `/aws/ssm/<environmentName>/sessions`; undefined without one. */
   readonly logGroupName?: string;
+  /** The transcript bucket created here; undefined with S3 logging off or a central bucket. */
   readonly transcriptBucket?: S3Bucket;
+  /** Name of the transcript bucket created here; undefined with S3 logging off or a central bucket. */
   readonly transcriptBucketName?: string;
+  /** The transcript bucket's policy (TLS only), as data; undefined without the bucket. */
   readonly transcriptBucketPolicy?: PolicyDocument;
+  /** The bucket the transcript bucket writes its server access logs to; undefined without the transcript bucket. */
   readonly accessLogBucket?: S3Bucket;
+  /** Name of the access-log bucket; undefined without the transcript bucket. */
   readonly accessLogBucketName?: string;
+  /**
+   * The access-log bucket's policy (TLS only, and S3 log delivery for the transcript bucket), as
+   * data; undefined without the bucket.
+   *
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html
+   */
   readonly accessLogBucketPolicy?: PolicyDocument;
 
   constructor(scope: Construct, id: string, props: SessionAuditLogsProps) {

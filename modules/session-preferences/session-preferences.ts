@@ -16,76 +16,124 @@ export const SESSION_PREFERENCES_DOCUMENT_NAME = 'SSM-SessionManagerRunShell';
  * The `inputs` of a `Standard_Stream` Session document (schema 1.0), typed as the schema wants
  * them: booleans are JSON booleans (string booleans make the console's preferences editor hang),
  * and the two durations are strings of minutes.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-schema.html
  */
 export interface SessionPreferencesInputs {
+  /** Bucket transcripts are uploaded to when a session ends; `""` when S3 logging is off. */
   readonly s3BucketName: string;
+  /** Key prefix of the transcripts in `s3BucketName`; `""` without a bucket. */
   readonly s3KeyPrefix: string;
+  /** Always true: a session does not start unless the transcript bucket is encrypted. */
   readonly s3EncryptionEnabled: boolean;
+  /** Log group transcripts go to; `""` when CloudWatch logging is off. */
   readonly cloudWatchLogGroupName: string;
+  /** Always true: a session does not start unless the log group is encrypted. */
   readonly cloudWatchEncryptionEnabled: boolean;
+  /** Stream output to the log group as it happens (true) or send it when the session ends (false). */
   readonly cloudWatchStreamingEnabled: boolean;
+  /** KMS key (ARN) that encrypts the session data between client and instance. */
   readonly kmsKeyId: string;
+  /** Run each session as the OS user in the caller's `SSMSessionRunAs` tag instead of `ssm-user`. */
   readonly runAsEnabled: boolean;
+  /** OS user for callers without an `SSMSessionRunAs` tag; `""` when run-as is off. */
   readonly runAsDefaultUser: string;
   /** Minutes, 1-60, as a string. */
   readonly idleSessionTimeout: string;
   /** Minutes, 1-1440, as a string. */
   readonly maxSessionDuration: string;
-  readonly shellProfile: { readonly linux: string; readonly windows: string };
+  /** Commands run at the start of every session, per operating system; `""` for none. */
+  readonly shellProfile: {
+    /** Commands run at the start of every Linux and macOS session. */
+    readonly linux: string;
+    /** Commands run at the start of every Windows session. */
+    readonly windows: string;
+  };
 }
 
-/** The whole Session document. */
+/**
+ * The whole Session document, as {@link SessionPreferences.content} exposes it.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-schema.html
+ */
 export interface SessionPreferencesContent {
+  /** Session documents support schema version 1.0 only. */
   readonly schemaVersion: '1.0';
+  /** Shown in the Systems Manager console. */
   readonly description: string;
+  /** `Standard_Stream`: the type a preferences document must have. */
   readonly sessionType: 'Standard_Stream';
+  /** The preferences themselves. */
   readonly inputs: SessionPreferencesInputs;
 }
 
+/**
+ * Properties of a {@link SessionPreferences}.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-getting-started-configure-preferences.html
+ */
 export interface SessionPreferencesProps {
   /** The region's provider; the document is regional. */
   readonly provider: AwsProvider;
   /**
    * Where transcripts go and the key that encrypts sessions (usually `SessionAuditLogs.destination`).
    * It must name an S3 bucket or a log group, and a KMS key.
+   *
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging.html
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-enable-encryption.html
    */
   readonly destination: SessionLogDestination;
   /**
    * Stream session output to CloudWatch Logs as it happens, instead of uploading it when the
-   * session ends (so a session that is cut off still leaves its transcript).
+   * session ends (so a session that is cut off still leaves its transcript). Applies only when
+   * `destination` names a log group.
+   *
    * @default true
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging.html
    */
   readonly cloudWatchStreamingEnabled?: boolean;
   /**
    * Minutes without activity before a session ends (1-60).
+   *
    * @default 20
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-timeout.html
    */
   readonly idleSessionTimeoutMinutes?: number;
   /**
    * Longest a session may last, in minutes (1-1440).
+   *
    * @default 60
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-max-timeout.html
    */
   readonly maxSessionDurationMinutes?: number;
   /**
    * Run each session as the OS user named by the caller's `SSMSessionRunAs` tag instead of the
    * shared `ssm-user`. That user must exist on the instance: there is no fallback.
+   *
    * @default true
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-run-as.html
    */
   readonly runAsEnabled?: boolean;
   /**
    * OS user for callers without an `SSMSessionRunAs` tag; required when run-as is on. A valid
    * Linux user name, never root.
-   * @default none
+   *
+   * @default - none (an error when `runAsEnabled` is true)
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-run-as.html
    */
   readonly runAsDefaultUser?: string;
   /**
    * Commands run at the start of every Linux/macOS session (shell, environment, working directory).
-   * @default none
+   *
+   * @default - none: the agent's default shell
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-shell-config.html
    */
   readonly shellProfileLinux?: string;
   /**
    * Commands run at the start of every Windows session.
-   * @default none
+   *
+   * @default - none: the agent's default shell
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-shell-config.html
    */
   readonly shellProfileWindows?: string;
   /**
@@ -93,7 +141,9 @@ export interface SessionPreferencesProps {
    * creates one the first time someone opens the preferences page) with a Terraform import block,
    * instead of creating it, which fails with `DocumentAlreadyExists` there. An import of a
    * document that does not exist fails, and the import needs AWS at plan time.
+   *
    * @default false
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-default-session-document.html
    */
   readonly adoptExistingDocument?: boolean;
 }
@@ -111,6 +161,11 @@ export const SESSION_PREFERENCES_DEFAULTS = {
  * Session Manager preferences for one region: the `SSM-SessionManagerRunShell` Session document,
  * with transcripts to S3 and/or CloudWatch Logs, both required to be encrypted, session data
  * encrypted with the KMS key, run-as, timeouts and shell profiles.
+ *
+ * A region has one such document: every shell session there, console sessions included, uses it.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-getting-started-configure-preferences.html
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-preferences-cli.html
  */
 export class SessionPreferences extends Construct {
   /** The raw resource (escape hatch). */

@@ -10,24 +10,40 @@ import { type AwsRegion, rules, sessionRules, validateProps } from '../core/rule
  * The interface endpoints an instance without a NAT needs for Session Manager: the agent's channel
  * (ssm, ssmmessages, ec2messages), session encryption (kms) and CloudWatch transcripts (logs).
  * S3 transcripts go through a gateway endpoint.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html
  */
 export const SESSION_MANAGER_INTERFACE_SERVICES = ['ssm', 'ssmmessages', 'ec2messages', 'kms', 'logs'] as const;
+
+/** One of {@link SESSION_MANAGER_INTERFACE_SERVICES}: the key of {@link VpcEndpoints.interfaceEndpoints}. */
 export type SessionManagerInterfaceService = (typeof SESSION_MANAGER_INTERFACE_SERVICES)[number];
 
+/**
+ * Properties of a {@link VpcEndpoints}.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html
+ */
 export interface VpcEndpointsProps {
   /** The region's provider; every resource of this construct uses it. */
   readonly provider: AwsProvider;
   /** The region of the VPC (service names are built from it). */
   readonly region: AwsRegion;
-  /** Prefix of the security group name, e.g. the environment name. */
+  /** Prefix of the security group name, `<namePrefix>-ssm-endpoints`, e.g. the environment name. */
   readonly namePrefix: string;
-  /** The VPC of the instances. */
+  /** The VPC of the instances, e.g. `vpc-0123456789abcdef0`. */
   readonly vpcId: string;
-  /** The VPC's IPv4 CIDR block: the only source the endpoints accept HTTPS from. */
+  /**
+   * The VPC's IPv4 CIDR block (the network address, e.g. `10.0.0.0/16`): the only source the
+   * endpoints accept HTTPS from.
+   */
   readonly vpcCidrBlock: string;
-  /** Private subnets for the interface endpoints, at most one per Availability Zone. */
+  /** Private subnets for the interface endpoints (at least one), at most one per Availability Zone. */
   readonly subnetIds: readonly string[];
-  /** Route tables of those subnets, for the S3 gateway endpoint. */
+  /**
+   * Route tables of those subnets (at least one), for the S3 gateway endpoint.
+   *
+   * @see https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html
+   */
   readonly routeTableIds: readonly string[];
 }
 
@@ -35,10 +51,15 @@ export interface VpcEndpointsProps {
  * VPC endpoints for Session Manager in private subnets without a NAT: interface endpoints for
  * ssm, ssmmessages, ec2messages, kms and logs (private DNS on, so the agent needs no settings),
  * behind a security group that allows HTTPS from the VPC only, and an S3 gateway endpoint.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html
  */
 export class VpcEndpoints extends Construct {
+  /** The endpoints' security group: HTTPS in from `vpcCidrBlock`, no egress rule. */
   readonly securityGroup: SecurityGroup;
+  /** The interface endpoints, by service. */
   readonly interfaceEndpoints: Readonly<Record<SessionManagerInterfaceService, VpcEndpoint>>;
+  /** The S3 gateway endpoint, on `routeTableIds`. */
   readonly s3GatewayEndpoint: VpcEndpoint;
 
   constructor(scope: Construct, id: string, props: VpcEndpointsProps) {
