@@ -2,6 +2,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
 import { ConfigError } from '../../modules/core/config-error';
+import { sessionKeyPolicy } from '../../modules/session-audit-logs/session-audit-logs';
 import type { PolicyStatement } from '../../modules/core/policy-document';
 import type { SessionLogDestination } from '../../modules/core/session-log-destination';
 import {
@@ -166,18 +167,12 @@ describe('ManagedInstanceRole', () => {
     const policy = policyAt(synthStack(stack), 'aws_iam_role_policy', 'managed-instance-role/policy');
     const [keyArn] = [policy.Statement.find((s) => s.Sid === SIDS.kms)!.Resource].flat() as string[];
     expect(keyArn).toMatch(new RegExp(`^arn:aws:kms:eu-west-1:${ACCOUNT}:key/`));
-    const keyPolicy = {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Sid: 'EnableIamPolicies',
-          Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
-          Action: 'kms:*',
-          Resource: '*',
-        },
-      ],
-    };
+    // The key policy the stack deploys, as the resource policy of the KMS request.
+    const keyPolicy = sessionKeyPolicy({
+      accountId: ACCOUNT,
+      region: 'eu-west-1',
+      logGroupNames: ['/aws/ssm/test/sessions'],
+    });
     const decrypt = (resource: string) =>
       evaluate({
         request: {

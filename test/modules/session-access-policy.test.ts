@@ -3,6 +3,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
 import { ConfigError } from '../../modules/core/config-error';
+import { sessionKeyPolicy } from '../../modules/session-audit-logs/session-audit-logs';
 import type { PolicyStatement } from '../../modules/core/policy-document';
 import { quotaSize } from '../../modules/core/policy-lint';
 import { accessRulesOf, sessionAccessDocument } from '../../modules/session-access-policy/access-rules';
@@ -288,18 +289,12 @@ describe('SessionAccessPolicy as synthesized', () => {
     const [keyArn] = [statementIn(policy.Statement, SIDS.kms).Resource].flat() as string[];
     expect(keyArn).toMatch(new RegExp(`^arn:aws:kms:eu-west-1:${ACCOUNT}:key/[0-9a-f-]{36}$`));
     // KMS honours IAM policies only when the key policy lets the account's IAM policies grant access.
-    const keyPolicy = {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Sid: 'EnableIamPolicies',
-          Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
-          Action: 'kms:*',
-          Resource: '*',
-        },
-      ],
-    };
+    // The key policy the stack deploys, as the resource policy of the KMS request.
+    const keyPolicy = sessionKeyPolicy({
+      accountId: ACCOUNT,
+      region: 'eu-west-1',
+      logGroupNames: ['/aws/ssm/test/sessions'],
+    });
     const request = (resource: string, withKeyPolicy = true) => ({
       request: {
         principal: `arn:aws:sts::${ACCOUNT}:assumed-role/Federated/alice`,
