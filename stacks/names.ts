@@ -1,4 +1,5 @@
 import type { EnvironmentConfig } from '../environments/load';
+import { RUN_AS_TAG } from '../modules/core/tag-names';
 
 /**
  * Names an environment gives its resources and settings. They are derived from the environment,
@@ -32,7 +33,7 @@ export function principalTagNames(config: EnvironmentConfig): string[] {
   }
   const owner = config.access.principalTagOwnerRule;
   if (owner) names.add(owner.principalTag);
-  names.delete('SSMSessionRunAs');
+  names.delete(RUN_AS_TAG);
   return [...names];
 }
 /** Base name of the launch tagger's resources; its roles are `<name>-<region>`. */

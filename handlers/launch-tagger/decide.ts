@@ -1,8 +1,9 @@
+import { OWNERSHIP_TAG } from '../../modules/core/tag-names';
 import type { TaggerConfig } from './config';
 import type { RunInstancesEvent, Tag } from './event';
 
 /** The ownership tag: the session access policy lets `${aws:userid}` start sessions where it matches. */
-export const OWNER_TAG_KEY = 'AwsUserId';
+export const OWNER_TAG_KEY = OWNERSHIP_TAG;
 /** The tag a launcher writes with the person's user name (their role session name). */
 export const CREATED_BY_TAG_KEY = 'CreatedBy';
 /** EC2 accepts up to 1,000 resource ids in one CreateTags call. */

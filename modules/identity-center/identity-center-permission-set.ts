@@ -8,9 +8,10 @@ import { ConfigError, type ConfigProblem } from '../core/config-error';
 import { escapeTerraformTemplate } from '../core/policy-document';
 import { rules, validateProps } from '../core/rules';
 import type { SessionAccessPolicy } from '../session-access-policy/session-access-policy';
-import { DEFAULT_RUN_AS_SOURCE, RUN_AS_ATTRIBUTE, identityCenterRules } from './identity-center-rules';
+import { RUN_AS_TAG } from '../core/tag-names';
+import { DEFAULT_RUN_AS_SOURCE, identityCenterRules } from './identity-center-rules';
 
-export { DEFAULT_RUN_AS_SOURCE, RUN_AS_ATTRIBUTE, identityCenterRules } from './identity-center-rules';
+export { DEFAULT_RUN_AS_SOURCE, identityCenterRules } from './identity-center-rules';
 
 /**
  * A user or group that gets the permission set in the environment's account.
@@ -120,7 +121,7 @@ export class IdentityCenterPermissionSet extends Construct {
     super(scope, id);
     const hours = props.sessionDurationHours ?? 1;
     const attributeMap: Record<string, string> = {
-      [RUN_AS_ATTRIBUTE]: props.runAsSource ?? DEFAULT_RUN_AS_SOURCE,
+      [RUN_AS_TAG]: props.runAsSource ?? DEFAULT_RUN_AS_SOURCE,
       ...props.attributeSources,
     };
     validateProps(this.node.path, [

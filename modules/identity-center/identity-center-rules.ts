@@ -1,8 +1,6 @@
 import type { Rule } from '../core/rules';
 
-/** Session tag naming the OS user a Session Manager session runs as. */
-export const RUN_AS_ATTRIBUTE = 'SSMSessionRunAs';
-/** Identity Center's user name attribute: what `RUN_AS_ATTRIBUTE` maps from unless told otherwise. */
+/** Identity Center's user name attribute: what `RUN_AS_TAG` maps from unless told otherwise. */
 export const DEFAULT_RUN_AS_SOURCE = '${path:userName}';
 
 /** Identity Center value rules, shared by the environment schema and the construct. */

@@ -18,9 +18,7 @@ import { type PolicyDocument, type PolicyStatement, policyDocument, renderPolicy
 import { type PropCheck, type Rule, rules, validateProps } from '../core/rules';
 import { DEFAULT_BUNDLE_PATH, launchTaggerBundle } from './bundle';
 import { launchTaggerRules } from './rules';
-
-/** The ownership tag the function writes; the session access policy matches it to `${aws:userid}`. */
-export const OWNER_TAG_KEY = 'AwsUserId';
+import { OWNERSHIP_TAG } from '../core/tag-names';
 
 /** Successful RunInstances calls only: failed calls (with `errorCode`) never invoke the function. */
 export const RUN_INSTANCES_EVENT_PATTERN = {
@@ -382,11 +380,11 @@ export function functionPolicy(input: FunctionPolicyInput): PolicyDocument {
       Action: ['ec2:CreateTags'],
       Resource: [`arn:aws:ec2:${input.region}:${input.accountId}:instance/*`],
       Condition: {
-        'ForAllValues:StringEquals': { 'aws:TagKeys': [OWNER_TAG_KEY] },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': [OWNERSHIP_TAG] },
         // ForAllValues alone also passes a request without tag keys; require the owner key itself.
-        'ForAnyValue:StringEquals': { 'aws:TagKeys': [OWNER_TAG_KEY] },
+        'ForAnyValue:StringEquals': { 'aws:TagKeys': [OWNERSHIP_TAG] },
         // Owner values are `<federated role id>:<session name>` in both modes, never anything else.
-        StringLike: { [`aws:RequestTag/${OWNER_TAG_KEY}`]: `${input.federatedRoleUniqueId}:?*` },
+        StringLike: { [`aws:RequestTag/${OWNERSHIP_TAG}`]: `${input.federatedRoleUniqueId}:?*` },
       },
     },
   ];

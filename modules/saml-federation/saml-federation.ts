@@ -10,17 +10,11 @@ import {
   renderPolicy,
 } from '../core/policy-document';
 import { rules, validateProps } from '../core/rules';
+import { RUN_AS_TAG } from '../core/tag-names';
 
 /** The audience of AWS sign-in SAML assertions. */
 export const SAML_SIGNIN_AUDIENCE = 'https://signin.aws.amazon.com/saml';
-/**
- * Session tag naming the OS user a Session Manager session runs as (`SSMSessionRunAs`). The IdP
- * sends it as the SAML attribute `https://aws.amazon.com/SAML/Attributes/PrincipalTag:SSMSessionRunAs`.
- *
- * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-run-as.html
- * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html
- */
-export const RUN_AS_TAG = 'SSMSessionRunAs';
+export { RUN_AS_TAG };
 /** SAML attribute names an IdP administrator configures. */
 export const SAML_ATTRIBUTES = {
   role: 'https://aws.amazon.com/SAML/Attributes/Role',

@@ -1,3 +1,4 @@
+import { OWNERSHIP_TAG } from '../core/tag-names';
 import {
   type PolicyConditions,
   type PolicyDocument,
@@ -10,14 +11,7 @@ import {
  * The construct (session-access-policy.ts) renders them; the benchmark sizes them without a stack.
  */
 
-/**
- * Instance tag the launch tagger writes (`AwsUserId`): the launching person's `aws:userid`. The
- * owner rule opens a session when it equals the caller's `aws:userid`; the session access policy
- * and the SCP deny everyone else writing or deleting it.
- *
- * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
- */
-export const OWNERSHIP_TAG = 'AwsUserId';
+export { OWNERSHIP_TAG };
 
 /** Session documents Session Manager owns (account part of their ARN is empty). */
 export const SESSION_DOCUMENTS = {

@@ -10,7 +10,8 @@ import type { PolicyDocument } from '../../modules/core/policy-document';
 import { checkPolicies, policiesInScope } from '../../modules/core/policy-lint';
 import { OWNER_TAG_KEY as HANDLER_OWNER_TAG_KEY } from '../../handlers/launch-tagger/decide';
 import { DEFAULT_BUNDLE_PATH } from '../../modules/launch-tagger/bundle';
-import { LaunchTagger, type LaunchTaggerProps, OWNER_TAG_KEY } from '../../modules/launch-tagger/launch-tagger';
+import { OWNERSHIP_TAG } from '../../modules/core/tag-names';
+import { LaunchTagger, type LaunchTaggerProps } from '../../modules/launch-tagger/launch-tagger';
 import { launchTaggerRolePattern } from '../../modules/session-access-policy/access-rules';
 import { synthStack } from '../support/construct-synth';
 import { matchesPattern } from '../support/event-pattern';
@@ -226,7 +227,7 @@ describe('LaunchTagger resources', () => {
   });
 
   it('writes the same owner tag key the handler writes', () => {
-    expect(OWNER_TAG_KEY).toBe(HANDLER_OWNER_TAG_KEY);
+    expect(OWNERSHIP_TAG).toBe(HANDLER_OWNER_TAG_KEY);
   });
 });
 
