@@ -232,7 +232,7 @@ export class LaunchTagger extends Construct {
       kmsMasterKeyId: this.kmsKeyArn,
       kmsDataKeyReusePeriodSeconds: 300,
     });
-    new SqsQueuePolicy(this, 'dead_letter_queue_policy', {
+    const queuePolicyResource = new SqsQueuePolicy(this, 'dead_letter_queue_policy', {
       provider,
       queueUrl: this.deadLetterQueue.url,
       policy: renderPolicy(queuePolicy(queueArn, ruleArn)),
@@ -319,7 +319,7 @@ export class LaunchTagger extends Construct {
       eventPattern: JSON.stringify(RUN_INSTANCES_EVENT_PATTERN),
       state: 'ENABLED',
     });
-    new LambdaPermission(this, 'permission', {
+    const permission = new LambdaPermission(this, 'permission', {
       provider,
       statementId: 'AllowRunInstancesRule',
       action: 'lambda:InvokeFunction',
@@ -335,6 +335,9 @@ export class LaunchTagger extends Construct {
       // Events EventBridge cannot deliver at all (for example a missing permission) are kept too.
       retryPolicy: { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 },
       deadLetterConfig: { arn: this.deadLetterQueue.arn },
+      // Without the permission the first events would fail to invoke, and without the queue policy
+      // EventBridge could not keep them: both must be in place before the target starts delivering.
+      dependsOn: [permission, queuePolicyResource],
     });
 
     const actions =

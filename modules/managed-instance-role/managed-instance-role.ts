@@ -127,6 +127,8 @@ export class ManagedInstanceRole extends Construct {
     this.instanceProfile = new IamInstanceProfile(this, 'instance-profile', {
       name: props.roleName,
       role: this.role.name,
+      // An instance launched with the profile as soon as it exists must already have its permissions.
+      dependsOn: [this.policy],
     });
   }
 }

@@ -8,6 +8,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { type PolicyDocument, type PolicyStatement, policyDocument, renderPolicy } from '../core/policy-document';
 
@@ -25,7 +26,7 @@ export interface PrivateBucketProps {
   /** Days after which current objects expire; noncurrent versions are kept as long again. */
   readonly expirationDays: number;
   /** Server access logging to another bucket; omitted for the access-log bucket itself. */
-  readonly accessLogs?: { readonly targetBucket: S3Bucket; readonly targetPrefix: string };
+  readonly accessLogs?: { readonly target: PrivateBucket; readonly targetPrefix: string };
   /** Object Lock default retention; only at creation (the bucket is replaced to add it). */
   readonly objectLock?: { readonly mode: 'GOVERNANCE' | 'COMPLIANCE'; readonly days: number };
   /** Statements besides the TLS-only Deny. */
@@ -39,6 +40,11 @@ export class PrivateBucket extends Construct {
   readonly bucket: S3Bucket;
   readonly arn: string;
   readonly policyDocument: PolicyDocument;
+  /**
+   * What must exist before another bucket may log into this one: S3 checks the target's policy
+   * (and its encryption) when `PutBucketLogging` is called, not when a log is delivered.
+   */
+  readonly logTargetReady: readonly ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: PrivateBucketProps) {
     super(scope, id);
@@ -73,7 +79,7 @@ export class PrivateBucket extends Construct {
       bucket,
       versioningConfiguration: { status: 'Enabled' },
     });
-    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+    const encryption = new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
       provider,
       bucket,
       rule: [
@@ -98,13 +104,14 @@ export class PrivateBucket extends Construct {
       },
       ...(props.extraStatements ?? []),
     ]);
-    new S3BucketPolicy(this, 'policy', {
+    const policy = new S3BucketPolicy(this, 'policy', {
       provider,
       bucket,
       policy: renderPolicy(this.policyDocument),
       // S3 rejects concurrent changes to a bucket's policy and its public access block.
       dependsOn: [publicAccess],
     });
+    this.logTargetReady = [policy, encryption];
 
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       provider,
@@ -137,8 +144,9 @@ export class PrivateBucket extends Construct {
       new S3BucketLoggingA(this, 'access-logging', {
         provider,
         bucket,
-        targetBucket: props.accessLogs.targetBucket.id,
+        targetBucket: props.accessLogs.target.bucket.id,
         targetPrefix: props.accessLogs.targetPrefix,
+        dependsOn: [...props.accessLogs.target.logTargetReady],
       });
     }
 

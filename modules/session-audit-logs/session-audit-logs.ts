@@ -274,7 +274,7 @@ export class SessionAuditLogs extends Construct {
         kmsKeyArn: keyArn,
         archiveAfterDays,
         expirationDays,
-        accessLogs: { targetBucket: accessLogs.bucket, targetPrefix: `${names.transcriptBucket}/` },
+        accessLogs: { target: accessLogs, targetPrefix: `${names.transcriptBucket}/` },
         ...(props.objectLockMode && props.objectLockRetentionDays
           ? { objectLock: { mode: props.objectLockMode, days: props.objectLockRetentionDays } }
           : {}),

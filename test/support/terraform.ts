@@ -41,6 +41,45 @@ export function offlineOverride(stackJson: any): object {
   };
 }
 
+/** The AWS services the stacks call, each pointed at the emulator by the emulator override. */
+export const EMULATED_SERVICES = [
+  'cloudwatch',
+  'ec2',
+  'events',
+  'iam',
+  'kms',
+  'lambda',
+  'logs',
+  's3',
+  'sqs',
+  'ssm',
+  'ssoadmin',
+  'sts',
+] as const;
+
+/**
+ * The override that deploys a stack on a local AWS API emulator: every provider's endpoints point at
+ * it and the state is local. The account guard (`allowed_account_ids`) stays: the emulator answers
+ * `sts:GetCallerIdentity` with the environment's account.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function emulatorOverride(stackJson: any, endpoint: string): object {
+  const providers = (stackJson.provider?.aws ?? []) as { alias?: string }[];
+  return {
+    terraform: { backend: { local: { path: 'terraform.tfstate' } } },
+    provider: {
+      aws: providers.map((p) => ({
+        ...(p.alias ? { alias: p.alias } : {}),
+        access_key: 'emulator',
+        secret_key: 'emulator',
+        skip_metadata_api_check: true,
+        s3_use_path_style: true,
+        endpoints: [Object.fromEntries(EMULATED_SERVICES.map((service) => [service, endpoint]))],
+      })),
+    },
+  };
+}
+
 function cliConfig(workDir: string): Record<string, string> {
   const mirror = process.env.TF_PROVIDER_MIRROR;
   const env: Record<string, string> = { TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_INPUT: '0' };
@@ -61,7 +100,7 @@ export interface PlanResult {
   readonly plan: string;
 }
 
-function run(dir: string, env: Record<string, string>, args: string[]): string {
+export function run(dir: string, env: Record<string, string>, args: string[]): string {
   try {
     return execFileSync('terraform', args, {
       cwd: dir,
@@ -103,9 +142,14 @@ export function validateOffline(stackDir: string, stackJson: any): string {
 /** A copy of the stack folder with the offline override, initialized. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function initOffline(stackDir: string, stackJson: any): { dir: string; env: Record<string, string> } {
+  return initCopy(stackDir, offlineOverride(stackJson));
+}
+
+/** A copy of the stack folder with an override file beside `cdk.tf.json`, initialized. */
+export function initCopy(stackDir: string, override: object): { dir: string; env: Record<string, string> } {
   const dir = mkdtempSync(join(tmpdir(), 'ssm-fa-tf-'));
   copyDir(stackDir, dir);
-  writeFileSync(join(dir, 'zz_offline_override.tf.json'), JSON.stringify(offlineOverride(stackJson), null, 2));
+  writeFileSync(join(dir, 'zz_test_override.tf.json'), JSON.stringify(override, null, 2));
   const env = cliConfig(dir);
   run(dir, env, ['init', '-input=false', '-no-color', '-backend=true']);
   return { dir, env };

@@ -1,0 +1,160 @@
+import type { AwsCall, AwsCallResult } from '../support/emulator';
+
+/**
+ * Where the local AWS API emulator (moto 5) is wrong or incomplete for what the stacks deploy. This
+ * is the one list: each entry says what the emulator does, why real AWS behaves otherwise, and how
+ * the suite copes, which is always a test-only patch of the emulator process
+ * (test/deploy/moto_server.py), never a change to the product. `probe` is the evidence: run against
+ * an emulator without the patch, it must show the gap (test/deploy/emulator-gaps.test.ts checks
+ * this, so an entry that moto has fixed, or that was never a gap, fails and is removed).
+ */
+export interface EmulatorGap {
+  /** The patch's name in test/deploy/moto_server.py. */
+  readonly patch: string;
+  /** The AWS API and the Terraform resource it shows up on. */
+  readonly api: string;
+  /** What the emulator does. */
+  readonly emulator: string;
+  /** What real AWS does, with the source. */
+  readonly realAws: string;
+  /** What the deploy would show without the patch. */
+  readonly symptom: string;
+  /** Calls that show the gap on an unpatched emulator, in the given region. */
+  readonly probe: (region: string) => readonly AwsCall[];
+  /** Whether the probe's results show the gap. */
+  readonly shows: (results: readonly AwsCallResult[]) => boolean;
+}
+
+const PROBE_ACCOUNT = '123456789012';
+
+/** A one-file zip (index.mjs), as bytes for boto3. */
+const TINY_ZIP_BASE64 =
+  'UEsDBBQAAAAAAAAAIQCGNixPJwAAACcAAAAJAAAAaW5kZXgubWpzZXhwb3J0IGNvbnN0IGhhbmRsZXIgPSBhc3luYyAoKSA9PiB7fTsKUEsBAhQDFAAAAAAAAAAhAIY2LE8nAAAAJwAAAAkAAAAAAAAAAAAAAIABAAAAAGluZGV4Lm1qc1BLBQYAAAAAAQABADcAAABOAAAAAAA=';
+
+export const EMULATOR_GAPS: readonly EmulatorGap[] = [
+  {
+    patch: 'put-bucket-logging-star-principal',
+    api: 'S3 PutBucketLogging (aws_s3_bucket_logging)',
+    emulator:
+      'Answers HTTP 500 when the target bucket policy has any statement whose Principal is the string "*": ' +
+      'its permission check reads every Principal as an object (`stmt.get("Principal", {}).get("Service")`).',
+    realAws:
+      'A Principal of "*" is valid policy grammar, and S3 only looks for a statement that grants ' +
+      'logging.s3.amazonaws.com s3:PutObject (S3 User Guide, "Enabling Amazon S3 server access logging"). ' +
+      "The access-log bucket's TLS-only Deny is such a statement.",
+    symptom: 'the first apply fails on every environment with S3 logging: 500 InternalError on PutBucketLogging',
+    probe: (region) => {
+      const target = 'gap-probe-access-logs';
+      const source = 'gap-probe-transcripts';
+      const location = region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region } };
+      return [
+        { service: 's3', region, method: 'create_bucket', params: { Bucket: target, ...location } },
+        { service: 's3', region, method: 'create_bucket', params: { Bucket: source, ...location } },
+        {
+          service: 's3',
+          region,
+          method: 'put_bucket_policy',
+          params: {
+            Bucket: target,
+            Policy: JSON.stringify({
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Sid: 'DenyInsecureTransport',
+                  Effect: 'Deny',
+                  Principal: '*',
+                  Action: 's3:*',
+                  Resource: [`arn:aws:s3:::${target}`, `arn:aws:s3:::${target}/*`],
+                  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+                },
+                {
+                  Sid: 'AllowServerAccessLogDelivery',
+                  Effect: 'Allow',
+                  Principal: { Service: 'logging.s3.amazonaws.com' },
+                  Action: 's3:PutObject',
+                  Resource: `arn:aws:s3:::${target}/${source}/*`,
+                },
+              ],
+            }),
+          },
+        },
+        {
+          service: 's3',
+          region,
+          method: 'put_bucket_logging',
+          params: {
+            Bucket: source,
+            BucketLoggingStatus: { LoggingEnabled: { TargetBucket: target, TargetPrefix: `${source}/` } },
+          },
+        },
+      ];
+    },
+    shows: (results) => {
+      const logging = results[3];
+      return results.slice(0, 3).every((r) => r.ok) && !logging.ok && logging.error.status === 500;
+    },
+  },
+  {
+    patch: 'saml-provider-tags',
+    api: 'IAM CreateSAMLProvider / GetSAMLProvider (aws_iam_saml_provider)',
+    emulator: 'Drops the Tags of CreateSAMLProvider and returns no Tags from GetSAMLProvider.',
+    realAws:
+      'CreateSAMLProvider takes Tags and GetSAMLProvider returns them (IAM API Reference, CreateSAMLProvider, ' +
+      'GetSAMLProvider: "Tags: A list of tags that are attached to the specified IAM SAML provider").',
+    symptom:
+      "every plan after the first shows the provider's default tags being added (`tags_all`) to the SAML provider",
+    probe: (region) => [
+      {
+        service: 'iam',
+        region,
+        method: 'create_saml_provider',
+        params: { Name: 'GapProbe', SAMLMetadataDocument: 'x'.repeat(1000), Tags: [{ Key: 'Probe', Value: 'yes' }] },
+      },
+      {
+        service: 'iam',
+        region,
+        method: 'get_saml_provider',
+        params: { SAMLProviderArn: `arn:aws:iam::${PROBE_ACCOUNT}:saml-provider/GapProbe` },
+      },
+    ],
+    shows: (results) => results[0].ok && results[1].ok && results[1].result.Tags === undefined,
+  },
+  {
+    patch: 'lambda-logging-config',
+    api: 'Lambda CreateFunction / GetFunction (aws_lambda_function logging_config)',
+    emulator: "Ignores a function's LoggingConfig and returns none from GetFunction or GetFunctionConfiguration.",
+    realAws:
+      'CreateFunction takes LoggingConfig (LogFormat, LogGroup, ApplicationLogLevel, SystemLogLevel) and ' +
+      'GetFunctionConfiguration returns it (Lambda API Reference, FunctionConfiguration.LoggingConfig).',
+    symptom: 'every plan after the first updates the launch tagger in place to add `logging_config` again',
+    probe: (region) => [
+      {
+        service: 'iam',
+        region,
+        method: 'create_role',
+        params: { RoleName: 'gap-probe', AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}' },
+      },
+      {
+        service: 'lambda',
+        region,
+        method: 'create_function',
+        params: {
+          FunctionName: 'gap-probe',
+          Role: `arn:aws:iam::${PROBE_ACCOUNT}:role/gap-probe`,
+          Runtime: 'nodejs22.x',
+          Handler: 'index.handler',
+          Code: { ZipFile: { $base64: TINY_ZIP_BASE64 } },
+          LoggingConfig: { LogFormat: 'JSON', LogGroup: '/aws/lambda/gap-probe' },
+        },
+      },
+      { service: 'lambda', region, method: 'get_function_configuration', params: { FunctionName: 'gap-probe' } },
+    ],
+    shows: (results) => results.every((r) => r.ok) && results[2].ok && results[2].result.LoggingConfig === undefined,
+  },
+];
+
+/** The patches the deploy suite starts the emulator with: one per listed gap. */
+export const EMULATOR_PATCHES: readonly string[] = EMULATOR_GAPS.map((gap) => gap.patch);
+
+/** The account the probes run in (the emulator's default when it is started for them). */
+export const GAP_PROBE_ACCOUNT = PROBE_ACCOUNT;

@@ -1,0 +1,111 @@
+"""Starts moto's server for the deploy suite, with the test-only patches named on the command line.
+
+Usage: python3 moto_server.py --patch NAME [--patch NAME ...] -H 127.0.0.1 -p PORT
+
+Each patch works around one emulator gap listed, with its evidence, in test/deploy/emulator-gaps.ts.
+A patch changes the emulator only: nothing here is part of the product.
+"""
+import sys
+
+
+def patch_put_bucket_logging_star_principal():
+    # moto reads every statement's Principal as a dict (`stmt.get("Principal", {}).get("Service")`),
+    # so PutBucketLogging fails with HTTP 500 when the target bucket's policy has a statement whose
+    # Principal is the string "*" (the TLS-only Deny). Such a statement cannot grant log delivery
+    # anyway, so it is left out of the check; everything else is moto's own logic.
+    import json
+
+    from moto.s3.models import FakeBucket
+
+    original = FakeBucket._log_permissions_enabled_policy
+
+    def checked(target_bucket, target_prefix):
+        if not target_bucket.policy:
+            return original(target_bucket, target_prefix)
+        document = json.loads(target_bucket.policy.decode())
+        statements = document.get("Statement", [])
+        if isinstance(statements, dict):
+            statements = [statements]
+        kept = [s for s in statements if isinstance(s.get("Principal"), dict)]
+        saved = target_bucket.policy
+        target_bucket.policy = json.dumps({**document, "Statement": kept}).encode()
+        try:
+            return original(target_bucket, target_prefix)
+        finally:
+            target_bucket.policy = saved
+
+    FakeBucket._log_permissions_enabled_policy = staticmethod(checked)
+
+
+def patch_saml_provider_tags():
+    # moto drops the Tags of CreateSAMLProvider and returns none from GetSAMLProvider, so the
+    # provider's default tags show as a change (`tags_all`) in every plan. Keep and return them.
+    from moto.iam.responses import IamResponse
+
+    original = IamResponse.create_saml_provider
+
+    def create_saml_provider(self):
+        result = original(self)
+        provider = self.backend.saml_providers[self._get_param("Name")]
+        provider.tags = self._get_param("Tags", [])
+        return result
+
+    IamResponse.create_saml_provider = create_saml_provider
+
+
+def patch_lambda_logging_config():
+    # moto ignores a function's LoggingConfig (log format, log group, log levels) and never returns
+    # it, so the provider plans to add `logging_config` again after every apply. Keep and return it.
+    from moto.awslambda.models import LambdaFunction
+
+    original_init = LambdaFunction.__init__
+    original_get = LambdaFunction.get_configuration
+    original_update = LambdaFunction.update_configuration
+
+    def __init__(self, account_id, spec, *args, **kwargs):
+        original_init(self, account_id, spec, *args, **kwargs)
+        self.logging_config = spec.get("LoggingConfig")
+
+    def get_configuration(self, *args, **kwargs):
+        config = original_get(self, *args, **kwargs)
+        if getattr(self, "logging_config", None):
+            config["LoggingConfig"] = self.logging_config
+        return config
+
+    def update_configuration(self, config_updates):
+        if "LoggingConfig" in config_updates:
+            self.logging_config = config_updates["LoggingConfig"]
+        return original_update(self, config_updates)
+
+    LambdaFunction.__init__ = __init__
+    LambdaFunction.get_configuration = get_configuration
+    LambdaFunction.update_configuration = update_configuration
+
+
+PATCHES = {
+    "put-bucket-logging-star-principal": patch_put_bucket_logging_star_principal,
+    "saml-provider-tags": patch_saml_provider_tags,
+    "lambda-logging-config": patch_lambda_logging_config,
+}
+
+
+def main(argv):
+    rest = []
+    i = 0
+    while i < len(argv):
+        if argv[i] == "--patch":
+            name = argv[i + 1]
+            if name not in PATCHES:
+                sys.exit(f"moto_server.py: unknown patch {name!r}; known: {', '.join(sorted(PATCHES))}")
+            PATCHES[name]()
+            i += 2
+        else:
+            rest.append(argv[i])
+            i += 1
+    from moto.server import main as moto_main
+
+    moto_main(rest)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

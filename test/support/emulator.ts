@@ -1,0 +1,144 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+/**
+ * A local AWS API emulator (moto's server) on 127.0.0.1, one process per AWS account, for the
+ * deploy suite. Patches named in `patches` are test-only fixes of emulator gaps
+ * (test/deploy/moto_server.py; each is listed with its evidence in test/deploy/emulator-gaps.ts).
+ */
+export interface Emulator {
+  /** `http://127.0.0.1:<port>` */
+  readonly endpoint: string;
+  readonly accountId: string;
+  /** Everything the emulator printed, for error messages. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+const PYTHON = process.env.MOTO_PYTHON ?? 'python3';
+const SERVER_SCRIPT = join(__dirname, '..', 'deploy', 'moto_server.py');
+
+/** Fails with the fix when moto is not importable by the Python the suite uses. */
+export function checkEmulatorInstalled(): string {
+  const result = spawnSync(PYTHON, ['-c', 'import moto, flask, flask_cors; print(moto.__version__)'], {
+    encoding: 'utf8',
+  });
+  if (result.error || result.status !== 0) {
+    throw new Error(
+      `The deploy suite needs moto's server (a local AWS API emulator) in ${PYTHON}, and it is not importable:\n` +
+        `${result.error?.message ?? result.stderr.trim()}\n` +
+        `Install it with \`${PYTHON} -m pip install 'moto[server]>=5,<6'\` (or set MOTO_PYTHON to a Python that has it), then run the tests again.`,
+    );
+  }
+  return result.stdout.trim();
+}
+
+/** A TCP port that was free a moment ago. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+async function ready(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the emulator exited with ${child.exitCode}:\n${output()}`);
+    try {
+      // moto's own API answers once the server is up.
+      const response = await fetch(`${endpoint}/moto-api/data.json`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the emulator did not answer on ${endpoint} within 30 s:\n${output()}`);
+}
+
+export async function startEmulator(accountId: string, patches: readonly string[]): Promise<Emulator> {
+  checkEmulatorInstalled();
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    PYTHON,
+    [SERVER_SCRIPT, ...patches.flatMap((p) => ['--patch', p]), '-H', '127.0.0.1', '-p', String(port)],
+    {
+      env: {
+        ...process.env,
+        // Every request is made in the environment's account, so the provider's account guard holds.
+        MOTO_ACCOUNT_ID: accountId,
+        // The AWS-managed policies exist, as in a real account.
+        MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',
+        PYTHONUNBUFFERED: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const chunks: string[] = [];
+  child.stdout!.on('data', (d) => chunks.push(String(d)));
+  child.stderr!.on('data', (d) => chunks.push(String(d)));
+  const log = () => chunks.join('').slice(-20_000);
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  try {
+    await ready(endpoint, child, log);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { endpoint, accountId, log, stop };
+}
+
+/** One AWS API call for test/deploy/aws_calls.py (boto3): method and parameters as boto3 names them. */
+export interface AwsCall {
+  readonly service: string;
+  readonly region: string;
+  readonly method: string;
+  readonly params?: Record<string, unknown>;
+}
+
+export type AwsCallResult =
+  | { readonly ok: true; readonly result: Record<string, unknown> }
+  | {
+      readonly ok: false;
+      readonly error: { readonly code?: string; readonly status?: number; readonly message: string };
+    };
+
+const CALLS_SCRIPT = join(__dirname, '..', 'deploy', 'aws_calls.py');
+
+/** Runs the calls in order against the emulator; a failed call is a result, not an exception. */
+export async function awsCalls(endpoint: string, calls: readonly AwsCall[]): Promise<AwsCallResult[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(PYTHON, [CALLS_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += String(d)));
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`aws_calls.py exited with ${code}:\n${stderr}`));
+      resolve(JSON.parse(stdout) as AwsCallResult[]);
+    });
+    child.stdin.end(JSON.stringify({ endpoint, calls }));
+  });
+}
+
+/** The result of a call that must succeed. */
+export function okResult(result: AwsCallResult, what: string): Record<string, unknown> {
+  if (!result.ok) throw new Error(`${what} failed on the emulator: ${result.error.message}`);
+  return result.result;
+}
