@@ -27,7 +27,7 @@ const [built] = await Promise.all([
     logLevel: 'warning',
   }),
 ]);
-if (built) process.stderr.write(`${built}\n`);
+if (built) process.stdout.write(`${built}\n`);
 
 const { main } = createRequire(import.meta.url)(outfile);
 process.exitCode = main();

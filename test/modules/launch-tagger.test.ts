@@ -16,7 +16,14 @@ import { launchTaggerRolePattern } from '../../modules/session-access-policy/acc
 import { synthStack } from '../support/construct-synth';
 import { matchesPattern } from '../support/event-pattern';
 import { decide } from '../support/iam';
-import { type SynthesizedStack, readPolicy, resourceAt, resourcesOfType, synthesize } from '../support/synth';
+import {
+  type SynthesizedStack,
+  logicalIdAt,
+  readPolicy,
+  resourceAt,
+  resourcesOfType,
+  synthesize,
+} from '../support/synth';
 import { FIXTURES, type FixtureName, fixture } from '../handlers/launch-tagger/fixtures';
 
 const ACCOUNT = '111111111111';
@@ -47,6 +54,15 @@ describe('LaunchTagger resources', () => {
   let stack: SynthesizedStack;
   beforeAll(() => {
     stack = synthTagger();
+  });
+
+  it('connects the rule to the function only once the invoke permission and the queue policy exist', () => {
+    // Until both exist the first launch events would fail to invoke and could not be kept either.
+    const target = at(stack, 'aws_cloudwatch_event_target', 'target');
+    expect(target.depends_on).toEqual([
+      `aws_lambda_permission.${logicalIdAt(stack, 'aws_lambda_permission', 'tagger/permission')}`,
+      `aws_sqs_queue_policy.${logicalIdAt(stack, 'aws_sqs_queue_policy', 'tagger/dead_letter_queue_policy')}`,
+    ]);
   });
 
   it('runs the bundled handler on nodejs22.x, arm64, traced, with reserved concurrency', () => {

@@ -11,6 +11,7 @@ import {
   type ManagedInstanceRoleProps,
 } from '../../modules/managed-instance-role/managed-instance-role';
 import { synthStack } from '../support/construct-synth';
+import { logicalIdAt, resourceAt } from '../support/synth';
 import { evaluate, policyAt } from '../support/policies';
 
 const ACCOUNT = '111111111111';
@@ -60,6 +61,18 @@ describe('ManagedInstanceRole', () => {
     expect(profile.name).toBe('test-ssm-managed-instance');
     expect(profile.role).toMatch(/^\$\{aws_iam_role\.[\w-]+\.name\}$/);
     expect(policy.name).toBe('session-manager-agent');
+  });
+
+  it('creates the instance profile only after the role has its permissions', () => {
+    // An instance launched with the profile the moment it exists must be able to register at once.
+    const scope = new TerraformStack(Testing.app(), 'test');
+    new AwsProvider(scope, 'aws', { region: 'eu-west-1' });
+    new ManagedInstanceRole(scope, 'managed-instance-role', base);
+    const stack = synthStack(scope);
+    const profile = resourceAt(stack, 'aws_iam_instance_profile', 'managed-instance-role/instance-profile');
+    expect(profile.depends_on).toEqual([
+      `aws_iam_role_policy.${logicalIdAt(stack, 'aws_iam_role_policy', 'managed-instance-role/policy')}`,
+    ]);
   });
 
   it('without log destinations: only the agent channels and heartbeat', () => {

@@ -9,7 +9,7 @@ import {
 } from '../../modules/session-audit-logs/session-audit-logs';
 import { synthStack } from '../support/construct-synth';
 import { decide, decideUnsafe } from '../support/iam';
-import { type SynthesizedStack, readPolicy, resourceAt, resourcesOfType } from '../support/synth';
+import { type SynthesizedStack, logicalIdAt, readPolicy, resourceAt, resourcesOfType } from '../support/synth';
 
 const ACCOUNT = '111111111111';
 const REGION = 'us-east-1';
@@ -513,6 +513,18 @@ describe('SessionAuditLogs: validation, before anything is created', () => {
     ]);
     expect(problemsOf({ additionalLogGroupNames: ['bad name'] })).toEqual([
       expect.stringContaining('test/logs: additionalLogGroupNames.0 must be a CloudWatch Logs group name'),
+    ]);
+  });
+});
+
+describe('SessionAuditLogs create order (what AWS checks when a resource is created)', () => {
+  it('turns on server access logging only once the target bucket accepts log delivery', () => {
+    // S3 checks the target's policy (logging.s3.amazonaws.com) and encryption at PutBucketLogging.
+    const { stack } = synthAuditLogs();
+    const logging = resourceAt(stack, 'aws_s3_bucket_logging', 'logs/transcripts/access-logging');
+    expect(logging.depends_on).toEqual([
+      `aws_s3_bucket_policy.${logicalIdAt(stack, 'aws_s3_bucket_policy', 'logs/access-logs/policy')}`,
+      `aws_s3_bucket_server_side_encryption_configuration.${logicalIdAt(stack, 'aws_s3_bucket_server_side_encryption_configuration', 'logs/access-logs/encryption')}`,
     ]);
   });
 });

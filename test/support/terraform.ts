@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -147,12 +147,41 @@ function initOffline(stackDir: string, stackJson: any): { dir: string; env: Reco
 
 /** A copy of the stack folder with an override file beside `cdk.tf.json`, initialized. */
 export function initCopy(stackDir: string, override: object): { dir: string; env: Record<string, string> } {
+  const { dir, env } = prepareCopy(stackDir, override);
+  run(dir, env, ['init', '-input=false', '-no-color', '-backend=true']);
+  return { dir, env };
+}
+
+/** A copy of the stack folder with an override file beside `cdk.tf.json`, and the CLI settings to run in it. */
+export function prepareCopy(stackDir: string, override: object): { dir: string; env: Record<string, string> } {
   const dir = mkdtempSync(join(tmpdir(), 'ssm-fa-tf-'));
   copyDir(stackDir, dir);
   writeFileSync(join(dir, 'zz_test_override.tf.json'), JSON.stringify(override, null, 2));
-  const env = cliConfig(dir);
-  run(dir, env, ['init', '-input=false', '-no-color', '-backend=true']);
-  return { dir, env };
+  return { dir, env: cliConfig(dir) };
+}
+
+export interface TerraformRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly seconds: number;
+}
+
+/** Runs terraform without blocking (several stacks can deploy at once); the exit code is returned, not thrown. */
+export function runAsync(dir: string, env: Record<string, string>, args: string[]): Promise<TerraformRun> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    execFile(
+      'terraform',
+      args,
+      { cwd: dir, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : undefined) : 0;
+        if (code === undefined) return reject(error);
+        resolve({ code, stdout, stderr, seconds: (Date.now() - started) / 1000 });
+      },
+    );
+  });
 }
 
 function copyDir(from: string, to: string): void {

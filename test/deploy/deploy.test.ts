@@ -1,0 +1,77 @@
+import { environmentSources } from '../../environments';
+import { type DeployResult, deployOnEmulator } from '../support/deploy';
+import { checkEmulatorInstalled } from '../support/emulator';
+import { terraformVersion } from '../support/terraform';
+
+/**
+ * Every shipped environment, deployed on the local AWS API emulator as an operator's first
+ * `cdktf deploy` would: one apply that succeeds, a second plan with no changes, the deployed
+ * policies and configuration read back equal to what was synthesized, and a clean destroy.
+ * The environments deploy at once, each on its own emulator in its own account.
+ */
+describe('deploy on the local AWS API emulator, every environment', () => {
+  // DEPLOY_ENVIRONMENTS=dev,prod deploys only those (while working on one); CI deploys all.
+  const only = process.env.DEPLOY_ENVIRONMENTS?.split(',').filter(Boolean);
+  const sources = environmentSources.filter((s) => !only || only.includes(String(s.input.name)));
+  const names = sources.map((s) => String(s.input.name));
+  const results = new Map<string, DeployResult>();
+
+  beforeAll(async () => {
+    terraformVersion();
+    checkEmulatorInstalled();
+    const deployed = await Promise.all(sources.map((source) => deployOnEmulator(source)));
+    for (const result of deployed) results.set(result.name, result);
+  }, 20 * 60_000);
+
+  afterAll(() => {
+    const lines = [...results.values()].map(
+      (r) =>
+        `${r.name.padEnd(10)} apply ${r.apply.seconds.toFixed(0)} s, second plan ${r.secondPlan?.seconds.toFixed(0) ?? '-'} s, destroy ${r.destroy?.seconds.toFixed(0) ?? '-'} s`,
+    );
+    process.stdout.write(`deploy suite timings (environments deployed at once):\n${lines.join('\n')}\n`);
+  });
+
+  const tail = (text: string) => text.split('\n').slice(-60).join('\n');
+
+  describe.each(names)('%s', (name) => {
+    const result = () => results.get(name)!;
+
+    it('applies in one pass', () => {
+      const { apply, emulatorLog } = result();
+      if (apply.code !== 0) {
+        throw new Error(
+          `terraform apply failed:\n${tail(apply.stderr)}\n${tail(apply.stdout)}\nemulator:\n${tail(emulatorLog)}`,
+        );
+      }
+      expect(apply.stdout).toMatch(/Apply complete! Resources: [1-9]\d* added, 0 changed, 0 destroyed\./);
+    });
+
+    it('plans no changes after the apply', () => {
+      const { secondPlan, secondPlanChanges } = result();
+      expect(secondPlanChanges).toEqual([]);
+      // -detailed-exitcode: 0 is "no changes", 2 is "changes", 1 is an error.
+      expect(secondPlan?.code).toBe(0);
+    });
+
+    it('deploys exactly what was synthesized (read back from the emulator)', () => {
+      const { readBack, stack } = result();
+      const kinds = new Set(readBack.map((r) => r.what.split(/[. ]/)[0]));
+      const expectedKinds = ['aws_iam_role', 'aws_iam_role_policy', 'aws_kms_key', 'aws_ssm_document'];
+      if (stack.json.resource?.aws_s3_bucket_policy)
+        expectedKinds.push('aws_s3_bucket_policy', 'aws_s3_bucket_logging');
+      if (stack.json.resource?.aws_lambda_function) expectedKinds.push('aws_lambda_function', 'aws_sqs_queue_policy');
+      expect([...kinds].sort()).toEqual(expect.arrayContaining(expectedKinds.sort()));
+      for (const { what, deployed, synthesized } of readBack) {
+        expect({ what, deployed }).toEqual({ what, deployed: synthesized });
+      }
+    });
+
+    it('destroys everything it created, once the audit buckets are emptied', () => {
+      const { destroy, remaining, emulatorLog } = result();
+      if (destroy?.code !== 0) {
+        throw new Error(`terraform destroy failed:\n${tail(destroy?.stderr ?? '')}\nemulator:\n${tail(emulatorLog)}`);
+      }
+      expect(remaining).toEqual([]);
+    });
+  });
+});

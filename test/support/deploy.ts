@@ -1,0 +1,358 @@
+import type { EnvironmentInput, EnvironmentSource } from '../../environments';
+import { unescapeTerraformTemplate } from '../../modules/core/policy-document';
+import { EMULATOR_PATCHES } from '../deploy/emulator-gaps';
+import { type AwsCall, type Emulator, awsCalls, okResult, startEmulator } from './emulator';
+import { regionOf } from './policies';
+import { type SynthesizedStack, synthesize } from './synth';
+import { type TerraformRun, emulatorOverride, prepareCopy, runAsync } from './terraform';
+
+/**
+ * Deploys one environment on the local AWS API emulator the way an operator's first `cdktf deploy`
+ * would: apply in one pass, plan again (it must show no change), read what was deployed back from
+ * the emulator, then destroy. Resources the environment only references (the VPC, subnets and route
+ * tables of its VPC endpoints) are created on the emulator first and their ids substituted.
+ */
+
+export interface ReadBack {
+  /** What was read, e.g. "aws_iam_role.federation_role_0B2A4638 trust policy". */
+  readonly what: string;
+  readonly deployed: unknown;
+  readonly synthesized: unknown;
+}
+
+export interface DeployResult {
+  readonly name: string;
+  readonly stack: SynthesizedStack;
+  readonly apply: TerraformRun;
+  /** Exit code of `terraform plan -detailed-exitcode` after the apply: 0 means no changes. */
+  readonly secondPlan?: TerraformRun;
+  /** Addresses and actions the second plan would change, from its JSON. */
+  readonly secondPlanChanges: readonly string[];
+  readonly readBack: readonly ReadBack[];
+  readonly destroy?: TerraformRun;
+  /** Buckets that held objects (emptied before the destroy), with how many versions each. */
+  readonly emptiedBuckets: Readonly<Record<string, number>>;
+  /** Resources left in the state after the destroy. */
+  readonly remaining: readonly string[];
+  /** The emulator's last output, for failure messages. */
+  readonly emulatorLog: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+/** `10.20.0.0/16` and 3 -> `10.20.3.0/24`: the n-th /24 inside a VPC range of /23 or wider. */
+export function nthSubnet(vpcCidr: string, n: number): string {
+  const [address, prefix] = vpcCidr.split('/');
+  if (Number(prefix) > 23) throw new Error(`VPC range ${vpcCidr} is too narrow for /24 test subnets`);
+  const base = address.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
+  const value = base + n * 256;
+  return `${[24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.')}/24`;
+}
+
+/** Creates the VPC, subnets and route tables an environment's endpoints reference; returns the input with their ids. */
+async function createReferencedNetwork(emulator: Emulator, input: EnvironmentInput): Promise<EnvironmentInput> {
+  const endpoints = input.vpcEndpoints ?? {};
+  const substituted: Record<string, unknown> = {};
+  for (const [region, config] of Object.entries(endpoints)) {
+    if (!config) continue;
+    const [vpc] = await awsCalls(emulator.endpoint, [
+      { service: 'ec2', region, method: 'create_vpc', params: { CidrBlock: config.vpcCidr } },
+    ]);
+    const vpcId = (okResult(vpc, 'CreateVpc').Vpc as { VpcId: string }).VpcId;
+    const calls: AwsCall[] = [
+      ...config.subnetIds.map((_, i) => ({
+        service: 'ec2',
+        region,
+        method: 'create_subnet',
+        params: { VpcId: vpcId, CidrBlock: nthSubnet(config.vpcCidr, i), AvailabilityZone: `${region}${'abc'[i % 3]}` },
+      })),
+      ...(config.routeTableIds ?? []).map(() => ({
+        service: 'ec2',
+        region,
+        method: 'create_route_table',
+        params: { VpcId: vpcId },
+      })),
+    ];
+    const results = (await awsCalls(emulator.endpoint, calls)).map((r) => okResult(r, 'creating the VPC'));
+    substituted[region] = {
+      ...config,
+      vpcId,
+      subnetIds: results.slice(0, config.subnetIds.length).map((r) => (r.Subnet as { SubnetId: string }).SubnetId),
+      routeTableIds: results
+        .slice(config.subnetIds.length)
+        .map((r) => (r.RouteTable as { RouteTableId: string }).RouteTableId),
+    };
+  }
+  return Object.keys(substituted).length === 0 ? input : ({ ...input, vpcEndpoints: substituted } as EnvironmentInput);
+}
+
+/** Terraform state values by resource address (`type.name`), from `terraform show -json`. */
+function stateValues(showJson: string): Map<string, Json> {
+  const state = JSON.parse(showJson) as Json;
+  const resources = (state.values?.root_module?.resources ?? []) as { address: string; values: Json }[];
+  return new Map(resources.map((r) => [r.address, r.values]));
+}
+
+const REFERENCE = /(?<!\$)\$\{([a-z][a-z0-9_]*)\.([\w-]+)\.([a-z_]+)\}/g;
+
+/** A synthesized string with every reference replaced by the deployed value and the template escaping undone. */
+function resolved(text: string, state: Map<string, Json>): string {
+  const replaced = text.replace(REFERENCE, (whole, type: string, name: string, attribute: string) => {
+    const value = state.get(`${type}.${name}`)?.[attribute];
+    if (value === undefined) throw new Error(`cannot resolve ${whole} from the deployed state`);
+    return String(value);
+  });
+  return unescapeTerraformTemplate(replaced);
+}
+
+const asJson = (text: unknown) => (typeof text === 'string' ? JSON.parse(text) : text);
+
+/** One read-back: the call to make, and how to turn its result and the resource into the two sides. */
+interface ReadBackPlan {
+  readonly what: string;
+  readonly call: AwsCall;
+  readonly deployed: (result: Json) => unknown;
+  readonly synthesized: unknown;
+}
+
+function readBackPlans(stack: SynthesizedStack, state: Map<string, Json>): ReadBackPlan[] {
+  const plans: ReadBackPlan[] = [];
+  const each = (type: string, add: (name: string, r: Json, deployed: Json, region: string) => void) => {
+    for (const [name, resource] of Object.entries(stack.json.resource?.[type] ?? {})) {
+      add(name, resource, state.get(`${type}.${name}`) ?? {}, regionOf(stack, type, name));
+    }
+  };
+  each('aws_iam_role', (name, r, _, region) => {
+    plans.push({
+      what: `aws_iam_role.${name} trust policy`,
+      call: { service: 'iam', region, method: 'get_role', params: { RoleName: r.name } },
+      deployed: (result) => ({
+        trust: asJson(result.Role.AssumeRolePolicyDocument),
+        maxSessionDuration: result.Role.MaxSessionDuration,
+        boundary: result.Role.PermissionsBoundary?.PermissionsBoundaryArn ?? null,
+      }),
+      synthesized: {
+        trust: JSON.parse(resolved(r.assume_role_policy, state)),
+        maxSessionDuration: r.max_session_duration ?? 3600,
+        boundary: r.permissions_boundary ? resolved(r.permissions_boundary, state) : null,
+      },
+    });
+  });
+  each('aws_iam_role_policy', (name, r, deployed, region) => {
+    plans.push({
+      what: `aws_iam_role_policy.${name}`,
+      call: {
+        service: 'iam',
+        region,
+        method: 'get_role_policy',
+        params: { RoleName: String(deployed.role), PolicyName: r.name },
+      },
+      deployed: (result) => asJson(result.PolicyDocument),
+      synthesized: JSON.parse(resolved(r.policy, state)),
+    });
+  });
+  each('aws_kms_key', (name, r, deployed, region) => {
+    plans.push({
+      what: `aws_kms_key.${name} key policy`,
+      call: {
+        service: 'kms',
+        region,
+        method: 'get_key_policy',
+        params: { KeyId: deployed.key_id, PolicyName: 'default' },
+      },
+      deployed: (result) => asJson(result.Policy),
+      synthesized: JSON.parse(resolved(r.policy, state)),
+    });
+    plans.push({
+      what: `aws_kms_key.${name} rotation`,
+      call: { service: 'kms', region, method: 'get_key_rotation_status', params: { KeyId: deployed.key_id } },
+      deployed: (result) => result.KeyRotationEnabled,
+      synthesized: r.enable_key_rotation === true,
+    });
+  });
+  each('aws_s3_bucket_policy', (name, r, deployed, region) => {
+    plans.push({
+      what: `aws_s3_bucket_policy.${name}`,
+      call: { service: 's3', region, method: 'get_bucket_policy', params: { Bucket: deployed.bucket } },
+      deployed: (result) => asJson(result.Policy),
+      synthesized: JSON.parse(resolved(r.policy, state)),
+    });
+  });
+  each('aws_s3_bucket_logging', (name, r, deployed, region) => {
+    plans.push({
+      what: `aws_s3_bucket_logging.${name}`,
+      call: { service: 's3', region, method: 'get_bucket_logging', params: { Bucket: deployed.bucket } },
+      deployed: (result) => result.LoggingEnabled,
+      synthesized: { TargetBucket: resolved(r.target_bucket, state), TargetPrefix: r.target_prefix },
+    });
+  });
+  each('aws_ssm_document', (name, r, _, region) => {
+    plans.push({
+      what: `aws_ssm_document.${name} (${r.name} in ${region})`,
+      call: { service: 'ssm', region, method: 'get_document', params: { Name: r.name, DocumentFormat: 'JSON' } },
+      deployed: (result) => ({ type: result.DocumentType, content: asJson(result.Content) }),
+      synthesized: { type: r.document_type, content: JSON.parse(resolved(r.content, state)) },
+    });
+  });
+  each('aws_sqs_queue_policy', (name, r, deployed, region) => {
+    plans.push({
+      what: `aws_sqs_queue_policy.${name}`,
+      call: {
+        service: 'sqs',
+        region,
+        method: 'get_queue_attributes',
+        params: { QueueUrl: deployed.queue_url, AttributeNames: ['Policy'] },
+      },
+      deployed: (result) => asJson(result.Attributes?.Policy),
+      synthesized: JSON.parse(resolved(r.policy, state)),
+    });
+  });
+  each('aws_lambda_function', (name, r, _, region) => {
+    const logging = r.logging_config ?? {};
+    const variables = Object.fromEntries(
+      Object.entries((r.environment?.variables ?? {}) as Record<string, string>).map(([k, v]) => [
+        k,
+        resolved(v, state),
+      ]),
+    );
+    plans.push({
+      what: `aws_lambda_function.${name} configuration`,
+      call: {
+        service: 'lambda',
+        region,
+        method: 'get_function_configuration',
+        params: { FunctionName: r.function_name },
+      },
+      deployed: (result) => ({
+        role: result.Role,
+        runtime: result.Runtime,
+        handler: result.Handler,
+        architectures: result.Architectures,
+        memorySize: result.MemorySize,
+        timeout: result.Timeout,
+        tracing: result.TracingConfig?.Mode,
+        environment: result.Environment?.Variables ?? {},
+        logging: result.LoggingConfig,
+      }),
+      synthesized: {
+        role: resolved(r.role, state),
+        runtime: r.runtime,
+        handler: r.handler,
+        architectures: r.architectures,
+        memorySize: r.memory_size,
+        timeout: r.timeout,
+        tracing: r.tracing_config?.mode,
+        environment: variables,
+        logging: {
+          LogFormat: logging.log_format,
+          LogGroup: resolved(logging.log_group, state),
+          ApplicationLogLevel: logging.application_log_level,
+          SystemLogLevel: logging.system_log_level,
+        },
+      },
+    });
+  });
+  return plans;
+}
+
+/** Actions other than no-op in a plan's JSON (`terraform show -json <planfile>`). */
+export function plannedChanges(planJson: string): string[] {
+  const plan = JSON.parse(planJson) as { resource_changes?: { address: string; change: { actions: string[] } }[] };
+  return (plan.resource_changes ?? [])
+    .filter((c) => !(c.change.actions.length === 1 && ['no-op', 'read'].includes(c.change.actions[0])))
+    .map((c) => `${c.address}: ${c.change.actions.join(', ')}`);
+}
+
+/** Deletes every object version and delete marker in the stack's buckets; returns the counts of those that had any. */
+async function emptyBuckets(
+  emulator: Emulator,
+  stack: SynthesizedStack,
+  stateJson: string,
+): Promise<Record<string, number>> {
+  const state = stateValues(stateJson);
+  const emptied: Record<string, number> = {};
+  for (const name of Object.keys(stack.json.resource?.aws_s3_bucket ?? {})) {
+    const bucket = String(state.get(`aws_s3_bucket.${name}`)?.bucket);
+    const region = regionOf(stack, 'aws_s3_bucket', name);
+    const [listed] = await awsCalls(emulator.endpoint, [
+      { service: 's3', region, method: 'list_object_versions', params: { Bucket: bucket } },
+    ]);
+    const versions = okResult(listed, `listing ${bucket}`) as { Versions?: Json[]; DeleteMarkers?: Json[] };
+    const objects = [...(versions.Versions ?? []), ...(versions.DeleteMarkers ?? [])].map((v) => ({
+      Key: v.Key,
+      VersionId: v.VersionId,
+    }));
+    if (objects.length === 0) continue;
+    const [deleted] = await awsCalls(emulator.endpoint, [
+      { service: 's3', region, method: 'delete_objects', params: { Bucket: bucket, Delete: { Objects: objects } } },
+    ]);
+    okResult(deleted, `emptying ${bucket}`);
+    emptied[bucket] = objects.length;
+  }
+  return emptied;
+}
+
+/** Synthesizes, deploys, plans again, reads back and destroys one environment on its own emulator. */
+export async function deployOnEmulator(source: EnvironmentSource): Promise<DeployResult> {
+  const input = source.input as EnvironmentInput;
+  const emulator = await startEmulator(input.accountId, EMULATOR_PATCHES);
+  try {
+    const deployed = await createReferencedNetwork(emulator, input);
+    const stack = synthesize([{ file: source.file, input: deployed }]).stacks.get(input.name)!;
+    const { dir, env } = prepareCopy(stack.dir, emulatorOverride(stack.json, emulator.endpoint));
+    const quiet = ['-input=false', '-no-color'];
+    const init = await runAsync(dir, env, ['init', ...quiet]);
+    if (init.code !== 0) throw new Error(`terraform init failed for ${input.name}:\n${init.stderr}`);
+
+    const apply = await runAsync(dir, env, ['apply', '-auto-approve', ...quiet]);
+    const base = { name: input.name, stack, apply };
+    if (apply.code !== 0) {
+      return {
+        ...base,
+        secondPlanChanges: [],
+        readBack: [],
+        emptiedBuckets: {},
+        remaining: [],
+        emulatorLog: emulator.log(),
+      };
+    }
+
+    const secondPlan = await runAsync(dir, env, ['plan', '-detailed-exitcode', '-out=second.tfplan', ...quiet]);
+    const shown = await runAsync(dir, env, ['show', '-json', 'second.tfplan']);
+    const secondPlanChanges =
+      shown.code === 0 ? plannedChanges(shown.stdout) : [`terraform show failed: ${shown.stderr}`];
+
+    const state = await runAsync(dir, env, ['show', '-json']);
+    const plans = readBackPlans(stack, stateValues(state.stdout));
+    const results = await awsCalls(
+      emulator.endpoint,
+      plans.map((p) => p.call),
+    );
+    const readBack = plans.map((plan, i) => ({
+      what: plan.what,
+      deployed: plan.deployed(okResult(results[i], plan.what)),
+      synthesized: plan.synthesized,
+    }));
+
+    // The audit buckets keep what they hold (force_destroy off), so a destroy refuses while they have
+    // objects, such as the access logs S3 delivered for this very deploy. Empty them first, as an
+    // operator decommissioning an environment would after archiving them.
+    const emptiedBuckets = await emptyBuckets(emulator, stack, state.stdout);
+    const destroy = await runAsync(dir, env, ['destroy', '-auto-approve', ...quiet]);
+    const list = await runAsync(dir, env, ['state', 'list']);
+    const remaining = list.stdout.split('\n').filter((line) => line.trim() !== '');
+    return {
+      ...base,
+      secondPlan,
+      secondPlanChanges,
+      readBack,
+      destroy,
+      emptiedBuckets,
+      remaining,
+      emulatorLog: emulator.log(),
+    };
+  } finally {
+    await emulator.stop();
+  }
+}
