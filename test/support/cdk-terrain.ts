@@ -87,7 +87,7 @@ export interface TypecheckResult {
   readonly ok: boolean;
   /** The compiler's diagnostics (empty when ok). */
   readonly output: string;
-  /** Every source file the program loaded, relative to the project root. */
+  /** Every source file the program loaded (absolute real paths, as the compiler prints them). */
   readonly files: readonly string[];
 }
 
@@ -110,7 +110,7 @@ export async function typecheckAgainstToolchain(): Promise<TypecheckResult> {
   return {
     ok,
     output: lines.filter((l) => !isFile(l)).join('\n'),
-    files: lines.filter(isFile).map((f) => relative(projectRoot, f)),
+    files: lines.filter(isFile),
   };
 }
 

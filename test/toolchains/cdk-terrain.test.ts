@@ -1,14 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, realpathSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { environmentSources } from '../../environments';
 import {
   CDK_TERRAIN_DIFFERENCES,
   type ToolchainSynth,
   type TypecheckResult,
   ensureToolchain,
+  projectRoot,
   provider6Source,
   stackFiles,
   synthWith,
+  toolchainDir,
   typecheckAgainstToolchain,
 } from '../support/cdk-terrain';
 import {
@@ -60,14 +62,17 @@ describe('CDK Terrain compatibility', () => {
   });
 
   it('type-checks against the toolchain folder only, never the CDKTF packages', () => {
-    const from = (prefix: string) => typecheck.files.filter((f) => f.startsWith(prefix));
-    expect(from('toolchains/cdktn/node_modules/cdktn/').length).toBeGreaterThan(0);
-    expect(from('toolchains/cdktn/node_modules/@cdktf/provider-aws/').length).toBeGreaterThan(0);
-    expect(from('toolchains/cdktn/node_modules/constructs/').length).toBeGreaterThan(0);
+    // The compiler prints real paths, so compare with the real paths of both node_modules folders.
+    const toolchainModules = realpathSync(join(toolchainDir, 'node_modules'));
+    const projectModules = realpathSync(join(projectRoot, 'node_modules'));
+    const from = (dir: string, name: string) => typecheck.files.filter((f) => f.startsWith(join(dir, name) + sep));
+    expect(from(toolchainModules, 'cdktn').length).toBeGreaterThan(0);
+    expect(from(toolchainModules, '@cdktf/provider-aws').length).toBeGreaterThan(0);
+    expect(from(toolchainModules, 'constructs').length).toBeGreaterThan(0);
     expect([
-      ...from('node_modules/cdktf/'),
-      ...from('node_modules/@cdktf/'),
-      ...from('node_modules/constructs/'),
+      ...from(projectModules, 'cdktf'),
+      ...from(projectModules, '@cdktf'),
+      ...from(projectModules, 'constructs'),
     ]).toEqual([]);
   });
 
