@@ -31,7 +31,7 @@ describe('provider6Source (test support)', () => {
     const path = mirror(['5.100.0']);
     expect(provider6Source({ TF_PROVIDER_MIRROR: path, TF_PROVIDER_REGISTRY: '1' })).toEqual({
       available: false,
-      reason: `the provider mirror TF_PROVIDER_MIRROR=${path} holds hashicorp/aws 5.100.0, no 6.x`,
+      reason: `the provider mirror TF_PROVIDER_MIRROR=${path} holds hashicorp/aws 5.100.0, no 6.x (the version @cdktn/provider-aws binds)`,
     });
   });
 

@@ -200,14 +200,15 @@ export function provider6Source(env: NodeJS.ProcessEnv = process.env): Provider6
     if (six.length > 0) return { available: true, via: `mirror ${mirror} (hashicorp/aws ${six.join(', ')})` };
     return {
       available: false,
-      reason: `the provider mirror TF_PROVIDER_MIRROR=${mirror} holds hashicorp/aws ${versions.join(', ') || 'no version'}, no 6.x`,
+      reason: `the provider mirror TF_PROVIDER_MIRROR=${mirror} holds hashicorp/aws ${versions.join(', ') || 'no version'}, no 6.x (the version @cdktn/provider-aws binds)`,
     };
   }
   if (env.TF_PROVIDER_REGISTRY === '1')
     return { available: true, via: 'the Terraform registry (TF_PROVIDER_REGISTRY=1)' };
   return {
     available: false,
-    reason: 'no TF_PROVIDER_MIRROR is set and TF_PROVIDER_REGISTRY=1 does not say the registry is reachable',
+    reason:
+      'no TF_PROVIDER_MIRROR is set, and without TF_PROVIDER_REGISTRY=1 the check does not reach for the Terraform registry',
   };
 }
 
