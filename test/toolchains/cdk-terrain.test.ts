@@ -20,6 +20,7 @@ import {
   compareSynth,
   formatComparison,
 } from '../support/synth-diff';
+import { sourceFiles } from '../support/portability';
 import { planOffline, terraformVersion } from '../support/terraform';
 
 /**
@@ -74,6 +75,23 @@ describe('CDK Terrain compatibility', () => {
       ...from(projectModules, '@cdktf'),
       ...from(projectModules, 'constructs'),
     ]).toEqual([]);
+  });
+
+  it('resolves every provider resource the sources import, from the toolchain folder', () => {
+    // The shipped environments do not use every construct (Identity Center, for one): resolve each
+    // `@cdktf/provider-aws/lib/<resource>` import the way Node.js will in a CDK Terrain app.
+    const imports = new Set(
+      sourceFiles(projectRoot, ['modules', 'stacks', 'environments']).flatMap((file) =>
+        [...readFileSync(join(projectRoot, file), 'utf8').matchAll(/from '(@cdktf\/provider-aws\/lib\/[^']+)'/g)].map(
+          (m) => m[1],
+        ),
+      ),
+    );
+    expect(imports.size).toBeGreaterThan(20);
+    const bindings = realpathSync(join(toolchainDir, 'node_modules', '@cdktf', 'provider-aws'));
+    for (const specifier of imports) {
+      expect(require.resolve(specifier, { paths: [toolchainDir] })).toContain(bindings + sep);
+    }
   });
 
   it('synthesizes with the CDK Terrain packages (provider 6) and the CDKTF ones (provider 5)', () => {
