@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /**
  * A local AWS API emulator (moto's server) on 127.0.0.1, one process per AWS account, for the
@@ -17,7 +18,15 @@ export interface Emulator {
 }
 
 const PYTHON = process.env.MOTO_PYTHON ?? 'python3';
-const SERVER_SCRIPT = join(__dirname, '..', 'deploy', 'moto_server.py');
+
+/** test/deploy, found from the project root (this file also runs bundled, from dist/bench). */
+function deployDir(): string {
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return join(dir, 'test', 'deploy');
+  }
+  throw new Error(`no package.json above ${__dirname}`);
+}
+const SERVER_SCRIPT = join(deployDir(), 'moto_server.py');
 
 /** Fails with the fix when moto is not importable by the Python the suite uses. */
 export function checkEmulatorInstalled(): string {
@@ -118,7 +127,7 @@ export type AwsCallResult =
       readonly error: { readonly code?: string; readonly status?: number; readonly message: string };
     };
 
-const CALLS_SCRIPT = join(__dirname, '..', 'deploy', 'aws_calls.py');
+const CALLS_SCRIPT = join(deployDir(), 'aws_calls.py');
 
 /** Runs the calls in order against the emulator; a failed call is a result, not an exception. */
 export async function awsCalls(endpoint: string, calls: readonly AwsCall[]): Promise<AwsCallResult[]> {
