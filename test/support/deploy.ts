@@ -30,6 +30,8 @@ export interface DeployResult {
   readonly secondPlanChanges: readonly string[];
   readonly readBack: readonly ReadBack[];
   readonly destroy?: TerraformRun;
+  /** What the first destroy refused to delete, if anything (a bucket with objects and the S3 error code). */
+  readonly destroyRefusals: readonly { readonly bucket: string; readonly code: string }[];
   /** Buckets that held objects (emptied before the destroy), with how many versions each. */
   readonly emptiedBuckets: Readonly<Record<string, number>>;
   /** Resources left in the state after the destroy. */
@@ -264,16 +266,28 @@ export function plannedChanges(planJson: string): string[] {
     .map((c) => `${c.address}: ${c.change.actions.join(', ')}`);
 }
 
-/** Deletes every object version and delete marker in the stack's buckets; returns the counts of those that had any. */
+/** The buckets a failed destroy could not delete, with the S3 error code of each; other errors as they are. */
+export function refusedBuckets(destroy: TerraformRun): { bucket: string; code: string }[] {
+  if (destroy.code === 0) return [];
+  return destroy.stderr
+    .split(/\n(?=Error: )/)
+    .filter((error) => error.startsWith('Error: '))
+    .map((error) => {
+      const match = /deleting S3 Bucket \(([^)]+)\)[\s\S]*?api error (\w+)/.exec(error);
+      return match ? { bucket: match[1], code: match[2] } : { bucket: '', code: error.split('\n')[0] };
+    });
+}
+
+/** Deletes every object version and delete marker in the stack's buckets still in the state; returns the counts of those that had any. */
 async function emptyBuckets(
   emulator: Emulator,
   stack: SynthesizedStack,
-  stateJson: string,
+  state: Map<string, Json>,
 ): Promise<Record<string, number>> {
-  const state = stateValues(stateJson);
   const emptied: Record<string, number> = {};
   for (const name of Object.keys(stack.json.resource?.aws_s3_bucket ?? {})) {
-    const bucket = String(state.get(`aws_s3_bucket.${name}`)?.bucket);
+    if (!state.has(`aws_s3_bucket.${name}`)) continue;
+    const bucket = String(state.get(`aws_s3_bucket.${name}`).bucket);
     const region = regionOf(stack, 'aws_s3_bucket', name);
     const [listed] = await awsCalls(emulator.endpoint, [
       { service: 's3', region, method: 'list_object_versions', params: { Bucket: bucket } },
@@ -312,6 +326,7 @@ export async function deployOnEmulator(source: EnvironmentSource): Promise<Deplo
         ...base,
         secondPlanChanges: [],
         readBack: [],
+        destroyRefusals: [],
         emptiedBuckets: {},
         remaining: [],
         emulatorLog: emulator.log(),
@@ -337,9 +352,16 @@ export async function deployOnEmulator(source: EnvironmentSource): Promise<Deplo
 
     // The audit buckets keep what they hold (force_destroy off), so a destroy refuses while they have
     // objects, such as the access logs S3 delivered for this very deploy. Empty them first, as an
-    // operator decommissioning an environment would after archiving them.
-    const emptiedBuckets = await emptyBuckets(emulator, stack, state.stdout);
-    const destroy = await runAsync(dir, env, ['destroy', '-auto-approve', ...quiet]);
+    // operator decommissioning an environment would after archiving them. The destroy's own calls to
+    // the transcript bucket are logged too (the emulator delivers at once), so an access-log bucket
+    // may refuse once more: empty it again and finish the destroy.
+    const emptiedBuckets = await emptyBuckets(emulator, stack, stateValues(state.stdout));
+    let destroy = await runAsync(dir, env, ['destroy', '-auto-approve', ...quiet]);
+    const destroyRefusals = refusedBuckets(destroy);
+    if (destroy.code !== 0 && destroyRefusals.length > 0 && destroyRefusals.every((r) => r.code === 'BucketNotEmpty')) {
+      await emptyBuckets(emulator, stack, stateValues((await runAsync(dir, env, ['show', '-json'])).stdout));
+      destroy = await runAsync(dir, env, ['destroy', '-auto-approve', ...quiet]);
+    }
     const list = await runAsync(dir, env, ['state', 'list']);
     const remaining = list.stdout.split('\n').filter((line) => line.trim() !== '');
     return {
@@ -348,6 +370,7 @@ export async function deployOnEmulator(source: EnvironmentSource): Promise<Deplo
       secondPlanChanges,
       readBack,
       destroy,
+      destroyRefusals,
       emptiedBuckets,
       remaining,
       emulatorLog: emulator.log(),
