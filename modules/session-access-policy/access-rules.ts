@@ -1,4 +1,5 @@
 import { OWNERSHIP_TAG } from '../core/tag-names';
+import { launchTaggerRoleArnPattern } from '../core/launch-tagger-names';
 import {
   type PolicyConditions,
   type PolicyDocument,
@@ -292,19 +293,25 @@ export function ownershipTagDeny(tagKeys: readonly string[], exempt?: PolicyCond
   ];
 }
 
-/** Name pattern of the launch tagger's roles (one per region: `<env>-launch-tagger-<region>`). */
+/**
+ * Name pattern of the roles of a launch tagger named `<environment>-launch-tagger` (one per
+ * region), the name the environment stacks give their taggers.
+ */
 export function launchTaggerRolePattern(accountId: string, environment: string): string {
-  return `arn:aws:iam::${accountId}:role/${environment}-launch-tagger-*`;
+  return launchTaggerRoleArnPattern(accountId, `${environment}-launch-tagger`);
 }
 
 /**
  * The organization SCP: the same Deny on the ownership tag for every principal of the account but
  * the launch tagger, which is the one writer of `AwsUserId`. The ABAC and `CreatedBy` tags are left
  * to the organization's tagging rules: launchers and administrators write them legitimately.
+ *
+ * @param launchTaggerNames - The taggers' names (`LaunchTaggerProps.name`); their roles are exempt.
  */
-export function ownershipTagScp(accountId: string, environment: string): PolicyDocument {
+export function ownershipTagScp(accountId: string, launchTaggerNames: readonly string[]): PolicyDocument {
+  const patterns = [...new Set(launchTaggerNames)].sort().map((name) => launchTaggerRoleArnPattern(accountId, name));
   const exempt: PolicyConditions = {
-    ArnNotLike: { 'aws:PrincipalArn': launchTaggerRolePattern(accountId, environment) },
+    ArnNotLike: { 'aws:PrincipalArn': patterns.length === 1 ? patterns[0] : patterns },
   };
   return policyDocument(ownershipTagDeny([OWNERSHIP_TAG], exempt));
 }
