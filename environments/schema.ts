@@ -39,6 +39,15 @@ const samlIdentity = z.strictObject({
     .number({ error: rules.sessionDurationHours.message })
     .refine(rules.sessionDurationHours.test, { error: rules.sessionDurationHours.message })
     .default(1),
+  /**
+   * Source identity (the IdP sends the person's name as `https://aws.amazon.com/SAML/Attributes/SourceIdentity`;
+   * it stays on every CloudTrail record of the session): `off`, `allowed` or `required`.
+   */
+  sourceIdentity: z
+    .enum(['off', 'allowed', 'required'], {
+      error: 'must be "off", "allowed" or "required". Pick one of them',
+    })
+    .default('allowed'),
 });
 
 /** IAM Identity Center: a permission set instead of a SAML provider and role. */

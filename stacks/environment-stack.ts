@@ -73,6 +73,7 @@ export class SsmFederatedAccessStack extends TerraformStack {
         maxSessionDurationHours: identity.maxSessionDurationHours,
         requireRunAsTag: config.runAs.enabled,
         principalTagNames: principalTagNames(config),
+        sourceIdentity: identity.sourceIdentity,
       });
     }
 
@@ -128,7 +129,7 @@ export class SsmFederatedAccessStack extends TerraformStack {
 
     if (this.federation) {
       this.sessionAccess.attachToRole(this.federation.role);
-      addFederationOutputs(this, this.federation);
+      addFederationOutputs(this, this.federation, this.regions[0].region);
     }
     if (identity.type === 'identity-center') {
       // Identity Center is managed from the organization's management or delegated administrator account.
