@@ -37,7 +37,18 @@ describe.each(matrices)('access matrix of $config.name', ({ config, cases }) => 
   it('covers both sides of every area', () => {
     const areas = new Set(cases.map((c) => c.area));
     expect([...areas].sort()).toEqual(
-      ['console', 'documents', 'instance role', 'kms', 'own sessions', 'ownership tag', 'scp', 'start session'].sort(),
+      [
+        'console',
+        'documents',
+        'instance role',
+        'kms',
+        'own sessions',
+        'ownership tag',
+        'scp',
+        'start session',
+        ...(config.identity.type === 'saml' ? ['sign-in'] : []),
+        ...(config.launchTagger.enabled && config.access.ownerRule ? ['launch tagger'] : []),
+      ].sort(),
     );
     for (const area of areas) {
       if (area === 'console') continue;
@@ -137,7 +148,7 @@ describe('the matrix catches a broken policy', () => {
 });
 
 describe('the SCP exemption and the launch tagger', () => {
-  it.each(matrices.filter((m) => m.config.launchTagger.enabled && m.config.identity.type === 'saml'))(
+  it.each(matrices.filter((m) => m.config.launchTagger.enabled))(
     '$config.name: the matrix exempts exactly the tagger roles the stack creates, one per region',
     ({ config, access }) => {
       expect([...access.launchTaggerRoleNames].sort()).toEqual(
