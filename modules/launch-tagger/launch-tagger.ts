@@ -15,7 +15,7 @@ import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Fn, type TerraformAsset, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { type PolicyDocument, type PolicyStatement, policyDocument, renderPolicy } from '../core/policy-document';
-import { type PropCheck, type Rule, rules, validateProps } from '../core/rules';
+import { type AwsRegion, type PropCheck, type Rule, rules, validateProps } from '../core/rules';
 import { DEFAULT_BUNDLE_PATH, launchTaggerBundle } from './bundle';
 import { launchTaggerRules } from './rules';
 import { ConfigError } from '../core/config-error';
@@ -49,7 +49,7 @@ export interface LaunchTaggerProps {
   /** AWS account the tagger runs in (used to build ARNs without a data source). */
   readonly accountId: string;
   /** Region the tagger serves: the region of `provider`. EventBridge sees only this region's launches. */
-  readonly region: string;
+  readonly region: AwsRegion;
   /**
    * Provider for `region`; every regional resource of the tagger uses it.
    *
