@@ -24,7 +24,6 @@ import { OWNERSHIP_TAG } from '../core/tag-names';
 import {
   DEFAULT_LAUNCH_TAGGER_NAME,
   LAUNCH_TAGGER,
-  type LaunchTaggerNaming,
   launchTaggerRoleName,
 } from '../core/launch-tagger-names';
 
@@ -183,7 +182,7 @@ export interface LaunchTaggerProps {
  * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
  */
-export class LaunchTagger extends Construct implements LaunchTaggerNaming {
+export class LaunchTagger extends Construct {
   /** Lets `SessionAccessPolicy` find the stack's taggers for its SCP exemption. */
   readonly [LAUNCH_TAGGER] = true as const;
 
