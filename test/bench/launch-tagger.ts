@@ -162,7 +162,7 @@ async function main(): Promise<void> {
       await runBundle([fixture(name)], endpoint, name.includes('identity-center') ? IC_ENV : {});
       return fake.requests.map((r) => r.action);
     });
-    print(`  ${name.padEnd(44)} ${calls.length}  ${calls.join(', ')}`);
+    print(`  ${name.padEnd(52)} ${calls.length}  ${calls.join(', ')}`);
   }
 
   for (const mode of ['adaptive', 'standard'] as const) {
