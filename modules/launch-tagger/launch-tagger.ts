@@ -176,7 +176,8 @@ export interface LaunchTaggerProps {
  * and an alarm on that queue. Needs CloudTrail management events in the account (a trail).
  *
  * The function's role may tag only instances in this region, only with `AwsUserId`, and only with
- * owner values of the federated role's sessions.
+ * owner values of the federated role's sessions (for an Identity Center permission set, whose role
+ * id is unknown at synth time: values shaped like a role session's `aws:userid`, `AROA*:<name>`).
  *
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
  * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
