@@ -21,11 +21,7 @@ import { launchTaggerRules } from './rules';
 import { ConfigError } from '../core/config-error';
 import { identityCenterRules } from '../identity-center/identity-center-rules';
 import { OWNERSHIP_TAG } from '../core/tag-names';
-import {
-  DEFAULT_LAUNCH_TAGGER_NAME,
-  LAUNCH_TAGGER,
-  launchTaggerRoleName,
-} from '../core/launch-tagger-names';
+import { DEFAULT_LAUNCH_TAGGER_NAME, LAUNCH_TAGGER, launchTaggerRoleName } from '../core/launch-tagger-names';
 
 /** Successful RunInstances calls only: failed calls (with `errorCode`) never invoke the function. */
 export const RUN_INSTANCES_EVENT_PATTERN = {

@@ -124,6 +124,20 @@ describe('the matrix catches a broken policy', () => {
     expect(failures).toEqual(["own tag on an instance in ap-southeast-2 (not the environment's)"]);
   });
 
+  it('attribute statements without the managed instances lose them, and only them', async () => {
+    const failures = await failuresWith((statements) =>
+      statements.map((s) =>
+        s.Sid?.startsWith(SIDS.attributes(1))
+          ? { ...s, Resource: [s.Resource].flat().filter((r) => !r!.includes(':managed-instance/')) as string[] }
+          : s,
+      ),
+    );
+    expect(failures).toEqual([
+      'managed instance in eu-west-1: attribute group 1 matches',
+      'managed instance in us-east-1: attribute group 1 matches',
+    ]);
+  });
+
   it('the SSH document granted where SSH is off', async () => {
     const prod = matrices.find((m) => m.config.name === 'prod')!;
     const sessionPolicy: PolicyDocument = {
