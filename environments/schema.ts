@@ -3,6 +3,7 @@ import { AWS_REGIONS, type AwsRegion, type Rule, rules, sessionRules } from '../
 import { DEFAULT_RUN_AS_SOURCE, identityCenterRules } from '../modules/identity-center/identity-center-rules';
 import { accessRulesOf, principalTagsRead } from '../modules/session-access-policy/access-rules';
 import { launchTaggerRules } from '../modules/launch-tagger/rules';
+import { S3_BUCKET_NAME_MAX_LENGTH, auditLogNames } from '../modules/session-audit-logs/names';
 
 export { AWS_REGIONS, type AwsRegion };
 
@@ -39,6 +40,15 @@ const samlIdentity = z.strictObject({
     .number({ error: rules.sessionDurationHours.message })
     .refine(rules.sessionDurationHours.test, { error: rules.sessionDurationHours.message })
     .default(1),
+  /**
+   * Source identity (the IdP sends the person's name as `https://aws.amazon.com/SAML/Attributes/SourceIdentity`;
+   * it stays on every CloudTrail record of the session): `off`, `allowed` or `required`.
+   */
+  sourceIdentity: z
+    .enum(['off', 'allowed', 'required'], {
+      error: 'must be "off", "allowed" or "required". Pick one of them',
+    })
+    .default('allowed'),
 });
 
 /** IAM Identity Center: a permission set instead of a SAML provider and role. */
@@ -367,6 +377,24 @@ export const environmentSchema = z
           message: `must be a region of this environment (primaryRegion or additionalRegions). Add "${r}" to the regions or remove its endpoints`,
         });
       }
+    }
+  })
+  .superRefine((env, ctx) => {
+    // Names derived from the environment name must fit their services' limits: report them here,
+    // against the environment's own field, before any construct sees them.
+    if (!env.logging.s3.enabled || env.logging.centralBucket) return;
+    for (const region of [env.primaryRegion, ...env.additionalRegions]) {
+      const names = auditLogNames(env.name, env.accountId, region);
+      const bucket = [names.transcriptBucket, names.accessLogBucket].find((b) => b.length > S3_BUCKET_NAME_MAX_LENGTH);
+      if (bucket === undefined) continue;
+      const over = bucket.length - S3_BUCKET_NAME_MAX_LENGTH;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['name'],
+        input: env.name,
+        message: `must be short enough for the transcript bucket "${bucket}" in ${region} (${bucket.length} characters; S3 allows 63). Shorten the name by ${over} character${over === 1 ? '' : 's'}, or send transcripts to logging.centralBucket`,
+      });
+      return;
     }
   })
   .superRefine((env, ctx) => {

@@ -15,6 +15,7 @@ export {
   SamlFederation,
   type SamlFederationProps,
   type IdpConfiguration,
+  type SourceIdentityMode,
   RUN_AS_TAG,
 } from './saml-federation/saml-federation';
 export {

@@ -73,6 +73,7 @@ export class SsmFederatedAccessStack extends TerraformStack {
         maxSessionDurationHours: identity.maxSessionDurationHours,
         requireRunAsTag: config.runAs.enabled,
         principalTagNames: principalTagNames(config),
+        sourceIdentity: identity.sourceIdentity,
       });
     }
 
@@ -128,7 +129,7 @@ export class SsmFederatedAccessStack extends TerraformStack {
 
     if (this.federation) {
       this.sessionAccess.attachToRole(this.federation.role);
-      addFederationOutputs(this, this.federation);
+      addFederationOutputs(this, this.federation, this.regions[0].region);
     }
     if (identity.type === 'identity-center') {
       // Identity Center is managed from the organization's management or delegated administrator account.
@@ -156,13 +157,19 @@ export class SsmFederatedAccessStack extends TerraformStack {
       addIdentityCenterOutputs(this, this.identityCenter);
     }
 
-    // Launch tagger: one per region, one deployment package for all.
-    // It needs the SAML federated role: owner values start with that role's unique id, which only
-    // Terraform knows. Identity Center's role (AWSReservedSSO_*) is not known here, so no tagger there yet.
-    this.launchTaggers =
-      config.launchTagger.enabled && this.federation && identity.type === 'saml'
-        ? addLaunchTaggers(this, config, identity.roleName, this.federation)
-        : [];
+    // Launch tagger: one per region, one deployment package for all. SAML: owner values start with
+    // the federated role's unique id, which Terraform knows. Identity Center: the permission set's
+    // role (AWSReservedSSO_*) exists only once Identity Center provisions it, so the function
+    // recognises its sessions by path and name and looks its id up at run time.
+    this.launchTaggers = config.launchTagger.enabled
+      ? addLaunchTaggers(
+          this,
+          config,
+          identity.type === 'saml'
+            ? { federatedRoleName: identity.roleName, federatedRoleUniqueId: this.federation!.role.uniqueId }
+            : { permissionSetName: identity.permissionSetName },
+        )
+      : [];
 
     // Keep last: lints and sizes every policy rendered above, before anything is written.
     checkPolicies([

@@ -5,6 +5,7 @@ import type { IdentityCenterPermissionSet } from '../modules/identity-center/ide
 import type { SamlFederation } from '../modules/saml-federation/saml-federation';
 import { consoleSessionUrl, sshConfigSnippet } from '../modules/session-preferences/connect';
 import type { RegionSessionResources } from './regional';
+import type { AwsRegion } from '../modules/core/rules';
 
 /** One stack output; its name is the contract operators and scripts read. */
 export function output(stack: TerraformStack, name: string, value: unknown, description: string): void {
@@ -29,7 +30,11 @@ export function addIdentityCenterOutputs(stack: TerraformStack, identityCenter: 
 }
 
 /** What the IdP administrator configures. */
-export function addFederationOutputs(stack: TerraformStack, federation: SamlFederation): void {
+export function addFederationOutputs(
+  stack: TerraformStack,
+  federation: SamlFederation,
+  primaryRegion: AwsRegion,
+): void {
   const idp = federation.idpConfiguration;
   output(stack, 'federated_role_arn', federation.roleArn, 'ARN of the federated role');
   output(stack, 'saml_provider_arn', federation.providerArn, 'ARN of the IAM SAML provider');
@@ -50,6 +55,20 @@ export function addFederationOutputs(stack: TerraformStack, federation: SamlFede
     'idp_principal_tag_attributes',
     idp.principalTagAttributes,
     'IdP configuration: session tag attributes to send (SSMSessionRunAs = the OS user name)',
+  );
+  if (idp.sourceIdentityAttribute) {
+    output(
+      stack,
+      'idp_source_identity_attribute',
+      idp.sourceIdentityAttribute,
+      "IdP configuration: source identity attribute, sent with the person's user name (kept on every CloudTrail record of the session)",
+    );
+  }
+  output(
+    stack,
+    'idp_relay_state_template',
+    consoleSessionUrl(primaryRegion),
+    'IdP relay state that opens Session Manager on one instance after sign-in: replace <instance-id> (and the region for another region)',
   );
 }
 

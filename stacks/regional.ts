@@ -2,7 +2,6 @@ import type { TerraformStack } from 'cdktf';
 import type { EnvironmentConfig } from '../environments/load';
 import { LaunchTagger } from '../modules/launch-tagger/launch-tagger';
 import type { AwsRegion } from '../modules/core/rules';
-import type { SamlFederation } from '../modules/saml-federation/saml-federation';
 import { SessionAuditLogs } from '../modules/session-audit-logs/session-audit-logs';
 import { SessionPreferences } from '../modules/session-preferences/session-preferences';
 import { VpcEndpoints } from '../modules/vpc-endpoints/vpc-endpoints';
@@ -70,12 +69,16 @@ export function addRegionSessionResources(
   return { region, auditLogs, preferences, ...(vpcEndpoints ? { vpcEndpoints } : {}) };
 }
 
+/** Whose sessions the tagger serves: the SAML federated role, or the Identity Center permission set. */
+export type LaunchTaggerIdentity =
+  | { readonly federatedRoleName: string; readonly federatedRoleUniqueId: string }
+  | { readonly permissionSetName: string };
+
 /** One launch tagger per region, all from one deployment package. */
 export function addLaunchTaggers(
   stack: SsmFederatedAccessStack,
   config: EnvironmentConfig,
-  federatedRoleName: string,
-  federation: SamlFederation,
+  identity: LaunchTaggerIdentity,
 ): LaunchTagger[] {
   const settings = config.launchTagger;
   const bundle = LaunchTagger.bundleAsset(stack, 'launch-tagger-bundle');
@@ -87,8 +90,7 @@ export function addLaunchTaggers(
         accountId: config.accountId,
         name: launchTaggerName(config),
         bundle,
-        federatedRoleName,
-        federatedRoleUniqueId: federation.role.uniqueId,
+        ...identity,
         launcherRoleNames: settings.launcherRoleNames,
         ...(settings.maxRetryAttempts === undefined ? {} : { maxRetryAttempts: settings.maxRetryAttempts }),
         ...(settings.maxEventAgeSeconds === undefined ? {} : { maxEventAgeSeconds: settings.maxEventAgeSeconds }),

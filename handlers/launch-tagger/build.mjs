@@ -21,13 +21,14 @@ const stampPath = join(outdir, 'inputs.json');
  * The EC2 client's schema module writes object keys as computed names (`{ [_xN]: _it }` with
  * `const _xN = "xmlName"`). esbuild cannot prove a computed key free of side effects, so it keeps
  * every schema of all ~750 EC2 operations (about 550 KiB). Writing those keys as the string
- * literals they are lets tree shaking keep only what CreateTags and DescribeInstances use.
+ * literals they are lets tree shaking keep only what CreateTags and DescribeInstances use (and,
+ * in the IAM client, what ListRoles uses).
  * The integration test runs the bundle against a local EC2 Query endpoint to prove it still works.
  */
 const inlineSchemaKeys = {
   name: 'inline-sdk-schema-keys',
   setup(pluginBuild) {
-    pluginBuild.onLoad({ filter: /client-ec2[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ }, async (args) => {
+    pluginBuild.onLoad({ filter: /client-(ec2|iam)[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ }, async (args) => {
       const text = await readFile(args.path, 'utf8');
       const strings = new Map([...text.matchAll(/^const (_\w+) = ("[^"\n]*");$/gm)].map((m) => [m[1], m[2]]));
       const contents = text.replace(/([{,]\s*)\[(_\w+)\]:/g, (all, before, name) =>

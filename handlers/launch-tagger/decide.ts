@@ -1,6 +1,7 @@
 import { OWNERSHIP_TAG } from '../../modules/core/tag-names';
 import type { TaggerConfig } from './config';
 import type { RunInstancesEvent, Tag } from './event';
+import { isPermissionSetRoleArn } from './permission-set-role';
 
 /** The ownership tag: the session access policy lets `${aws:userid}` start sessions where it matches. */
 export const OWNER_TAG_KEY = OWNERSHIP_TAG;
@@ -18,7 +19,7 @@ export type Mode = 'caller' | 'tag';
 export type SkipReason =
   /** The call failed (`errorCode`): nothing was launched. */
   | 'failed-call'
-  /** Neither the federated role nor a configured launcher role made the call. */
+  /** Neither the federated role (or permission set) nor a configured launcher role made the call. */
   | 'caller-not-configured'
   /** A launcher launched without a `CreatedBy` tag, in the event or on the instances. */
   | 'created-by-missing'
@@ -52,7 +53,10 @@ export type Decision =
       readonly spoofed: readonly SpoofedOwnerTag[];
       readonly unowned: readonly UnownedInstance[];
     }
-  /** Tag mode, and some instances' `CreatedBy` is not in the event: read it with DescribeInstances. */
+  /**
+   * Tag mode, and something is not in the event: `CreatedBy` of `instanceIds` (read it with
+   * DescribeInstances; may be none), or the role id of an Identity Center permission set.
+   */
   | {
       readonly kind: 'lookup';
       readonly instanceIds: readonly string[];
@@ -70,6 +74,8 @@ export interface Caller {
   readonly arn?: string;
   /** The role the session belongs to, for assumed-role callers. */
   readonly roleName?: string;
+  /** That role's ARN (with its path), for assumed-role callers. */
+  readonly roleArn?: string;
 }
 
 export function callerOf(event: RunInstancesEvent): Caller {
@@ -80,9 +86,30 @@ export function callerOf(event: RunInstancesEvent): Caller {
     ...(identity.principalId === undefined ? {} : { principalId: identity.principalId }),
     ...(identity.arn === undefined ? {} : { arn: identity.arn }),
     ...(identity.type === 'AssumedRole' && issuer?.type === 'Role' && issuer.userName !== undefined
-      ? { roleName: issuer.userName }
+      ? { roleName: issuer.userName, ...(issuer.arn === undefined ? {} : { roleArn: issuer.arn }) }
       : {}),
   };
+}
+
+/** A session's principal id, `<role id>:<session name>`: the person's `aws:userid`. */
+const SESSION_PRINCIPAL_ID = /^AROA[A-Z0-9]{8,124}:[\w+=,.@-]{2,64}$/;
+
+/**
+ * Whether the caller is a person's own session: of the SAML federated role, or of the
+ * environment's Identity Center permission set role (`AWSReservedSSO_<name>_<suffix>` under the
+ * reserved path, in the event's account).
+ */
+export function isFederatedSession(caller: Caller, config: TaggerConfig, accountId: string): boolean {
+  if (caller.principalId === undefined || caller.roleName === undefined) return false;
+  if (config.permissionSetName !== undefined) {
+    return (
+      caller.roleArn !== undefined &&
+      isPermissionSetRoleArn(caller.roleArn, config.permissionSetName, accountId) &&
+      caller.roleArn.endsWith(`/${caller.roleName}`) &&
+      SESSION_PRINCIPAL_ID.test(caller.principalId)
+    );
+  }
+  return caller.roleName === config.federatedRoleName;
 }
 
 export function launchedInstanceIds(event: RunInstancesEvent): string[] {
@@ -95,9 +122,9 @@ export function decide(event: RunInstancesEvent, config: TaggerConfig): Decision
   if (event.detail.errorCode !== undefined) return { kind: 'skip', reason: 'failed-call', instanceIds };
 
   const caller = callerOf(event);
-  if (caller.roleName === config.federatedRoleName && caller.principalId !== undefined) {
+  if (isFederatedSession(caller, config, event.account)) {
     // The session's principal id is `<role id>:<session name>`, exactly the person's aws:userid.
-    const targets = [{ owner: caller.principalId, instanceIds }];
+    const targets = [{ owner: caller.principalId!, instanceIds }];
     return { kind: 'tag', mode: 'caller', targets, spoofed: spoofedOwnerTags(event, targets), unowned: [] };
   }
   if (caller.roleName === undefined || !config.launcherRoleNames.has(caller.roleName)) {
@@ -106,17 +133,20 @@ export function decide(event: RunInstancesEvent, config: TaggerConfig): Decision
 
   const known = createdByInEvent(event);
   const missing = instanceIds.filter((id) => known.get(id) === undefined);
-  if (missing.length > 0) return { kind: 'lookup', instanceIds: missing, known };
-  return decideTagMode(event, config, known);
+  // Identity Center: the permission set role's id is known only at run time (a cached IAM lookup).
+  const roleId = config.federatedRoleUniqueId;
+  if (missing.length > 0 || roleId === undefined) return { kind: 'lookup', instanceIds: missing, known };
+  return decideTagMode(event, roleId, known);
 }
 
 /**
  * Tag mode, once every instance's `CreatedBy` is known (or known to be absent): the owner is
- * `<federated role id>:<CreatedBy>`, the `aws:userid` of that person's federated session.
+ * `<role id>:<CreatedBy>`, the `aws:userid` of that person's session of the federated role
+ * (SAML) or of the permission set's role (Identity Center).
  */
 export function decideTagMode(
   event: RunInstancesEvent,
-  config: TaggerConfig,
+  roleUniqueId: string,
   createdBy: ReadonlyMap<string, string | undefined>,
 ): FinalDecision {
   const instanceIds = launchedInstanceIds(event);
@@ -127,7 +157,7 @@ export function decideTagMode(
     if (name === undefined) unowned.push({ instanceId, reason: 'created-by-missing' });
     else if (!SESSION_NAME.test(name)) unowned.push({ instanceId, reason: 'created-by-invalid' });
     else {
-      const owner = `${config.federatedRoleUniqueId}:${name}`;
+      const owner = `${roleUniqueId}:${name}`;
       byOwner.set(owner, [...(byOwner.get(owner) ?? []), instanceId]);
     }
   }

@@ -21,3 +21,22 @@ export class ConfigurationError extends Error {
     this.name = 'ConfigurationError';
   }
 }
+
+/**
+ * Identity Center has not provisioned the permission set's role in this account yet (the
+ * permission set is not assigned here), so tag-mode owners `<role id>:<CreatedBy>` cannot be
+ * written. Thrown, not swallowed: after Lambda's retries the event waits in the dead-letter queue
+ * and can be replayed once the permission set is assigned.
+ */
+export class PermissionSetNotProvisionedError extends Error {
+  constructor(
+    readonly permissionSetName: string,
+    /** The IAM path searched. */
+    readonly pathPrefix: string,
+  ) {
+    super(
+      `no role AWSReservedSSO_${permissionSetName}_* under ${pathPrefix} in this account: assign the permission set to the account, then replay the event from the dead-letter queue`,
+    );
+    this.name = 'PermissionSetNotProvisionedError';
+  }
+}

@@ -26,7 +26,13 @@ const userIdentity = z.looseObject({
   arn: z.optional(z.string()),
   sessionContext: z.optional(
     z.looseObject({
-      sessionIssuer: z.optional(z.looseObject({ type: z.optional(z.string()), userName: z.optional(z.string()) })),
+      sessionIssuer: z.optional(
+        z.looseObject({
+          type: z.optional(z.string()),
+          userName: z.optional(z.string()),
+          arn: z.optional(z.string()),
+        }),
+      ),
     }),
   ),
 });

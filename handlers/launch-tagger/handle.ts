@@ -11,8 +11,9 @@ import {
   decide,
   decideTagMode,
 } from './decide';
-import { MalformedEventError } from './errors';
+import { MalformedEventError, PermissionSetNotProvisionedError } from './errors';
 import { parseRunInstancesEvent } from './event';
+import type { PermissionSetRole } from './permission-set-role';
 import { type Ec2, type LookupOptions, lookUpCreatedBy, tagOwners } from './tag';
 
 /** Structured logging with a fixed message and data (Powertools' Logger fits). */
@@ -27,6 +28,11 @@ export interface HandlerDependencies {
   readonly ec2: Ec2;
   readonly logger: DecisionLogger;
   readonly lookup?: LookupOptions;
+  /**
+   * Identity Center: the permission set's role, looked up with IAM and cached
+   * (`cachedPermissionSetRole`). Needed in tag mode only.
+   */
+  readonly permissionSetRole?: () => Promise<PermissionSetRole>;
 }
 
 interface OutcomeBase {
@@ -34,7 +40,7 @@ interface OutcomeBase {
   readonly eventId: string;
   readonly cloudTrailEventId: string;
   readonly caller: Caller;
-  /** EC2 API calls this event made (SDK retries not counted). */
+  /** EC2 and IAM API calls this event made (SDK retries not counted). */
   readonly awsCalls: number;
 }
 
@@ -77,9 +83,13 @@ export async function handleEvent(raw: unknown, deps: HandlerDependencies): Prom
     const first = decide(event, config);
     let decision: FinalDecision;
     if (first.kind === 'lookup') {
-      const lookup = await lookUpCreatedBy(ec2, first.instanceIds, deps.lookup);
-      awsCalls += lookup.calls;
-      decision = decideTagMode(event, config, new Map([...first.known, ...lookup.createdBy]));
+      const createdBy = new Map(first.known);
+      if (first.instanceIds.length > 0) {
+        const lookup = await lookUpCreatedBy(ec2, first.instanceIds, deps.lookup);
+        awsCalls += lookup.calls;
+        for (const [id, value] of lookup.createdBy) createdBy.set(id, value);
+      }
+      decision = decideTagMode(event, await roleIdFor(deps, (calls) => (awsCalls += calls)), createdBy);
     } else {
       decision = first;
     }
@@ -110,7 +120,27 @@ export async function handleEvent(raw: unknown, deps: HandlerDependencies): Prom
     else logger.info('Tagged a launch', { ...outcome });
     return outcome;
   } catch (error) {
-    logger.error('Failed to tag a launch', { ...base, awsCalls, error });
+    if (error instanceof PermissionSetNotProvisionedError) {
+      // Not a fault of the function: the event is kept (retries, then the dead-letter queue) for a replay.
+      logger.warn('Deferred a launch', {
+        ...base,
+        awsCalls,
+        reason: 'permission-set-not-provisioned',
+        permissionSetName: error.permissionSetName,
+        error,
+      });
+    } else {
+      logger.error('Failed to tag a launch', { ...base, awsCalls, error });
+    }
     throw error;
   }
+}
+
+/** The role id tag-mode owners start with: the SAML role's from the deployment, else the permission set role's. */
+async function roleIdFor(deps: HandlerDependencies, countCalls: (calls: number) => void): Promise<string> {
+  if (deps.config.federatedRoleUniqueId !== undefined) return deps.config.federatedRoleUniqueId;
+  if (!deps.permissionSetRole) throw new Error('launch tagger: no permission set role lookup for Identity Center');
+  const role = await deps.permissionSetRole();
+  countCalls(role.calls);
+  return role.roleId;
 }

@@ -20,4 +20,12 @@ export interface SessionLogDestination {
   readonly logGroupName?: string;
   /** KMS key (ARN, may be a Terraform reference) that encrypts sessions and transcripts. */
   readonly kmsKeyArn?: string;
+  /**
+   * The KMS key of the transcript bucket's own default encryption (SSE-KMS), when it is not
+   * `kmsKeyArn`: a central bucket in a log-archive account has its own key, and the agent's
+   * uploads are encrypted with it, so the instance role needs it too.
+   *
+   * @default - `kmsKeyArn` (a bucket created by `SessionAuditLogs` uses the session key)
+   */
+  readonly s3KmsKeyArn?: string;
 }

@@ -15,10 +15,13 @@ import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Fn, type TerraformAsset, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { type PolicyDocument, type PolicyStatement, policyDocument, renderPolicy } from '../core/policy-document';
-import { type PropCheck, type Rule, rules, validateProps } from '../core/rules';
+import { type AwsRegion, type PropCheck, type Rule, rules, validateProps } from '../core/rules';
 import { DEFAULT_BUNDLE_PATH, launchTaggerBundle } from './bundle';
 import { launchTaggerRules } from './rules';
+import { ConfigError } from '../core/config-error';
+import { identityCenterRules } from '../identity-center/identity-center-rules';
 import { OWNERSHIP_TAG } from '../core/tag-names';
+import { DEFAULT_LAUNCH_TAGGER_NAME, LAUNCH_TAGGER, launchTaggerRoleName } from '../core/launch-tagger-names';
 
 /** Successful RunInstances calls only: failed calls (with `errorCode`) never invoke the function. */
 export const RUN_INSTANCES_EVENT_PATTERN = {
@@ -41,7 +44,7 @@ export interface LaunchTaggerProps {
   /** AWS account the tagger runs in (used to build ARNs without a data source). */
   readonly accountId: string;
   /** Region the tagger serves: the region of `provider`. EventBridge sees only this region's launches. */
-  readonly region: string;
+  readonly region: AwsRegion;
   /**
    * Provider for `region`; every regional resource of the tagger uses it.
    *
@@ -55,16 +58,34 @@ export interface LaunchTaggerProps {
    * @default - the stack's default provider
    */
   readonly iamProvider?: AwsProvider;
-  /** Name of the federated role whose sessions launch instances themselves (caller mode). */
-  readonly federatedRoleName: string;
   /**
-   * Unique id (`AROA...`) of the federated role, usually a reference to `aws_iam_role.unique_id`
+   * SAML: name of the federated role whose sessions launch instances themselves (caller mode).
+   * Give it with `federatedRoleUniqueId`, or give `permissionSetName` instead.
+   *
+   * @default - none: an Identity Center tagger (`permissionSetName`)
+   */
+  readonly federatedRoleName?: string;
+  /**
+   * SAML: unique id (`AROA...`) of the federated role, usually a reference to `aws_iam_role.unique_id`
    * (`SamlFederation.role.uniqueId`). Tag-mode owners are `<this id>:<CreatedBy>`, and the
    * function may write no other owner values.
    *
+   * @default - none: an Identity Center tagger (`permissionSetName`)
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
    */
-  readonly federatedRoleUniqueId: string;
+  readonly federatedRoleUniqueId?: string;
+  /**
+   * IAM Identity Center: the permission set people launch with. Its role in the account,
+   * `AWSReservedSSO_<name>_<suffix>` under `/aws-reserved/sso.amazonaws.com/`, exists only once
+   * Identity Center provisions it, so its unique id is not known at synth time: caller mode
+   * recognises the role by path and name, and tag mode looks its id up at run time (IAM
+   * `ListRoles`, cached). Owner values are then only checked for their shape (`AROA*:<name>`).
+   * Give this or `federatedRoleName` with `federatedRoleUniqueId`, not both.
+   *
+   * @default - none: a SAML tagger
+   * @see https://docs.aws.amazon.com/singlesignon/latest/userguide/permissionsetsconcept.html
+   */
+  readonly permissionSetName?: string;
   /**
    * Roles that launch instances on a person's behalf and write that person's user name in the
    * `CreatedBy` tag (tag mode), for example Service Workbench's launcher role.
@@ -75,9 +96,8 @@ export interface LaunchTaggerProps {
   /**
    * Base of every resource name (1-40 characters: letters, digits, `-` and `_`): the function, its
    * log group, queue, rule and alarm, and the role (which adds `-<region>` because IAM names are
-   * global). The SCP of `SessionAccessPolicy` exempts only roles named
-   * `<environment>-launch-tagger-*`, so name the tagger `<environment>-launch-tagger` when you
-   * apply that SCP.
+   * global). The SCP of a `SessionAccessPolicy` in the same stack exempts this tagger's roles by
+   * this name, whatever it is.
    *
    * @default 'launch-tagger'
    */
@@ -152,13 +172,17 @@ export interface LaunchTaggerProps {
  * and an alarm on that queue. Needs CloudTrail management events in the account (a trail).
  *
  * The function's role may tag only instances in this region, only with `AwsUserId`, and only with
- * owner values of the federated role's sessions.
+ * owner values of the federated role's sessions (for an Identity Center permission set, whose role
+ * id is unknown at synth time: values shaped like a role session's `aws:userid`, `AROA*:<name>`).
  *
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
  * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
  * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
  */
 export class LaunchTagger extends Construct {
+  /** Lets `SessionAccessPolicy` find the stack's taggers for its SCP exemption. */
+  readonly [LAUNCH_TAGGER] = true as const;
+
   /**
    * The handler's deployment package for a stack: create once, pass to every region's tagger
    * (`LaunchTaggerProps.bundle`).
@@ -172,6 +196,8 @@ export class LaunchTagger extends Construct {
     return launchTaggerBundle(scope, id, zipPath);
   }
 
+  /** The base of the tagger's resource names (`LaunchTaggerProps.name`); its roles are `<name>-<region>`. */
+  readonly name: string;
   /** The function (escape hatch: the raw `aws_lambda_function` resource). */
   readonly function: LambdaFunction;
   /** The function's role, `<name>-<region>`. */
@@ -196,7 +222,8 @@ export class LaunchTagger extends Construct {
     validate(this.node.path, props);
 
     const provider = props.provider;
-    const name = props.name ?? 'launch-tagger';
+    const name = props.name ?? DEFAULT_LAUNCH_TAGGER_NAME;
+    this.name = name;
     const { accountId, region } = props;
     const launchers = props.launcherRoleNames ?? [];
     const logGroupName = `/aws/lambda/${name}`;
@@ -244,13 +271,15 @@ export class LaunchTagger extends Construct {
       logGroupArn,
       queueArn,
       kmsKeyArn: this.kmsKeyArn,
-      federatedRoleUniqueId: props.federatedRoleUniqueId,
+      ...(props.permissionSetName === undefined
+        ? { federatedRoleUniqueId: props.federatedRoleUniqueId! }
+        : { identityCenter: true }),
       tagMode: launchers.length > 0,
     });
     const iamProvider = props.iamProvider;
     this.role = new IamRole(this, 'role', {
       provider: iamProvider,
-      name: `${name}-${region}`,
+      name: launchTaggerRoleName(name, region),
       description: `Runs the ${name} function in ${region}: sets the AwsUserId tag on launched instances`,
       assumeRolePolicy: renderPolicy(
         policyDocument([
@@ -293,8 +322,9 @@ export class LaunchTagger extends Construct {
       },
       environment: {
         variables: {
-          FEDERATED_ROLE_NAME: props.federatedRoleName,
-          FEDERATED_ROLE_UNIQUE_ID: props.federatedRoleUniqueId,
+          ...(props.permissionSetName === undefined
+            ? { FEDERATED_ROLE_NAME: props.federatedRoleName!, FEDERATED_ROLE_UNIQUE_ID: props.federatedRoleUniqueId! }
+            : { PERMISSION_SET_NAME: props.permissionSetName }),
           ...(launchers.length > 0 ? { LAUNCHER_ROLE_NAMES: launchers.join(',') } : {}),
         },
       },
@@ -369,10 +399,16 @@ interface FunctionPolicyInput {
   readonly logGroupArn: string;
   readonly queueArn: string;
   readonly kmsKeyArn: string;
-  readonly federatedRoleUniqueId: string;
+  /** SAML: owner values start with this role id. */
+  readonly federatedRoleUniqueId?: string;
+  /** Identity Center: the role id is looked up at run time; owner values are checked for shape only. */
+  readonly identityCenter?: boolean;
   /** Launchers configured: the function may read CreatedBy with DescribeInstances. */
   readonly tagMode: boolean;
 }
+
+/** Owner values any role session could have: `<role unique id>:<session name>`. */
+export const ANY_ROLE_SESSION_OWNER = 'AROA*:?*';
 
 /** The function role's policy: exactly what the handler calls, scoped to this region and tagger. */
 export function functionPolicy(input: FunctionPolicyInput): PolicyDocument {
@@ -387,10 +423,26 @@ export function functionPolicy(input: FunctionPolicyInput): PolicyDocument {
         // ForAllValues alone also passes a request without tag keys; require the owner key itself.
         'ForAnyValue:StringEquals': { 'aws:TagKeys': [OWNERSHIP_TAG] },
         // Owner values are `<federated role id>:<session name>` in both modes, never anything else.
-        StringLike: { [`aws:RequestTag/${OWNERSHIP_TAG}`]: `${input.federatedRoleUniqueId}:?*` },
+        // Identity Center: the permission set role's id is unknown at synth time, so the shape of a
+        // role session's aws:userid is what can be enforced.
+        StringLike: {
+          [`aws:RequestTag/${OWNERSHIP_TAG}`]: input.identityCenter
+            ? ANY_ROLE_SESSION_OWNER
+            : `${input.federatedRoleUniqueId}:?*`,
+        },
       },
     },
   ];
+  if (input.identityCenter && input.tagMode) {
+    statements.push({
+      Sid: 'FindPermissionSetRole',
+      Effect: 'Allow',
+      // Read-only. ListRoles supports no resource-level permissions (a role ARN here would never
+      // match); the function asks only for the path /aws-reserved/sso.amazonaws.com/.
+      Action: ['iam:ListRoles'],
+      Resource: ['*'],
+    });
+  }
   if (input.tagMode) {
     statements.push({
       Sid: 'ReadCreatedByOfLaunchedInstances',
@@ -490,6 +542,19 @@ export function queuePolicy(queueArn: string, ruleArn: string): PolicyDocument {
 
 function validate(where: string, props: LaunchTaggerProps): void {
   const launchers = props.launcherRoleNames ?? [];
+  const saml = props.federatedRoleName !== undefined || props.federatedRoleUniqueId !== undefined;
+  if (saml === (props.permissionSetName !== undefined)) {
+    throw new ConfigError([
+      {
+        file: where,
+        path: saml ? 'permissionSetName' : 'federatedRoleName',
+        value: saml ? props.permissionSetName : undefined,
+        message: saml
+          ? 'must not be given with federatedRoleName/federatedRoleUniqueId: a tagger serves one identity source. Give either the SAML role or the Identity Center permission set'
+          : 'must be given (with federatedRoleUniqueId) for a SAML role, or give permissionSetName for IAM Identity Center',
+      },
+    ]);
+  }
   const notFederated: Rule<string> = {
     test: (v) => v !== props.federatedRoleName,
     message: 'must not be the federated role (its sessions are tagged in caller mode). Remove it from the launchers',
@@ -512,13 +577,21 @@ function validate(where: string, props: LaunchTaggerProps): void {
     ['accountId', props.accountId, rules.accountId],
     ['region', props.region, rules.region],
     ['name', props.name, launchTaggerRules.name],
-    ['federatedRoleName', props.federatedRoleName, rules.iamRoleName],
-    // A reference to the role's unique_id is checked by Terraform; a literal is checked here.
-    [
-      'federatedRoleUniqueId',
-      Token.isUnresolved(props.federatedRoleUniqueId) ? undefined : props.federatedRoleUniqueId,
-      launchTaggerRules.roleUniqueId,
-    ],
+    ...(saml
+      ? ([
+          ['federatedRoleName', props.federatedRoleName ?? '', rules.iamRoleName],
+          // A reference to the role's unique_id is checked by Terraform; a literal is checked here.
+          [
+            'federatedRoleUniqueId',
+            props.federatedRoleUniqueId !== undefined && Token.isUnresolved(props.federatedRoleUniqueId)
+              ? undefined
+              : (props.federatedRoleUniqueId ?? ''),
+            launchTaggerRules.roleUniqueId,
+          ],
+        ] satisfies PropCheck[])
+      : ([
+          ['permissionSetName', props.permissionSetName, identityCenterRules.permissionSetName],
+        ] satisfies PropCheck[])),
     ...launchers.flatMap((launcher, i): PropCheck[] => [
       [`launcherRoleNames.${i}`, launcher, rules.iamRoleName],
       [`launcherRoleNames.${i}`, launcher, notFederated],

@@ -4,7 +4,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
 import { ConfigError } from '../core/config-error';
 import { type PolicyDocument, type PolicyStatement, policyDocument, renderPolicy } from '../core/policy-document';
-import { rules, validateProps } from '../core/rules';
+import { type AwsRegion, rules, validateProps } from '../core/rules';
 import type { SessionLogDestination } from '../core/session-log-destination';
 
 /** What SSM Agent calls to open Session Manager channels (no resource-level permissions exist for them). */
@@ -24,6 +24,7 @@ export const MANAGED_INSTANCE_SIDS = {
   logsWrite: (region: string) => `WriteSessionLogs${pascal(region)}`,
   logsDescribe: 'FindSessionLogGroups',
   kms: 'UseSessionKeys',
+  transcriptBucketKms: 'EncryptTranscriptsWithBucketKeys',
 } as const;
 
 /**
@@ -38,7 +39,7 @@ export interface ManagedInstanceRoleProps {
    * Regions whose instances use the role (AWS region names such as `eu-west-1`). The agent's
    * heartbeat is allowed for instances in these regions only.
    */
-  readonly regions: readonly string[];
+  readonly regions: readonly AwsRegion[];
   /**
    * Role and instance profile name (1-64 characters: letters, digits and `+=,.@_-`). IAM names
    * are global to the account, so include the environment.
@@ -202,6 +203,22 @@ export function managedInstanceDocument(
       // Decrypt: the session's data channel; GenerateDataKey: SSE-KMS transcript uploads.
       Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: keys,
+    });
+  }
+  // A central bucket's own key (another account's, usually): only for S3 uploads to that bucket.
+  const bucketKeys = [
+    ...new Set(destinations.flatMap((d) => (d.s3KmsKeyArn && !keys.includes(d.s3KmsKeyArn) ? [d.s3KmsKeyArn] : []))),
+  ];
+  if (bucketKeys.length > 0) {
+    // An SSE-KMS key lives in its bucket's region, so the key ARN names the S3 endpoint that uses it.
+    const viaS3 = [...new Set(bucketKeys.map((arn) => `s3.${arn.split(':')[3]}.amazonaws.com`))];
+    statements.push({
+      Sid: MANAGED_INSTANCE_SIDS.transcriptBucketKms,
+      Effect: 'Allow',
+      // GenerateDataKey: each SSE-KMS upload; Decrypt: multipart uploads of long transcripts.
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: bucketKeys,
+      Condition: { StringEquals: { 'kms:ViaService': viaS3.length === 1 ? viaS3[0] : viaS3 } },
     });
   }
   return policyDocument(statements);

@@ -20,7 +20,20 @@ export const SAML_ATTRIBUTES = {
   role: 'https://aws.amazon.com/SAML/Attributes/Role',
   roleSessionName: 'https://aws.amazon.com/SAML/Attributes/RoleSessionName',
   principalTagPrefix: 'https://aws.amazon.com/SAML/Attributes/PrincipalTag:',
+  sourceIdentity: 'https://aws.amazon.com/SAML/Attributes/SourceIdentity',
 } as const;
+
+/**
+ * Source identity on federated sessions: `off` (not allowed), `allowed` (the trust policy allows
+ * `sts:SetSourceIdentity`, so an IdP that sends it sets it) or `required` (a sign-in without a
+ * non-empty source identity is refused).
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html
+ */
+export type SourceIdentityMode = 'off' | 'allowed' | 'required';
+
+/** The source identity modes, for schemas and validation. */
+export const SOURCE_IDENTITY_MODES: readonly SourceIdentityMode[] = ['off', 'allowed', 'required'];
 
 /**
  * The values an IdP administrator enters for this federation: the SAML attributes of the
@@ -40,6 +53,11 @@ export interface IdpConfiguration {
   readonly roleSessionNameAttribute: string;
   /** Session tag attributes, `SSMSessionRunAs` (the OS user name) first. */
   readonly principalTagAttributes: readonly string[];
+  /**
+   * The `SourceIdentity` attribute, sent with the person's user name, when source identity is
+   * not `off`; undefined otherwise.
+   */
+  readonly sourceIdentityAttribute?: string;
 }
 
 /**
@@ -98,6 +116,18 @@ export interface SamlFederationProps {
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html
    */
   readonly principalTagNames?: readonly string[];
+  /**
+   * Source identity: the IdP sends the person's name as the SAML attribute
+   * `https://aws.amazon.com/SAML/Attributes/SourceIdentity`; AWS then writes it on every
+   * CloudTrail record of the session, and role chaining cannot change it. `allowed` lets the
+   * trust policy accept it (`sts:SetSourceIdentity`); `required` also refuses a sign-in without a
+   * non-empty `sts:SourceIdentity`; `off` refuses any.
+   *
+   * @default 'allowed'
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html
+   */
+  readonly sourceIdentity?: SourceIdentityMode;
 }
 
 /**
@@ -143,6 +173,14 @@ export class SamlFederation extends Construct {
       ['providerName', props.providerName, rules.samlProviderName],
       ['roleName', props.roleName, rules.iamRoleName],
       ['maxSessionDurationHours', props.maxSessionDurationHours, rules.sessionDurationHours],
+      [
+        'sourceIdentity',
+        props.sourceIdentity,
+        {
+          test: (v: string) => (SOURCE_IDENTITY_MODES as readonly string[]).includes(v),
+          message: 'must be "off", "allowed" or "required". Pick one of them',
+        },
+      ],
     ]);
     if (props.metadataXml.length < 1_000 || props.metadataXml.length > 10_000_000) {
       throw new ConfigError([
@@ -158,7 +196,8 @@ export class SamlFederation extends Construct {
 
     this.providerArn = `arn:aws:iam::${props.accountId}:saml-provider/${props.providerName}`;
     this.roleArn = `arn:aws:iam::${props.accountId}:role/${props.roleName}`;
-    this.trustPolicy = samlTrustPolicy(this.providerArn, props.requireRunAsTag ?? true);
+    const sourceIdentity = props.sourceIdentity ?? 'allowed';
+    this.trustPolicy = samlTrustPolicy(this.providerArn, props.requireRunAsTag ?? true, sourceIdentity);
 
     this.provider = new IamSamlProvider(this, 'provider', {
       name: props.providerName,
@@ -178,25 +217,40 @@ export class SamlFederation extends Construct {
       roleAttribute: { name: SAML_ATTRIBUTES.role, value: `${this.roleArn},${this.providerArn}` },
       roleSessionNameAttribute: SAML_ATTRIBUTES.roleSessionName,
       principalTagAttributes: tagNames.map((tag) => `${SAML_ATTRIBUTES.principalTagPrefix}${tag}`),
+      ...(sourceIdentity === 'off' ? {} : { sourceIdentityAttribute: SAML_ATTRIBUTES.sourceIdentity }),
     };
   }
 }
 
 /**
- * The federated role's trust policy: `sts:AssumeRoleWithSAML` and `sts:TagSession` for this
- * provider and the AWS sign-in audience, with the `SSMSessionRunAs` request tag required when
- * `requireRunAsTag` is true.
+ * The federated role's trust policy: `sts:AssumeRoleWithSAML` and `sts:TagSession` (and
+ * `sts:SetSourceIdentity` unless source identity is off) for this provider and the AWS sign-in
+ * audience, with the `SSMSessionRunAs` request tag required when `requireRunAsTag` is true and a
+ * non-empty source identity when `sourceIdentity` is `required`.
  */
-export function samlTrustPolicy(providerArn: string, requireRunAsTag: boolean): PolicyDocument {
+export function samlTrustPolicy(
+  providerArn: string,
+  requireRunAsTag: boolean,
+  sourceIdentity: SourceIdentityMode = 'allowed',
+): PolicyDocument {
+  const required: Record<string, string> = {
+    // Present and non-empty on every action: an untagged session would run as the default user.
+    ...(requireRunAsTag ? { [`aws:RequestTag/${RUN_AS_TAG}`]: '?*' } : {}),
+    // On every action too, so no session starts without a source identity.
+    ...(sourceIdentity === 'required' ? { 'sts:SourceIdentity': '?*' } : {}),
+  };
   const statement: PolicyStatement = {
     Sid: 'AssumeWithSamlFromThisProvider',
     Effect: 'Allow',
     Principal: { Federated: providerArn },
-    Action: ['sts:AssumeRoleWithSAML', 'sts:TagSession'],
+    Action: [
+      'sts:AssumeRoleWithSAML',
+      'sts:TagSession',
+      ...(sourceIdentity === 'off' ? [] : ['sts:SetSourceIdentity']),
+    ],
     Condition: {
       StringEquals: { 'SAML:aud': SAML_SIGNIN_AUDIENCE },
-      // Present and non-empty on both actions: an untagged session would run as the default user.
-      ...(requireRunAsTag ? { StringLike: { [`aws:RequestTag/${RUN_AS_TAG}`]: '?*' } } : {}),
+      ...(Object.keys(required).length > 0 ? { StringLike: required } : {}),
     },
   };
   return policyDocument([statement]);

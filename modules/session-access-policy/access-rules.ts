@@ -1,4 +1,5 @@
 import { OWNERSHIP_TAG } from '../core/tag-names';
+import { launchTaggerRoleArnPattern } from '../core/launch-tagger-names';
 import {
   type PolicyConditions,
   type PolicyDocument,
@@ -156,6 +157,16 @@ const instanceArns = (input: SessionAccessInput) =>
   input.regions.map((region) => `arn:aws:ec2:${region}:${input.accountId}:instance/*`);
 
 /**
+ * On-premises servers, edge devices and VMs registered with Systems Manager (hybrid activations),
+ * `mi-...`: Session Manager reads their tags with the same `ssm:resourceTag/<key>` condition key.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-managed-instances-advanced.html
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
+ */
+export const managedInstanceArns = (input: Pick<SessionAccessInput, 'regions' | 'accountId'>): string[] =>
+  input.regions.map((region) => `arn:aws:ssm:${region}:${input.accountId}:managed-instance/mi-*`);
+
+/**
  * Every `ssm:StartSession` statement carries this: with it, Session Manager checks that the caller
  * was given the document too, so a session without `--document-name` cannot fall back to a document
  * the policy does not list. AWS requires it on every statement that allows `ssm:StartSession`.
@@ -164,15 +175,23 @@ export const DOCUMENT_ACCESS_CHECK: PolicyConditions = {
   BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' },
 };
 
-/** StartSession on the environment's instances when every instance tag equals its principal-side value. */
-function startSessionWhen(sid: string, input: SessionAccessInput, equals: Record<string, string>): PolicyStatement {
+/**
+ * StartSession on the environment's instances when every instance tag equals its principal-side
+ * value; with `managedInstances`, on its registered managed instances (`mi-*`) as well.
+ */
+function startSessionWhen(
+  sid: string,
+  input: SessionAccessInput,
+  equals: Record<string, string>,
+  managedInstances = false,
+): PolicyStatement {
   // A tag present but empty on both sides would otherwise match: require a non-empty instance tag.
   const nonEmpty = Object.fromEntries(Object.keys(equals).map((key) => [key, '?*']));
   return {
     Sid: sid,
     Effect: 'Allow',
     Action: 'ssm:StartSession',
-    Resource: instanceArns(input),
+    Resource: [...instanceArns(input), ...(managedInstances ? managedInstanceArns(input) : [])],
     Condition: { StringEquals: equals, StringLike: nonEmpty, ...DOCUMENT_ACCESS_CHECK },
   };
 }
@@ -191,6 +210,8 @@ export function sessionAccessDocument(input: SessionAccessInput): PolicyDocument
     },
   ];
 
+  // EC2 instances only: the launch tagger writes AwsUserId at launch, and nothing writes it on a
+  // managed instance (mi-*), whose registration is not a launch by a person.
   if (rules.owner) {
     statements.push({
       Sid: SIDS.owner,
@@ -208,7 +229,8 @@ export function sessionAccessDocument(input: SessionAccessInput): PolicyDocument
         `\${aws:PrincipalTag/${groupTagName(pair.principalTag, group)}}`,
       ]),
     );
-    statements.push(startSessionWhen(SIDS.attributes(group), input, equals));
+    // Attributes are tags anyone with the right to tag sets, on EC2 and managed instances alike.
+    statements.push(startSessionWhen(SIDS.attributes(group), input, equals, true));
   }
   if (rules.principalTagOwner) {
     const { instanceTag, principalTag } = rules.principalTagOwner;
@@ -292,19 +314,25 @@ export function ownershipTagDeny(tagKeys: readonly string[], exempt?: PolicyCond
   ];
 }
 
-/** Name pattern of the launch tagger's roles (one per region: `<env>-launch-tagger-<region>`). */
+/**
+ * Name pattern of the roles of a launch tagger named `<environment>-launch-tagger` (one per
+ * region), the name the environment stacks give their taggers.
+ */
 export function launchTaggerRolePattern(accountId: string, environment: string): string {
-  return `arn:aws:iam::${accountId}:role/${environment}-launch-tagger-*`;
+  return launchTaggerRoleArnPattern(accountId, `${environment}-launch-tagger`);
 }
 
 /**
  * The organization SCP: the same Deny on the ownership tag for every principal of the account but
  * the launch tagger, which is the one writer of `AwsUserId`. The ABAC and `CreatedBy` tags are left
  * to the organization's tagging rules: launchers and administrators write them legitimately.
+ *
+ * @param launchTaggerNames - The taggers' names (`LaunchTaggerProps.name`); their roles are exempt.
  */
-export function ownershipTagScp(accountId: string, environment: string): PolicyDocument {
+export function ownershipTagScp(accountId: string, launchTaggerNames: readonly string[]): PolicyDocument {
+  const patterns = [...new Set(launchTaggerNames)].sort().map((name) => launchTaggerRoleArnPattern(accountId, name));
   const exempt: PolicyConditions = {
-    ArnNotLike: { 'aws:PrincipalArn': launchTaggerRolePattern(accountId, environment) },
+    ArnNotLike: { 'aws:PrincipalArn': patterns.length === 1 ? patterns[0] : patterns },
   };
   return policyDocument(ownershipTagDeny([OWNERSHIP_TAG], exempt));
 }

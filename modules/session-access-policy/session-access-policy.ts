@@ -1,9 +1,11 @@
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { Lazy, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { type LaunchTaggerNaming, isLaunchTagger } from '../core/launch-tagger-names';
 import { ConfigError, type ConfigProblem } from '../core/config-error';
 import { type PolicyDocument, renderPolicy } from '../core/policy-document';
-import { rules as propRules, validateProps } from '../core/rules';
+import { type AwsRegion, rules as propRules, validateProps } from '../core/rules';
 import {
   type AccessRules,
   OWNERSHIP_TAG,
@@ -36,12 +38,22 @@ export interface SessionAccessPolicyProps {
   /** The environment's account: instances, documents and sessions of other accounts are out of reach. */
   readonly accountId: string;
   /** The environment's regions (at least one): instances elsewhere are out of reach. */
-  readonly regions: readonly string[];
+  readonly regions: readonly AwsRegion[];
   /**
-   * Environment name; the SCP exempts the launch tagger's roles, `<environment>-launch-tagger-*`,
-   * so name the tagger `<environment>-launch-tagger` (`LaunchTaggerProps.name`).
+   * Environment name. The SCP exempts the roles of the `LaunchTagger` constructs in the same
+   * stack, by their names; only a stack without a tagger (one deployed elsewhere) falls back to
+   * `<environment>-launch-tagger` (see `launchTaggerName`).
    */
   readonly environment: string;
+  /**
+   * Name of the launch tagger (`LaunchTaggerProps.name`) whose roles, `<name>-<region>`, the SCP
+   * exempts: the one writer of `AwsUserId`.
+   *
+   * @default - the names of the `LaunchTagger` constructs in this stack (read at synth time, so the
+   *   SCP always exempts the tagger that is really deployed); `<environment>-launch-tagger` when the
+   *   stack has none
+   */
+  readonly launchTaggerName?: string;
   /**
    * Which tag match rules allow a session. At least one must be on.
    *
@@ -105,12 +117,7 @@ export class SessionAccessPolicy extends Construct {
   readonly document: PolicyDocument;
   /** The policy as Terraform takes it (template sequences escaped). */
   readonly json: string;
-  /**
-   * The organization SCP, as data: nobody in the account but the launch tagger's roles may write
-   * or delete the `AwsUserId` tag.
-   */
-  readonly scpDocument: PolicyDocument;
-  /** The SCP as Terraform takes it (for an output to the management account's stack). */
+  /** The SCP as Terraform takes it (for an output to the management account's stack), resolved at synth time. */
   readonly scpJson: string;
   /** Principal tags the rules read; the IdP or Identity Center must send them. */
   readonly principalTags: readonly string[];
@@ -134,9 +141,34 @@ export class SessionAccessPolicy extends Construct {
       sessionKmsKeyArns: props.sessionKmsKeyArns ?? [],
     });
     this.json = renderPolicy(this.document);
-    this.scpDocument = ownershipTagScp(props.accountId, props.environment);
-    this.scpJson = renderPolicy(this.scpDocument);
+    this.accountId = props.accountId;
+    this.environment = props.environment;
+    this.launchTaggerName = props.launchTaggerName;
+    // Lazy: the taggers of the stack may be created after this construct.
+    this.scpJson = Lazy.stringValue({ produce: () => renderPolicy(this.scpDocument) });
     this.principalTags = principalTagsRead(rules);
+  }
+
+  private readonly accountId: string;
+  private readonly environment: string;
+  private readonly launchTaggerName?: string;
+
+  /**
+   * The organization SCP, as data: nobody in the account but the launch tagger's roles may write
+   * or delete the `AwsUserId` tag. Read it once the stack's taggers exist (it names their roles).
+   */
+  get scpDocument(): PolicyDocument {
+    return ownershipTagScp(this.accountId, this.launchTaggerNames());
+  }
+
+  /** The taggers whose roles the SCP exempts: the prop, else the stack's `LaunchTagger`s, else the environment's default. */
+  launchTaggerNames(): string[] {
+    if (this.launchTaggerName !== undefined) return [this.launchTaggerName];
+    const inStack = TerraformStack.of(this)
+      .node.findAll()
+      .filter((construct) => isLaunchTagger(construct))
+      .map((tagger) => (tagger as unknown as LaunchTaggerNaming).name);
+    return inStack.length > 0 ? [...new Set(inStack)] : [`${this.environment}-launch-tagger`];
   }
 
   /**

@@ -4,6 +4,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { Construct } from 'constructs';
+import { auditLogNames } from './names';
 import { type ConfigProblem, ConfigError } from '../core/config-error';
 import { type PolicyDocument, policyDocument, renderPolicy } from '../core/policy-document';
 import { type AwsRegion, rules, sessionRules, validateProps } from '../core/rules';
@@ -303,27 +304,19 @@ export class SessionAuditLogs extends Construct {
           }),
       ...(this.logGroupName === undefined ? {} : { logGroupName: this.logGroupName }),
       kmsKeyArn: keyArn,
+      // A central bucket's own key: the agent's uploads are encrypted with it.
+      ...(this.transcriptBucketKmsKeyArn !== undefined && this.transcriptBucketKmsKeyArn !== keyArn
+        ? { s3KmsKeyArn: this.transcriptBucketKmsKeyArn }
+        : {}),
     };
   }
 }
 
-/** The deterministic names of one region's audit resources. */
-export function auditLogNames(
-  environmentName: string,
-  accountId: string,
-  region: string,
-): { transcriptBucket: string; accessLogBucket: string; logGroup: string; keyAlias: string } {
-  return {
-    transcriptBucket: `${environmentName}-ssm-sessions-${accountId}-${region}`,
-    accessLogBucket: `${environmentName}-ssm-access-${accountId}-${region}`,
-    logGroup: `/aws/ssm/${environmentName}/sessions`,
-    keyAlias: `alias/${environmentName}-ssm-sessions`,
-  };
-}
+export { auditLogNames } from './names';
 
 export interface SessionKeyPolicyProps {
   readonly accountId: string;
-  readonly region: string;
+  readonly region: AwsRegion;
   /** Log groups CloudWatch Logs may encrypt with the key. */
   readonly logGroupNames: readonly string[];
 }

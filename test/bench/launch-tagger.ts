@@ -18,6 +18,19 @@ const BURST_EVENTS = Number(process.env.BENCH_TAGGER_EVENTS ?? 1000);
 /** One process per execution environment, as many as the function's reserved concurrency (default 5). */
 const BURST_WORKERS = Number(process.env.BENCH_TAGGER_WORKERS ?? 5);
 const THROTTLE_RATE = 0.1;
+/** An Identity Center deployment (the test fixtures' permission set), instead of the SAML role. */
+const IC_ENV = {
+  FEDERATED_ROLE_NAME: undefined,
+  FEDERATED_ROLE_UNIQUE_ID: undefined,
+  PERMISSION_SET_NAME: 'SsmShellAccess',
+};
+const IC_ROLES = [
+  {
+    path: '/aws-reserved/sso.amazonaws.com/eu-west-1/',
+    roleName: 'AWSReservedSSO_SsmShellAccess_0123456789abcdef',
+    roleId: 'AROA3EXAMPLEPSROLE001',
+  },
+];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Event = any;
@@ -46,7 +59,11 @@ function launch(id: string, firstInstance: number, count: number): Event {
 }
 
 /** Runs the bundled handler in a fresh Node process (one execution environment) on these events. */
-async function runBundle(events: Event[], endpoint: string, env: Record<string, string> = {}): Promise<RunResult> {
+async function runBundle(
+  events: Event[],
+  endpoint: string,
+  env: Record<string, string | undefined> = {},
+): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), 'ssm-fa-tagger-bench-'));
   writeFileSync(join(dir, 'events.json'), JSON.stringify(events));
   const child = spawn(
@@ -64,6 +81,7 @@ async function runBundle(events: Event[], endpoint: string, env: Record<string, 
         AWS_EC2_METADATA_DISABLED: 'true',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         AWS_ENDPOINT_URL_EC2: endpoint,
+        AWS_ENDPOINT_URL_IAM: endpoint,
         ...env,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -114,6 +132,19 @@ async function main(): Promise<void> {
     `load (import) ${loadMs.toFixed(0)} ms, peak RSS ${rss.toFixed(1)} MiB with one event handled (median of ${RUNS})   goal <= 80 MiB: ${met(rss <= 80)}`,
   );
 
+  // Identity Center: the IAM client too, and one tag-mode event that looks the permission set role up.
+  const icLoads = await withFake({ roles: IC_ROLES }, async (endpoint) => {
+    const samples: RunResult[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      samples.push(await runBundle([fixture('run-instances-identity-center-launcher-created-by')], endpoint, IC_ENV));
+    }
+    return samples;
+  });
+  const icRss = median(icLoads.map((s) => s.rssMiB));
+  print(
+    `Identity Center: load ${median(icLoads.map((s) => s.loadMs)).toFixed(0)} ms, peak RSS ${icRss.toFixed(1)} MiB with one tag-mode event (IAM ListRoles, then CreateTags; median of ${RUNS})   goal <= 80 MiB: ${met(icRss <= 80)}`,
+  );
+
   const kinds: [string, FakeEc2Options][] = [
     ['run-instances-federated', {}],
     ['run-instances-multi', {}],
@@ -122,14 +153,16 @@ async function main(): Promise<void> {
     ['run-instances-launcher-without-created-by', { instances: { 'i-0c1d2e3f4a5b60003': { CreatedBy: 'carol' } } }],
     ['run-instances-unrelated-caller', {}],
     ['run-instances-failed', {}],
+    ['run-instances-identity-center', { roles: IC_ROLES }],
+    ['run-instances-identity-center-launcher-created-by', { roles: IC_ROLES }],
   ];
-  print('AWS calls per event (HTTP requests to EC2; goal 1 when the tags are in the event):');
+  print('AWS calls per event (HTTP requests to EC2 and IAM; goal 1 when the tags are in the event):');
   for (const [name, options] of kinds) {
     const calls = await withFake(options, async (endpoint, fake) => {
-      await runBundle([fixture(name)], endpoint);
+      await runBundle([fixture(name)], endpoint, name.includes('identity-center') ? IC_ENV : {});
       return fake.requests.map((r) => r.action);
     });
-    print(`  ${name.padEnd(44)} ${calls.length}  ${calls.join(', ')}`);
+    print(`  ${name.padEnd(52)} ${calls.length}  ${calls.join(', ')}`);
   }
 
   for (const mode of ['adaptive', 'standard'] as const) {

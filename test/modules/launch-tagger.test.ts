@@ -1,3 +1,4 @@
+import type { AwsRegion } from '../../modules/core/rules';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -292,7 +293,8 @@ describe('LaunchTagger props validation', () => {
       { alarmTopicArn: `arn:aws:sns:eu-west-1:${ACCOUNT}:alerts` },
       "alarmTopicArn must be a topic in the tagger's region",
     ],
-    ['an unknown region', { region: 'eu-west-9' }, 'region must be an AWS region name'],
+    // A JavaScript caller (or a cast) can still pass any string: it is checked at run time too.
+    ['an unknown region', { region: 'eu-west-9' as AwsRegion }, 'region must be an AWS region name'],
   ])('rejects %s before creating anything', (_label, overrides, message) => {
     expect(build(overrides)).toThrow(ConfigError);
     expect(build(overrides)).toThrow(message);

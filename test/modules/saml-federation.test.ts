@@ -2,7 +2,7 @@ import { Testing, TerraformStack } from 'cdktf';
 import { ConfigError } from '../../modules/core/config-error';
 import type { PolicyDocument } from '../../modules/core/policy-document';
 import { SamlFederation, type SamlFederationProps } from '../../modules/saml-federation/saml-federation';
-import { decide } from '../support/iam';
+import { decide, decideUnsafe } from '../support/iam';
 import { readPolicy, synthesize } from '../support/synth';
 
 const ACCOUNT = '111111111111';
@@ -76,6 +76,7 @@ describe('SamlFederation resources', () => {
     expect(federation.idpConfiguration).toEqual({
       roleAttribute: { name: 'https://aws.amazon.com/SAML/Attributes/Role', value: `${ROLE_ARN},${PROVIDER_ARN}` },
       roleSessionNameAttribute: 'https://aws.amazon.com/SAML/Attributes/RoleSessionName',
+      sourceIdentityAttribute: 'https://aws.amazon.com/SAML/Attributes/SourceIdentity',
       principalTagAttributes: [
         'https://aws.amazon.com/SAML/Attributes/PrincipalTag:SSMSessionRunAs',
         'https://aws.amazon.com/SAML/Attributes/PrincipalTag:AppId',
@@ -127,9 +128,9 @@ describe('trust policy, as synthesized, evaluated by an IAM evaluator', () => {
     });
   }
 
-  it('has exactly one statement with both actions', () => {
+  it('has exactly one statement with the three actions (source identity allowed by default)', () => {
     expect(trust.Statement).toHaveLength(1);
-    expect(trust.Statement[0].Action).toEqual(['sts:AssumeRoleWithSAML', 'sts:TagSession']);
+    expect(trust.Statement[0].Action).toEqual(['sts:AssumeRoleWithSAML', 'sts:TagSession', 'sts:SetSourceIdentity']);
   });
 
   it.each(['sts:AssumeRoleWithSAML', 'sts:TagSession'])(
@@ -159,5 +160,69 @@ describe('trust policy, as synthesized, evaluated by an IAM evaluator', () => {
 
   it('with run-as off, allows a session without the tag', async () => {
     await expect(assume(trustWithoutRunAs, { runAs: null })).resolves.toBe('Allowed');
+  });
+});
+
+describe('source identity, evaluated on the trust policy', () => {
+  const trustWith = (sourceIdentity: SamlFederationProps['sourceIdentity']) => {
+    const [role] = Object.values(synthFederation({ sourceIdentity }).resource.aws_iam_role) as {
+      assume_role_policy: string;
+    }[];
+    return readPolicy(role.assume_role_policy);
+  };
+  const signIn = (policy: PolicyDocument, action: string, sourceIdentity: string | null, provider = PROVIDER_ARN) =>
+    // AWS authorizes sts:TagSession and sts:SetSourceIdentity in the AssumeRoleWithSAML request's
+    // context (saml:aud included), which the evaluator's per-action key list does not know: run
+    // those unvalidated. Both sides are asserted, so a dropped key would fail the allowed cases.
+    (action === 'sts:AssumeRoleWithSAML' ? decide : decideUnsafe)({
+      request: {
+        principal: provider,
+        action,
+        resource: { resource: ROLE_ARN, accountId: ACCOUNT },
+        contextVariables: {
+          'saml:aud': AUDIENCE,
+          'aws:RequestTag/SSMSessionRunAs': 'alice',
+          'aws:TagKeys': ['SSMSessionRunAs'],
+          ...(sourceIdentity === null ? {} : { 'sts:SourceIdentity': sourceIdentity }),
+        },
+      },
+      identityPolicies: [],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: policy,
+    });
+
+  it('allowed (the default): the IdP may set it, and a sign-in without it still works', async () => {
+    const trust = trustWith(undefined);
+    await expect(signIn(trust, 'sts:SetSourceIdentity', 'alice@example.com')).resolves.toBe('Allowed');
+    await expect(signIn(trust, 'sts:AssumeRoleWithSAML', null)).resolves.toBe('Allowed');
+    await expect(
+      signIn(trust, 'sts:SetSourceIdentity', 'alice@example.com', `arn:aws:iam::${ACCOUNT}:saml-provider/Other`),
+    ).resolves.toBe('ImplicitlyDenied');
+  });
+
+  it('required: a sign-in without a source identity, or with an empty one, is refused', async () => {
+    const trust = trustWith('required');
+    for (const action of ['sts:AssumeRoleWithSAML', 'sts:TagSession', 'sts:SetSourceIdentity']) {
+      await expect(signIn(trust, action, 'alice@example.com')).resolves.toBe('Allowed');
+      await expect(signIn(trust, action, null)).resolves.toBe('ImplicitlyDenied');
+      await expect(signIn(trust, action, '')).resolves.toBe('ImplicitlyDenied');
+    }
+  });
+
+  it('off: setting one is refused, and the IdP is not told to send it', async () => {
+    const trust = trustWith('off');
+    await expect(signIn(trust, 'sts:SetSourceIdentity', 'alice@example.com')).resolves.toBe('ImplicitlyDenied');
+    await expect(signIn(trust, 'sts:AssumeRoleWithSAML', null)).resolves.toBe('Allowed');
+    const stack = new TerraformStack(Testing.app(), 'off');
+    const federation = new SamlFederation(stack, 'federation', { ...props, sourceIdentity: 'off' });
+    expect(federation.idpConfiguration.sourceIdentityAttribute).toBeUndefined();
+  });
+
+  it('rejects an unknown mode before creating anything', () => {
+    const stack = new TerraformStack(Testing.app(), 'bad');
+    expect(() => new SamlFederation(stack, 'federation', { ...props, sourceIdentity: 'sometimes' as 'off' })).toThrow(
+      /sourceIdentity must be "off", "allowed" or "required"/,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import type { AwsRegion } from '../../modules/core/rules';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -120,7 +121,7 @@ describe('SessionAccessPolicy statements', () => {
   });
 
   it('documents: the account shell document always; SSH and port forwarding only when enabled', () => {
-    const regions = ['eu-west-1', 'us-east-1'];
+    const regions = ['eu-west-1', 'us-east-1'] as const;
     expect(statement(build({ regions }), SIDS.documents)).toEqual({
       Sid: 'StartSessionWithAllowedDocuments',
       Effect: 'Allow',
@@ -232,7 +233,8 @@ describe('SessionAccessPolicy validation', () => {
     ['no rule on', { rules: { owner: false } }, 'rules must turn on at least one match rule'],
     ['no regions', { regions: [] }, 'regions must list at least one region'],
     ['a bad account', { accountId: '123' }, 'accountId must be a 12-digit AWS account id'],
-    ['a bad region', { regions: ['mars-1'] }, 'regions.0 must be an AWS region name'],
+    // A JavaScript caller (or a cast) can still pass any string: it is checked at run time too.
+    ['a bad region', { regions: ['mars-1' as AwsRegion] }, 'regions.0 must be an AWS region name'],
     [
       'the ownership tag as an ABAC tag',
       { rules: { owner: true, attributes: { tags: [{ principalTag: 'X', instanceTag: 'awsuserid' }], groups: 1 } } },

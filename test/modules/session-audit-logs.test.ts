@@ -430,6 +430,8 @@ describe('SessionAuditLogs: a central bucket in a log-archive account', () => {
       s3KeyPrefix: `sessions/${ACCOUNT}/${REGION}`,
       logGroupName: LOG_GROUP,
       kmsKeyArn: logs.kmsKeyArn,
+      // The central bucket's own key, which the instance role needs for the uploads.
+      s3KmsKeyArn: CENTRAL_KEY,
     });
     expect(logs.transcriptBucketKmsKeyArn).toBe(CENTRAL_KEY);
   });

@@ -37,7 +37,18 @@ describe.each(matrices)('access matrix of $config.name', ({ config, cases }) => 
   it('covers both sides of every area', () => {
     const areas = new Set(cases.map((c) => c.area));
     expect([...areas].sort()).toEqual(
-      ['console', 'documents', 'instance role', 'kms', 'own sessions', 'ownership tag', 'scp', 'start session'].sort(),
+      [
+        'console',
+        'documents',
+        'instance role',
+        'kms',
+        'own sessions',
+        'ownership tag',
+        'scp',
+        'start session',
+        ...(config.identity.type === 'saml' ? ['sign-in'] : []),
+        ...(config.launchTagger.enabled && config.access.ownerRule ? ['launch tagger'] : []),
+      ].sort(),
     );
     for (const area of areas) {
       if (area === 'console') continue;
@@ -113,6 +124,20 @@ describe('the matrix catches a broken policy', () => {
     expect(failures).toEqual(["own tag on an instance in ap-southeast-2 (not the environment's)"]);
   });
 
+  it('attribute statements without the managed instances lose them, and only them', async () => {
+    const failures = await failuresWith((statements) =>
+      statements.map((s) =>
+        s.Sid?.startsWith(SIDS.attributes(1))
+          ? { ...s, Resource: [s.Resource].flat().filter((r) => !r!.includes(':managed-instance/')) as string[] }
+          : s,
+      ),
+    );
+    expect(failures).toEqual([
+      'managed instance in eu-west-1: attribute group 1 matches',
+      'managed instance in us-east-1: attribute group 1 matches',
+    ]);
+  });
+
   it('the SSH document granted where SSH is off', async () => {
     const prod = matrices.find((m) => m.config.name === 'prod')!;
     const sessionPolicy: PolicyDocument = {
@@ -137,7 +162,7 @@ describe('the matrix catches a broken policy', () => {
 });
 
 describe('the SCP exemption and the launch tagger', () => {
-  it.each(matrices.filter((m) => m.config.launchTagger.enabled && m.config.identity.type === 'saml'))(
+  it.each(matrices.filter((m) => m.config.launchTagger.enabled))(
     '$config.name: the matrix exempts exactly the tagger roles the stack creates, one per region',
     ({ config, access }) => {
       expect([...access.launchTaggerRoleNames].sort()).toEqual(

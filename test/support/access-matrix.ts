@@ -12,6 +12,13 @@ import {
 import { managedInstanceRoleName } from '../../stacks/names';
 import { type Decision, type Evaluation, evaluate, policyAt, readResolvedPolicy, resolveReferences } from './policies';
 import type { SynthesizedStack } from './synth';
+import {
+  type IdentityAccess,
+  launchTaggerOwnerCases,
+  managedInstanceCases,
+  readIdentityAccess,
+  sourceIdentityCases,
+} from './access-matrix-identity';
 
 /**
  * The access matrix: who may do what to which resource, for one environment, as data. The jest
@@ -24,7 +31,16 @@ export interface AccessCase {
   /** What the case shows, e.g. "own instance". */
   readonly description: string;
   readonly area:
-    'console' | 'start session' | 'documents' | 'own sessions' | 'kms' | 'ownership tag' | 'scp' | 'instance role';
+    | 'console'
+    | 'start session'
+    | 'documents'
+    | 'own sessions'
+    | 'kms'
+    | 'ownership tag'
+    | 'scp'
+    | 'instance role'
+    | 'sign-in'
+    | 'launch tagger';
   /** Who asks, in words. */
   readonly principal: string;
   readonly action: string;
@@ -90,7 +106,7 @@ const fullAwsAccess: PolicyDocument = {
   Statement: [{ Sid: 'FullAWSAccess', Effect: 'Allow', Action: '*', Resource: '*' }],
 };
 
-interface Caller {
+export interface Caller {
   readonly label: string;
   /** The session ARN that makes the request. */
   readonly arn: string;
@@ -98,7 +114,7 @@ interface Caller {
 }
 
 /** The policies as synthesized, resolved for evaluation. */
-export interface SynthesizedAccess {
+export interface SynthesizedAccess extends IdentityAccess {
   readonly sessionPolicy: PolicyDocument;
   readonly scp: PolicyDocument;
   readonly instancePolicy: PolicyDocument;
@@ -165,6 +181,7 @@ export function readAccess(config: EnvironmentConfig, stack: SynthesizedStack): 
         ),
       )
       .map((r) => (r as { name: string }).name),
+    ...readIdentityAccess(config, stack),
   };
 }
 
@@ -395,6 +412,12 @@ export function accessMatrix(config: EnvironmentConfig, access: SynthesizedAcces
       'ImplicitlyDenied',
     );
   }
+
+  // Source identity, managed instances and the launch tagger's owner values (access-matrix-identity.ts).
+  const helpers = { config, access, add, startOn, person, userId: (name: string) => `${ROLE_ID}:${name}`, instance };
+  sourceIdentityCases({ ...helpers, otherAccount: OTHER_ACCOUNT });
+  managedInstanceCases({ ...helpers, otherAccount: OTHER_ACCOUNT });
+  launchTaggerOwnerCases({ ...helpers, otherAccount: OTHER_ACCOUNT });
 
   // Session documents.
   const document = (region: string, name: string, acct = account) => `arn:aws:ssm:${region}:${acct}:document/${name}`;

@@ -5,8 +5,17 @@ import type { AddressInfo } from 'node:net';
 /**
  * A local stand-in for the EC2 Query API (the protocol the SDK speaks: form-encoded POST, XML
  * answers), enough for the launch tagger: CreateTags, DescribeInstances, RequestLimitExceeded
- * throttling and eventual consistency. Listens on 127.0.0.1 only.
+ * throttling and eventual consistency. It also answers IAM's ListRoles (the same Query protocol),
+ * so one endpoint serves `AWS_ENDPOINT_URL_EC2` and `AWS_ENDPOINT_URL_IAM`. Listens on 127.0.0.1 only.
  */
+
+/** An IAM role as ListRoles reports it. */
+export interface FakeRole {
+  /** E.g. `/aws-reserved/sso.amazonaws.com/eu-west-1/`. */
+  readonly path: string;
+  readonly roleName: string;
+  readonly roleId: string;
+}
 
 export interface FakeEc2Options {
   /** Share of requests answered with RequestLimitExceeded (HTTP 503), 0-1. @default 0 */
@@ -20,6 +29,10 @@ export interface FakeEc2Options {
   /** Tags that appear on an instance only after this many DescribeInstances calls (a launcher tagging late). */
   readonly lateTags?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly lateTagsAfterDescribes?: number;
+  /** Roles in the account, for IAM ListRoles. @default none */
+  readonly roles?: readonly FakeRole[];
+  /** ListRoles page size (IAM may return fewer than MaxItems). @default 100 */
+  readonly listRolesPageSize?: number;
 }
 
 export interface RecordedRequest {
@@ -84,9 +97,20 @@ export class FakeEc2 {
         return this.createTags(params, answer);
       case 'DescribeInstances':
         return this.describeInstances(params, answer);
+      case 'ListRoles':
+        return this.listRoles(params, answer);
       default:
         return answer(400, 'InvalidAction', errorXml('InvalidAction', `The action ${action} is not valid.`));
     }
+  }
+
+  private listRoles(params: Record<string, string>, answer: (s: number, c: string, b: string) => void): void {
+    const { status, code, body } = listRolesAnswer(
+      this.options.roles ?? [],
+      params,
+      this.options.listRolesPageSize ?? 100,
+    );
+    answer(status, code, body);
   }
 
   private createTags(params: Record<string, string>, answer: (s: number, c: string, b: string) => void): void {
@@ -137,6 +161,32 @@ export class FakeEc2 {
 <DescribeInstancesResponse xmlns="${XMLNS}"><requestId>${randomUUID()}</requestId><reservationSet><item><reservationId>r-0123456789abcdef0</reservationId><ownerId>111111111111</ownerId><groupSet/><instancesSet>${instances}</instancesSet></item></reservationSet></DescribeInstancesResponse>`,
     );
   }
+}
+
+/** IAM ListRoles: roles whose path starts with PathPrefix, paged with Marker (an index here). */
+function listRolesAnswer(
+  roles: readonly FakeRole[],
+  params: Record<string, string>,
+  pageSize: number,
+): { status: number; code: string; body: string } {
+  const account = '222222222222';
+  const prefix = params.PathPrefix ?? '/';
+  const matching = roles.filter((r) => r.path.startsWith(prefix));
+  const start = Number(params.Marker ?? 0);
+  const size = Math.min(pageSize, Number(params.MaxItems ?? 100));
+  const page = matching.slice(start, start + size);
+  const truncated = start + size < matching.length;
+  const members = page
+    .map(
+      (r) =>
+        `<member><Path>${escapeXml(r.path)}</Path><RoleName>${r.roleName}</RoleName><RoleId>${r.roleId}</RoleId><Arn>arn:aws:iam::${account}:role${escapeXml(r.path)}${r.roleName}</Arn><CreateDate>2025-10-01T12:00:00Z</CreateDate><MaxSessionDuration>3600</MaxSessionDuration></member>`,
+    )
+    .join('');
+  return {
+    status: 200,
+    code: '200',
+    body: `<ListRolesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListRolesResult><IsTruncated>${truncated}</IsTruncated>${truncated ? `<Marker>${start + size}</Marker>` : ''}<Roles>${members}</Roles></ListRolesResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></ListRolesResponse>`,
+  };
 }
 
 /** The EC2 Query API's error document. */

@@ -4,7 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { FakeEc2, type FakeEc2Options } from '../../support/fake-ec2';
-import { FEDERATED_ROLE_ID, type FixtureName, federatedLaunch, fixture, taggerEnvironment } from './fixtures';
+import {
+  FEDERATED_ROLE_ID,
+  type FixtureName,
+  PERMISSION_SET_ROLE_ID,
+  PERMISSION_SET_ROLE_NAME,
+  PERMISSION_SET_ROLE_PATH,
+  federatedLaunch,
+  fixture,
+  identityCenterTaggerEnvironment,
+  taggerEnvironment,
+} from './fixtures';
 
 /**
  * The deployment package, run for real: index.mjs taken out of dist/launch-tagger/launch-tagger.zip,
@@ -39,6 +49,7 @@ async function runBundle(
   events: unknown[],
   fakeOptions: FakeEc2Options = {},
   env: Record<string, string> = {},
+  base: Record<string, string> = taggerEnvironment,
 ): Promise<BundleRun> {
   const fake = new FakeEc2(fakeOptions);
   const endpoint = await fake.start();
@@ -48,7 +59,7 @@ async function runBundle(
     const child = spawn(process.execPath, [RUNNER, bundle, join(dir, 'events.json'), join(dir, 'results.json'), '4'], {
       env: {
         PATH: process.env.PATH,
-        ...taggerEnvironment,
+        ...base,
         AWS_REGION: 'eu-west-1',
         AWS_ACCESS_KEY_ID: 'AKIAOFFLINETEST00001',
         AWS_SECRET_ACCESS_KEY: 'offline-test-secret',
@@ -56,6 +67,7 @@ async function runBundle(
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         // Only the tests point the SDK elsewhere; the deployed function sets no endpoint.
         AWS_ENDPOINT_URL_EC2: endpoint,
+        AWS_ENDPOINT_URL_IAM: endpoint,
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -178,5 +190,59 @@ describe('the bundled handler against a local EC2 Query endpoint', () => {
     expect(results.map((r) => r.ok && r.outcome.awsCalls)).toEqual([1, 1, 1, 0, 0]);
     expect(fake.counts()).toEqual({ 'CreateTags 200': 3 });
     expect(fake.tags.get('i-0f1a2b3c4d5e60008')?.get('AwsUserId')).toBe(`${FEDERATED_ROLE_ID}:carol`);
+  });
+});
+
+describe('the bundled handler in an Identity Center environment (with IAM ListRoles on the same endpoint)', () => {
+  const roles = [
+    {
+      path: PERMISSION_SET_ROLE_PATH,
+      roleName: 'AWSReservedSSO_AdministratorAccess_fedcba9876543210',
+      roleId: 'AROA3EXAMPLEADMIN0001',
+    },
+    { path: PERMISSION_SET_ROLE_PATH, roleName: PERMISSION_SET_ROLE_NAME, roleId: PERMISSION_SET_ROLE_ID },
+    { path: '/', roleName: 'ServiceWorkbenchLauncher', roleId: 'AROA2EXAMPLELAUNCHER1' },
+  ];
+  const run = (events: unknown[], options: FakeEc2Options) =>
+    runBundle(events, options, {}, identityCenterTaggerEnvironment);
+
+  it('caller mode: tags with the permission set session, no IAM call', async () => {
+    const { results, fake } = await run([fixture('run-instances-identity-center')], { roles });
+    expect(results).toEqual([{ ok: true, outcome: expect.objectContaining({ result: 'tagged', mode: 'caller' }) }]);
+    expect(fake.counts()).toEqual({ 'CreateTags 200': 1 });
+    expect(fake.tags.get('i-0e1f2a3b4c5d60011')?.get('AwsUserId')).toBe(`${PERMISSION_SET_ROLE_ID}:alice@example.com`);
+  });
+
+  it('tag mode: one ListRoles per execution environment (paged), then the owner <role id>:<CreatedBy>', async () => {
+    const second = fixture('run-instances-identity-center-launcher-created-by');
+    second.id = 'second-launch';
+    const { results, fake } = await run([fixture('run-instances-identity-center-launcher-created-by'), second], {
+      roles,
+      listRolesPageSize: 1,
+    });
+    expect(results.map((r) => r.ok && r.outcome.result)).toEqual(['tagged', 'tagged']);
+    // Two pages for the first event (the role is the second under the path), none for the second.
+    expect(fake.counts()).toEqual({ 'ListRoles 200': 2, 'CreateTags 200': 2 });
+    expect(fake.requests.filter((r) => r.action === 'ListRoles')[0].params).toMatchObject({
+      PathPrefix: '/aws-reserved/sso.amazonaws.com/',
+    });
+    expect(fake.tags.get('i-0e1f2a3b4c5d60013')?.get('AwsUserId')).toBe(`${PERMISSION_SET_ROLE_ID}:bob@example.com`);
+  });
+
+  it('permission set not provisioned: a warning and a named error (retries, then the dead-letter queue), no tag', async () => {
+    const { results, fake, logs } = await run([fixture('run-instances-identity-center-launcher-created-by')], {
+      roles: roles.filter((r) => r.roleName !== PERMISSION_SET_ROLE_NAME),
+    });
+    expect(results).toEqual([
+      { ok: false, error: expect.objectContaining({ name: 'PermissionSetNotProvisionedError' }) },
+    ]);
+    expect(fake.counts()).toEqual({ 'ListRoles 200': 1 });
+    expect(logs).toEqual([
+      expect.objectContaining({
+        level: 'WARN',
+        message: 'Deferred a launch',
+        reason: 'permission-set-not-provisioned',
+      }),
+    ]);
   });
 });

@@ -34,4 +34,23 @@ describe('readConfig', () => {
       /FEDERATED_ROLE_NAME: .*; FEDERATED_ROLE_UNIQUE_ID: must be an IAM role unique id \(AROA\.\.\.\); LAUNCHER_ROLE_NAMES\.0: must be an IAM role name/,
     );
   });
+
+  it('reads an Identity Center deployment: the permission set name, no role id', () => {
+    expect(readConfig({ PERMISSION_SET_NAME: 'SsmShellAccess' })).toEqual({
+      permissionSetName: 'SsmShellAccess',
+      launcherRoleNames: new Set(),
+      ec2MaxAttempts: 8,
+      ec2RetryMode: 'adaptive',
+    });
+  });
+
+  it('refuses both identity sources at once, and neither', () => {
+    expect(() => readConfig({ ...env, PERMISSION_SET_NAME: 'SsmShellAccess' })).toThrow(
+      /PERMISSION_SET_NAME: must not be set together with FEDERATED_ROLE_NAME/,
+    );
+    expect(() => readConfig({})).toThrow(/FEDERATED_ROLE_NAME: is required \(or PERMISSION_SET_NAME/);
+    expect(() => readConfig({ PERMISSION_SET_NAME: 'has space' })).toThrow(
+      /must be an Identity Center permission set name/,
+    );
+  });
 });

@@ -124,7 +124,7 @@ describe('decideTagMode (after a lookup)', () => {
   it('groups instances by owner: one target per CreatedBy', () => {
     const decision = decideTagMode(
       event(),
-      config,
+      FEDERATED_ROLE_ID,
       new Map([
         [ids[0], 'ann'],
         [ids[1], 'ben'],
@@ -144,7 +144,7 @@ describe('decideTagMode (after a lookup)', () => {
   it('reports instances left without an owner', () => {
     const decision = decideTagMode(
       event(),
-      config,
+      FEDERATED_ROLE_ID,
       new Map([
         [ids[0], 'ann'],
         [ids[1], undefined],
@@ -162,8 +162,11 @@ describe('decideTagMode (after a lookup)', () => {
   });
 
   it('skips when no instance has a usable CreatedBy', () => {
-    expect(decideTagMode(event(), config, new Map())).toMatchObject({ kind: 'skip', reason: 'created-by-missing' });
-    expect(decideTagMode(event(), config, new Map(ids.map((id) => [id, 'x'])))).toMatchObject({
+    expect(decideTagMode(event(), FEDERATED_ROLE_ID, new Map())).toMatchObject({
+      kind: 'skip',
+      reason: 'created-by-missing',
+    });
+    expect(decideTagMode(event(), FEDERATED_ROLE_ID, new Map(ids.map((id) => [id, 'x'])))).toMatchObject({
       kind: 'skip',
       reason: 'created-by-invalid',
     });

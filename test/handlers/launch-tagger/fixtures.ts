@@ -12,6 +12,9 @@ export const FIXTURES = [
   'run-instances-unrelated-caller',
   'run-instances-spoofed-owner',
   'malformed-missing-instance-id',
+  'run-instances-identity-center',
+  'run-instances-identity-center-launcher-created-by',
+  'run-instances-identity-center-other-permission-set',
 ] as const;
 export type FixtureName = (typeof FIXTURES)[number];
 
@@ -59,3 +62,22 @@ export function federatedLaunch(count: number, id = 'burst-0', offset = 0): any 
   }));
   return event;
 }
+
+/** Identity Center (the `ic-example` test environment's account and permission set). */
+export const PERMISSION_SET_NAME = 'SsmShellAccess';
+export const PERMISSION_SET_ROLE_NAME = 'AWSReservedSSO_SsmShellAccess_0123456789abcdef';
+export const PERMISSION_SET_ROLE_ID = 'AROA3EXAMPLEPSROLE001';
+export const PERMISSION_SET_ROLE_PATH = '/aws-reserved/sso.amazonaws.com/eu-west-1/';
+
+export const identityCenterConfig: TaggerConfig = {
+  permissionSetName: PERMISSION_SET_NAME,
+  launcherRoleNames: new Set([LAUNCHER_ROLE_NAME]),
+  ec2MaxAttempts: 3,
+  ec2RetryMode: 'adaptive',
+};
+
+/** The function's environment for an Identity Center environment, as the module sets it. */
+export const identityCenterTaggerEnvironment = {
+  PERMISSION_SET_NAME,
+  LAUNCHER_ROLE_NAMES: LAUNCHER_ROLE_NAME,
+};

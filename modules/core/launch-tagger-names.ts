@@ -1,0 +1,31 @@
+/**
+ * The launch tagger's names, in one place: the tagger names its roles with them, and the
+ * ownership-tag SCP of `SessionAccessPolicy` exempts exactly those roles, so the two cannot disagree.
+ */
+
+/** `LaunchTaggerProps.name` when none is given. */
+export const DEFAULT_LAUNCH_TAGGER_NAME = 'launch-tagger';
+
+/** The tagger's role in one region: IAM names are global, so the region is part of it. */
+export function launchTaggerRoleName(name: string, region: string): string {
+  return `${name}-${region}`;
+}
+
+/** Every region's tagger role of the tagger named `name`. */
+export function launchTaggerRoleArnPattern(accountId: string, name: string): string {
+  return `arn:aws:iam::${accountId}:role/${launchTaggerRoleName(name, '*')}`;
+}
+
+/** What a `LaunchTagger` tells the SCP about itself (read through the construct tree). */
+export interface LaunchTaggerNaming {
+  readonly [LAUNCH_TAGGER]: true;
+  /** The tagger's name (`LaunchTaggerProps.name`). */
+  readonly name: string;
+}
+
+/** Marks `LaunchTagger` constructs, without importing the construct (and the provider's Lambda classes). */
+export const LAUNCH_TAGGER: unique symbol = Symbol.for('ssm-federated-access.LaunchTagger');
+
+export function isLaunchTagger(construct: unknown): construct is LaunchTaggerNaming {
+  return typeof construct === 'object' && construct !== null && LAUNCH_TAGGER in construct;
+}
