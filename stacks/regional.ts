@@ -76,6 +76,7 @@ export function addLaunchTaggers(
   config: EnvironmentConfig,
   federatedRoleName: string,
   federation: SamlFederation,
+  permissionsBoundaryArn?: string,
 ): LaunchTagger[] {
   const settings = config.launchTagger;
   const bundle = LaunchTagger.bundleAsset(stack, 'launch-tagger-bundle');
@@ -93,6 +94,7 @@ export function addLaunchTaggers(
         ...(settings.maxRetryAttempts === undefined ? {} : { maxRetryAttempts: settings.maxRetryAttempts }),
         ...(settings.maxEventAgeSeconds === undefined ? {} : { maxEventAgeSeconds: settings.maxEventAgeSeconds }),
         ...(settings.alarmTopicArns?.[region] === undefined ? {} : { alarmTopicArn: settings.alarmTopicArns[region] }),
+        ...(permissionsBoundaryArn === undefined ? {} : { permissionsBoundaryArn }),
       }),
   );
   output(
