@@ -36,8 +36,19 @@ describe.each(matrices)('access matrix of $config.name', ({ config, cases }) => 
 
   it('covers both sides of every area', () => {
     const areas = new Set(cases.map((c) => c.area));
+    const ciAreas = config.ci ? ['ci deploy role', 'ci plan role', 'permissions boundary'] : [];
     expect([...areas].sort()).toEqual(
-      ['console', 'documents', 'instance role', 'kms', 'own sessions', 'ownership tag', 'scp', 'start session'].sort(),
+      [
+        'console',
+        'documents',
+        'instance role',
+        'kms',
+        'own sessions',
+        'ownership tag',
+        'scp',
+        'start session',
+        ...ciAreas,
+      ].sort(),
     );
     for (const area of areas) {
       if (area === 'console') continue;

@@ -12,6 +12,7 @@ import {
 import { managedInstanceRoleName } from '../../stacks/names';
 import { type Decision, type Evaluation, evaluate, policyAt, readResolvedPolicy, resolveReferences } from './policies';
 import type { SynthesizedStack } from './synth';
+import { type CiAccessCase, type SynthesizedCiAccess, ciRoleCases, readCiAccess } from './ci-access';
 
 /**
  * The access matrix: who may do what to which resource, for one environment, as data. The jest
@@ -24,7 +25,15 @@ export interface AccessCase {
   /** What the case shows, e.g. "own instance". */
   readonly description: string;
   readonly area:
-    'console' | 'start session' | 'documents' | 'own sessions' | 'kms' | 'ownership tag' | 'scp' | 'instance role';
+    | 'console'
+    | 'start session'
+    | 'documents'
+    | 'own sessions'
+    | 'kms'
+    | 'ownership tag'
+    | 'scp'
+    | 'instance role'
+    | CiAccessCase['area'];
   /** Who asks, in words. */
   readonly principal: string;
   readonly action: string;
@@ -107,6 +116,8 @@ export interface SynthesizedAccess {
   readonly destinations: readonly ResolvedDestination[];
   /** Names of the launch tagger roles the stack creates (none where it has no tagger). */
   readonly launchTaggerRoleNames: readonly string[];
+  /** The GitHub Actions roles' policies and boundary (environments with `ci` only). */
+  readonly ci?: SynthesizedCiAccess;
 }
 
 export interface ResolvedDestination {
@@ -165,6 +176,7 @@ export function readAccess(config: EnvironmentConfig, stack: SynthesizedStack): 
         ),
       )
       .map((r) => (r as { name: string }).name),
+    ...(config.ci ? { ci: readCiAccess(config, stack) } : {}),
   };
 }
 
@@ -802,6 +814,9 @@ export function accessMatrix(config: EnvironmentConfig, access: SynthesizedAcces
     expected: 'ImplicitlyDenied',
     policies: { identity: [], resource: access.instanceTrust },
   });
+
+  // The GitHub Actions roles and the permissions boundary (test/support/ci-access.ts).
+  cases.push(...ciRoleCases(config, access.ci, access.destinations));
   return cases;
 }
 
