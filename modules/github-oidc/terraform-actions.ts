@@ -60,9 +60,9 @@ export const TERRAFORM_RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeAct
   },
   aws_cloudwatch_log_group: {
     read: ['logs:DescribeLogGroups', 'logs:ListTagsForResource', 'logs:ListTagsLogGroup'],
+    // No DeleteLogGroup: deleting a log group deletes its transcripts, an administrator's decision.
     write: [
       'logs:CreateLogGroup',
-      'logs:DeleteLogGroup',
       'logs:PutRetentionPolicy',
       'logs:DeleteRetentionPolicy',
       'logs:AssociateKmsKey',
@@ -137,7 +137,7 @@ export const TERRAFORM_RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeAct
       'kms:EnableKeyRotation',
       'kms:DisableKeyRotation',
       'kms:UpdateKeyDescription',
-      'kms:ScheduleKeyDeletion',
+      // No ScheduleKeyDeletion: without the key, transcripts cannot be read; an administrator's decision.
       'kms:TagResource',
       'kms:UntagResource',
     ],

@@ -397,6 +397,41 @@ export function ciRoleCases(
         expected: 'Allowed',
         expectedSid: CI_SIDS.passRoles,
       });
+      for (const d of destinations) {
+        if (d.s3Bucket) {
+          deploy({
+            description: `delete the transcript bucket in ${d.region} (audit data)`,
+            action: 's3:DeleteBucket',
+            resource: `arn:aws:s3:::${d.s3Bucket}`,
+            expected: 'ImplicitlyDenied',
+          });
+        }
+        if (d.logGroup) {
+          deploy({
+            description: `delete the session log group in ${d.region} (audit data)`,
+            action: 'logs:DeleteLogGroup',
+            resource: `arn:aws:logs:${d.region}:${account}:log-group:${d.logGroup}`,
+            expected: 'ImplicitlyDenied',
+          });
+        }
+        if (d.kmsKeyArn) {
+          deploy({
+            description: `schedule the deletion of the session key in ${d.region} (audit data)`,
+            action: 'kms:ScheduleKeyDeletion',
+            resource: d.kmsKeyArn,
+            expected: 'ImplicitlyDenied',
+            ...(d.keyPolicy ? { resourcePolicy: d.keyPolicy } : {}),
+          });
+          deploy({
+            description: `turn on the session key's rotation in ${d.region}`,
+            action: 'kms:EnableKeyRotation',
+            resource: d.kmsKeyArn,
+            expected: 'Allowed',
+            expectedSid: CI_SIDS.manage('Kms'),
+            ...(d.keyPolicy ? { resourcePolicy: d.keyPolicy } : {}),
+          });
+        }
+      }
       for (const d of destinations.filter((x) => x.s3Bucket)) {
         deploy({
           description: `change the transcript bucket's lifecycle in ${d.region}`,
