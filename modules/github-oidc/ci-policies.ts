@@ -9,6 +9,7 @@ import { type ResourceTypeActions, uniqueSorted } from './terraform-actions';
 /** Stable statement ids of the CI policies. */
 export const CI_SIDS = {
   refreshReads: 'TerraformRefreshReads',
+  refreshFunctionReads: 'TerraformRefreshFunctionReads',
   denySessionData: 'DenySessionData',
   denyBucketObjects: 'DenyBucketObjectReads',
   rolesWithBoundary: 'RolesCarryTheBoundary',
@@ -98,28 +99,42 @@ export interface CiScope {
   readonly ciPolicyArns: readonly string[];
 }
 
-/** The plan role's reads: the refresh reads of the stack's resource types, and the Denies on session data. */
+/**
+ * The plan role's reads: the refresh reads of the stack's resource types, and the Denies on session
+ * data. Lambda reads return a function's code and environment, so they name the stack's functions.
+ */
 export function planReadDocument(
   types: readonly ResourceTypeActions[],
   bucketNames: readonly string[],
+  functionArns: readonly string[] = [],
 ): PolicyDocument {
+  const reads = uniqueSorted(types.flatMap((t) => t.read));
+  const functionReads = functionArns.length > 0 ? reads.filter((r) => r.startsWith('lambda:')) : [];
   const statements: PolicyStatement[] = [
     {
       Sid: CI_SIDS.refreshReads,
       Effect: 'Allow',
-      Action: uniqueSorted(types.flatMap((t) => t.read)),
+      Action: reads.filter((r) => !functionReads.includes(r)),
       // "*": the Describe/List actions support no resource scoping, and the ARNs of keys, groups and
       // endpoints are known only after apply. These are configuration reads; data reads are denied below.
       Resource: '*',
     },
-    {
-      Sid: CI_SIDS.denySessionData,
-      Effect: 'Deny',
-      Action: [...SESSION_DATA_ACTIONS],
-      // "*": session data must stay unreadable wherever it is, whatever else is attached to the role.
-      Resource: '*',
-    },
   ];
+  if (functionReads.length > 0) {
+    statements.push({
+      Sid: CI_SIDS.refreshFunctionReads,
+      Effect: 'Allow',
+      Action: functionReads,
+      Resource: [...functionArns].sort(),
+    });
+  }
+  statements.push({
+    Sid: CI_SIDS.denySessionData,
+    Effect: 'Deny',
+    Action: [...SESSION_DATA_ACTIONS],
+    // "*": session data must stay unreadable wherever it is, whatever else is attached to the role.
+    Resource: '*',
+  });
   if (bucketNames.length > 0) {
     statements.push({
       Sid: CI_SIDS.denyBucketObjects,

@@ -224,9 +224,15 @@ export class GitHubActionsRoles extends Construct {
   /** The plan role's reads, for the resource types the stack holds now. */
   get planReadDocument(): PolicyDocument {
     const stack = TerraformStack.of(this);
+    // Named where every function's name is known at synth time; otherwise on "*".
+    const names = attributeValues(stack, 'aws_lambda_function', 'function_name');
+    const functions = names.every(isLiteral) ? (names as string[]) : [];
     return planReadDocument(
       actionsOfTypes(this.node.path, resourceTypesIn(stack)),
       literalAttributes(stack, 'aws_s3_bucket', 'bucket'),
+      this.scope.regions.flatMap((region) =>
+        functions.map((name) => `arn:aws:lambda:${region}:${this.scope.accountId}:function:${name}`),
+      ),
     );
   }
 
@@ -290,18 +296,24 @@ export class GitHubActionsRoles extends Construct {
   }
 }
 
-/** The literal values of one attribute of every resource of a type in the stack (references skipped), sorted. */
-function literalAttributes(stack: TerraformStack, type: string, attribute: string): string[] {
-  const values = new Set<string>();
+/** The values of one attribute of every resource of a type in the stack. */
+function attributeValues(stack: TerraformStack, type: string, attribute: string): unknown[] {
+  const values: unknown[] = [];
   for (const construct of stack.node.findAll()) {
     if (!TerraformResource.isTerraformResource(construct)) continue;
     const resource = construct as TerraformResource;
     if (resource.terraformResourceType !== type) continue;
     const tf = resource.toTerraform() as { resource?: Record<string, Record<string, Record<string, unknown>>> };
-    const value = Object.values(tf.resource?.[type] ?? {})[0]?.[attribute];
-    if (typeof value === 'string' && !value.includes('${')) values.add(value);
+    values.push(Object.values(tf.resource?.[type] ?? {})[0]?.[attribute]);
   }
-  return [...values].sort();
+  return values;
+}
+
+const isLiteral = (value: unknown): value is string => typeof value === 'string' && !value.includes('${');
+
+/** The literal values of one attribute of every resource of a type in the stack (references skipped), sorted. */
+function literalAttributes(stack: TerraformStack, type: string, attribute: string): string[] {
+  return [...new Set(attributeValues(stack, type, attribute).filter(isLiteral))].sort();
 }
 
 /** Trust for GitHub Actions jobs whose OIDC subject is one of `subjects`, with the STS audience. */

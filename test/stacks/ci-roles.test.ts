@@ -37,11 +37,18 @@ const environments = configs.map((config) => {
   return { name: config.name, config, stack, access: readAccess(config, stack) };
 });
 
-/** A literal name of a resource, for the ARN of its read calls (references get a stand-in). */
-function nameOf(attrs: Record<string, unknown>): string {
-  for (const key of ['name', 'bucket', 'function_name', 'alarm_name', 'rule', 'queue_url']) {
+/**
+ * The name of a resource, for the ARN of its read calls: its own, or that of the resource it refers
+ * to (an invoke config or a permission names its function by reference); a stand-in otherwise.
+ */
+function nameOf(stack: SynthesizedStack, attrs: Record<string, unknown>): string {
+  for (const key of ['name', 'bucket', 'function_name', 'alarm_name', 'rule', 'queue_url', 'role']) {
     const value = attrs[key];
-    if (typeof value === 'string' && !value.includes('${')) return value.replace(/^.*\//, '');
+    if (typeof value !== 'string') continue;
+    if (!value.includes('${')) return value.replace(/^.*\//, '');
+    const ref = /^\$\{([a-z0-9_]+)\.([\w-]+)\.[a-z_]+\}$/.exec(value);
+    const target = ref ? stack.json.resource?.[ref[1]]?.[ref[2]] : undefined;
+    if (target) return nameOf(stack, target);
   }
   return 'resource-of-the-stack';
 }
@@ -75,7 +82,7 @@ function providerReadCalls(stack: SynthesizedStack, account: string, missing: st
           resource: read.resource
             .replace('{account}', account)
             .replace('{region}', region)
-            .replace('{name}', nameOf(attrs)),
+            .replace('{name}', nameOf(stack, attrs)),
           reason: `${type}.${id} refresh: ${read.call}`,
           ...key,
         });

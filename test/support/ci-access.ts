@@ -353,6 +353,21 @@ export function ciRoleCases(
     expected: 'Allowed',
     expectedSid: CI_SIDS.refreshReads,
   });
+  if (config.launchTagger.enabled && config.identity.type === 'saml') {
+    add('ci plan role', ci.planRoleName, ci.planPolicies, {
+      description: "read the launch tagger function's configuration (refresh)",
+      action: 'lambda:GetFunction',
+      resource: `arn:aws:lambda:${primary}:${account}:function:${launchTaggerName(config)}`,
+      expected: 'Allowed',
+      expectedSid: CI_SIDS.refreshFunctionReads,
+    });
+  }
+  add('ci plan role', ci.planRoleName, ci.planPolicies, {
+    description: "read another function's code and environment",
+    action: 'lambda:GetFunction',
+    resource: `arn:aws:lambda:${primary}:${account}:function:payments-api`,
+    expected: 'ImplicitlyDenied',
+  });
   add('ci plan role', ci.planRoleName, ci.planPolicies, {
     description: 'create a role',
     action: 'iam:CreateRole',
