@@ -273,10 +273,10 @@ export function actionsOfTypes(where: string, types: readonly string[]): Resourc
     throw new ConfigError(
       unknown.map((type) => ({
         file: where,
-        path: 'resource types',
+        path: 'resource types of the stack',
         value: type,
         message:
-          "is a resource type the CI roles do not know how to read or change. Add it to TERRAFORM_RESOURCE_ACTIONS in modules/github-oidc/terraform-actions.ts with the IAM actions of the provider's read, create, update and delete functions",
+          "must each be in TERRAFORM_RESOURCE_ACTIONS (modules/github-oidc/terraform-actions.ts), or the CI roles could neither plan nor deploy them. Add the type with the IAM actions of the provider's read, create, update and delete functions",
       })),
     );
   }

@@ -129,7 +129,7 @@ describe('GitHubActionsRoles', () => {
     new SnsTopic(stack, 'topic', { name: 'example-alarms' });
     expect(() => roles.policiesToCheck()).toThrow(ConfigError);
     expect(() => roles.policiesToCheck()).toThrow(
-      'test/ci: resource types is a resource type the CI roles do not know how to read or change. Add it to TERRAFORM_RESOURCE_ACTIONS',
+      'test/ci: resource types of the stack must each be in TERRAFORM_RESOURCE_ACTIONS (modules/github-oidc/terraform-actions.ts), or the CI roles could neither plan nor deploy them. Add the type',
     );
     expect(() => roles.policiesToCheck()).toThrow('(got "aws_sns_topic")');
     expect(() => Testing.synth(stack)).toThrow('aws_sns_topic');
