@@ -11,8 +11,8 @@ import type { SynthesizedStack } from './synth';
  * do, evaluated on their policies and the permissions boundary as synthesized. Read by
  * `accessMatrix` (test/support/access-matrix.ts) through `ciRoleCases`.
  *
- * Environment fields read: `name`, `accountId`, `regions`, `ci`, `backend` (the S3 state
- * location), `identity.type` and `identity.roleName` (SAML).
+ * Environment fields read: `name`, `accountId`, `regions`, `ci` (the role names), `backend` (the
+ * S3 state location), `launchTagger.enabled` and `identity.type`.
  */
 
 /** The CI roles' policies as synthesized, resolved for evaluation. */
