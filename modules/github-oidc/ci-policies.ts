@@ -23,6 +23,7 @@ export const CI_SIDS = {
   boundaryProductRoles: 'ProductRoleActions',
   boundaryTerraform: 'TerraformActions',
   boundaryProtection: 'DenyBoundaryChanges',
+  boundarySessionData: 'DenySessionDataReads',
   manage: (service: string) => `Manage${service.charAt(0).toUpperCase()}${service.slice(1)}`,
 } as const;
 
@@ -289,6 +290,7 @@ export function boundaryDocument(
   productActions: readonly string[],
   terraformActions: readonly string[],
   boundaryArn: string,
+  bucketNames: readonly string[] = [],
 ): PolicyDocument {
   const product = uniqueSorted(productActions);
   const terraform = uniqueSorted(terraformActions).filter((t) => !product.includes(t));
@@ -313,6 +315,26 @@ export function boundaryDocument(
       Action: terraform,
       // "*": as above, the CI roles' own policies name the resources.
       Resource: '*',
+    });
+  }
+  // No role of the product reads session data; the federated role starts sessions and the agent
+  // decrypts, so those two stay with the roles' own policies.
+  const dataReads = SESSION_DATA_ACTIONS.filter(
+    (a) => !['kms:Decrypt', 'ssm:StartSession', 'ssm:ResumeSession'].includes(a),
+  );
+  statements.push({
+    Sid: CI_SIDS.boundarySessionData,
+    Effect: 'Deny',
+    Action: dataReads,
+    // "*": a role the deploy role creates must not read session data either, whatever its policy says.
+    Resource: '*',
+  });
+  if (bucketNames.length > 0) {
+    statements.push({
+      Sid: CI_SIDS.denyBucketObjects,
+      Effect: 'Deny',
+      Action: 's3:GetObject*',
+      Resource: [...bucketNames].sort().map((b) => `arn:aws:s3:::${b}/*`),
     });
   }
   statements.push(

@@ -253,7 +253,12 @@ export class GitHubActionsRoles extends Construct {
       .filter((p) => p.kind === 'identity' && p.attribute === 'policy')
       .flatMap((p) => p.document.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action ?? []].flat()));
     const terraform = [...types.flatMap((t) => [...t.read, ...t.write])];
-    return boundaryDocument(product, terraform, this.scope.boundaryArn);
+    return boundaryDocument(
+      product,
+      terraform,
+      this.scope.boundaryArn,
+      literalAttributes(stack, 'aws_s3_bucket', 'bucket'),
+    );
   }
 
   /** The three managed policies, for the stack's synth-time lint and size check. */

@@ -596,8 +596,26 @@ export function ciRoleCases(
     'read a secret',
     'secretsmanager:GetSecretValue',
     `arn:aws:secretsmanager:${primary}:${account}:secret:app-AbCdEf`,
-    'ImplicitlyDenied',
+    'ExplicitlyDenied',
   );
+  for (const d of destinations) {
+    if (d.s3Bucket) {
+      underBoundary(
+        `read a transcript in ${d.region}`,
+        's3:GetObject',
+        `arn:aws:s3:::${d.s3Bucket}/${d.s3KeyPrefix ? `${d.s3KeyPrefix}/` : ''}alice-0123456789abcdef0.log`,
+        'ExplicitlyDenied',
+      );
+    }
+    if (d.logGroup) {
+      underBoundary(
+        `read session log events in ${d.region}`,
+        'logs:GetLogEvents',
+        `arn:aws:logs:${d.region}:${account}:log-group:${d.logGroup}:log-stream:alice-0123456789abcdef0`,
+        'ExplicitlyDenied',
+      );
+    }
+  }
   underBoundary('change the boundary policy', 'iam:CreatePolicyVersion', ci.boundaryArn, 'ExplicitlyDenied');
   return cases;
 }
