@@ -44,6 +44,8 @@ export class SsmFederatedAccessStack extends TerraformStack {
   readonly sessions: readonly RegionSessionResources[];
   /** The launch tagger of each region (in `regions` order); empty when it is off. */
   readonly launchTaggers: readonly LaunchTagger[];
+  /** The GitHub Actions roles and the permissions boundary (environments with `ci` only). */
+  readonly ci?: GitHubActionsRoles;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.name);
@@ -63,6 +65,27 @@ export class SsmFederatedAccessStack extends TerraformStack {
       return { region, provider, primary };
     });
 
+    // CI: the roles the plan-review and deploy workflows assume through GitHub's OIDC provider, and
+    // the permissions boundary that every role of the stack then carries (first, so roles can name it).
+    if (config.ci) {
+      const names = ciRoleNames(config);
+      this.ci = new GitHubActionsRoles(this, 'github-actions', {
+        accountId: config.accountId,
+        repository: config.ci.githubRepository,
+        deployEnvironment: config.name,
+        planRoleName: names.plan,
+        deployRoleName: names.deploy,
+        regions: config.regions,
+        createOidcProvider: config.ci.createOidcProvider,
+        ...(config.backend.type === 's3'
+          ? { state: { bucket: config.backend.bucket, key: stateKey(config, config.backend.key) } }
+          : {}),
+      });
+    }
+
+    const permissionsBoundaryArn = this.ci?.permissionsBoundaryArn;
+    const boundary = permissionsBoundaryArn === undefined ? {} : { permissionsBoundaryArn };
+
     const identity = config.identity;
     if (identity.type === 'saml') {
       this.federation = new SamlFederation(this, 'federation', {
@@ -74,22 +97,7 @@ export class SsmFederatedAccessStack extends TerraformStack {
         requireRunAsTag: config.runAs.enabled,
         principalTagNames: principalTagNames(config),
         sourceIdentity: identity.sourceIdentity,
-      });
-    }
-
-    // CI: the roles the plan-review and deploy workflows assume through GitHub's OIDC provider.
-    if (config.ci) {
-      const names = ciRoleNames(config);
-      new GitHubActionsRoles(this, 'github-actions', {
-        accountId: config.accountId,
-        repository: config.ci.githubRepository,
-        deployEnvironment: config.name,
-        planRoleName: names.plan,
-        deployRoleName: names.deploy,
-        createOidcProvider: config.ci.createOidcProvider,
-        ...(config.backend.type === 's3'
-          ? { state: { bucket: config.backend.bucket, key: stateKey(config, config.backend.key) } }
-          : {}),
+        ...boundary,
       });
     }
 
@@ -113,6 +121,7 @@ export class SsmFederatedAccessStack extends TerraformStack {
       regions: config.regions,
       roleName: managedInstanceRoleName(config),
       logDestinations: destinations,
+      ...boundary,
     });
     output(
       this,
@@ -168,12 +177,15 @@ export class SsmFederatedAccessStack extends TerraformStack {
           identity.type === 'saml'
             ? { federatedRoleName: identity.roleName, federatedRoleUniqueId: this.federation!.role.uniqueId }
             : { permissionSetName: identity.permissionSetName },
+          permissionsBoundaryArn,
         )
       : [];
 
     // Keep last: lints and sizes every policy rendered above, before anything is written.
     checkPolicies([
       ...policiesInScope(this),
+      // The CI policies are rendered at synth time (from the resource types above): check them now.
+      ...(this.ci?.policiesToCheck() ?? []),
       {
         where: this.sessionAccess.node.path,
         attribute: 'ownership_tag_scp',

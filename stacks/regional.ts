@@ -79,6 +79,7 @@ export function addLaunchTaggers(
   stack: SsmFederatedAccessStack,
   config: EnvironmentConfig,
   identity: LaunchTaggerIdentity,
+  permissionsBoundaryArn?: string,
 ): LaunchTagger[] {
   const settings = config.launchTagger;
   const bundle = LaunchTagger.bundleAsset(stack, 'launch-tagger-bundle');
@@ -95,6 +96,7 @@ export function addLaunchTaggers(
         ...(settings.maxRetryAttempts === undefined ? {} : { maxRetryAttempts: settings.maxRetryAttempts }),
         ...(settings.maxEventAgeSeconds === undefined ? {} : { maxEventAgeSeconds: settings.maxEventAgeSeconds }),
         ...(settings.alarmTopicArns?.[region] === undefined ? {} : { alarmTopicArn: settings.alarmTopicArns[region] }),
+        ...(permissionsBoundaryArn === undefined ? {} : { permissionsBoundaryArn }),
       }),
   );
   output(

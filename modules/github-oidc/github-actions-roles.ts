@@ -1,10 +1,15 @@
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Lazy, TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { type PolicyDocument, type PolicyStatement, policyDocument, renderPolicy } from '../core/policy-document';
+import { POLICY_QUOTAS, type PolicyUnderCheck, policiesInScope } from '../core/policy-lint';
 import { type Rule, rules, validateProps } from '../core/rules';
+import { type CiScope, boundaryDocument, deployDocument, deployGuardsDocument, planReadDocument } from './ci-policies';
+import { actionsOfTypes, resourceTypesIn } from './terraform-actions';
 
 /** GitHub's OpenID Connect issuer for Actions. */
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -31,22 +36,49 @@ export interface GitHubActionsRolesProps {
   /** Name of the role the protected deploy job assumes. */
   readonly deployRoleName: string;
   /**
+   * Regions the stack manages resources in: the deploy role may change resources there only.
+   */
+  readonly regions: readonly string[];
+  /**
+   * Start of the names of the roles, instance profiles, functions, queues, rules, alarms, log
+   * groups, buckets and key aliases the deploy role may change (IAM names are per account, so one
+   * environment's deploy role cannot touch another's). Roles, SAML providers and Session documents
+   * of the stack with other names are added by name at synth time.
+   *
+   * @default `${deployEnvironment}-`
+   */
+  readonly namePrefix?: string;
+  /**
    * Create the account's GitHub OIDC provider. An account has at most one per URL: turn this off
    * when another stack already created it (the roles trust it by ARN either way).
    * @default true
    */
   readonly createOidcProvider?: boolean;
   /**
-   * S3 state location, for the plan role's read access and lock file.
+   * S3 state location, for the plan role's read access and lock file, and the deploy role's writes.
    * @default none (HCP Terraform or local state: no S3 permissions)
    */
   readonly state?: StateAccess;
 }
 
 /**
- * The CI side of the review workflow: GitHub's OIDC provider and two roles. The plan role is
- * read-only and may be assumed by this repository's pull requests and main branch; the deploy role
- * only by jobs running in the protected GitHub environment, so no long-lived keys are stored.
+ * The CI side of the review workflow: GitHub's OIDC provider, two roles, and the permissions
+ * boundary of every role in the stack. No long-lived keys are stored.
+ *
+ * - The plan role (this repository's pull requests and main branch) may make the reads a
+ *   `terraform plan` refresh makes for the resource types in the stack, found at synth time, and
+ *   read the state object; explicit Denies keep it from session data (log events, Logs Insights,
+ *   live tails, transcript objects, `kms:Decrypt`, dead letters), whatever else is attached later.
+ *   `ReadOnlyAccess` is not used: CloudWatch Logs decrypts log events for any reader of the group.
+ * - The deploy role (jobs in the protected GitHub environment) may change the resource types in
+ *   the stack, by name prefix; every role it creates or grants to must carry the boundary
+ *   ({@link permissionsBoundary}), which it cannot change or remove; it cannot change the CI
+ *   roles or their policies, attach AWS-managed policies, or create users or access keys.
+ *
+ * Break-glass: the first deploy, and any change to the CI roles or their policies (a new resource
+ * type changes them), is made by an administrator with `cdktf deploy`.
+ *
+ * Pass {@link permissionsBoundaryArn} as `permissionsBoundaryArn` to every construct that creates a role.
  */
 export class GitHubActionsRoles extends Construct {
   readonly providerArn: string;
@@ -54,6 +86,18 @@ export class GitHubActionsRoles extends Construct {
   readonly deployRole: IamRole;
   readonly planTrustPolicy: PolicyDocument;
   readonly deployTrustPolicy: PolicyDocument;
+  /** The managed policy every role of the stack carries as its permissions boundary. */
+  readonly permissionsBoundary: IamPolicy;
+  /** ARN of {@link permissionsBoundary} (a reference, so roles are created after it). */
+  readonly permissionsBoundaryArn: string;
+  /** The plan role's reads (also attached to the deploy role, which refreshes before it changes). */
+  readonly planReadPolicy: IamPolicy;
+  /** The deploy role's changes. */
+  readonly deployPolicy: IamPolicy;
+  /** The deploy role's Denies: no role without the boundary, no change to the CI roles, no admin policies, users or keys. */
+  readonly deployGuardsPolicy: IamPolicy;
+
+  private readonly scope: CiScope;
 
   constructor(scope: Construct, id: string, props: GitHubActionsRolesProps) {
     super(scope, id);
@@ -62,8 +106,31 @@ export class GitHubActionsRoles extends Construct {
       ['repository', props.repository, githubRepository],
       ['planRoleName', props.planRoleName, rules.iamRoleName],
       ['deployRoleName', props.deployRoleName, rules.iamRoleName],
+      ...props.regions.map((r, i) => [`regions.${i}`, r, rules.region] as const),
     ]);
-    this.providerArn = `arn:aws:iam::${props.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
+    const account = props.accountId;
+    const prefix = props.namePrefix ?? `${props.deployEnvironment}-`;
+    const policyArn = (name: string) => `arn:aws:iam::${account}:policy/${name}`;
+    const names = {
+      boundary: `${prefix}permissions-boundary`,
+      planRead: `${props.planRoleName}-read`,
+      deploy: `${props.deployRoleName}-changes`,
+      guards: `${props.deployRoleName}-guards`,
+    };
+    this.scope = {
+      accountId: account,
+      regions: props.regions,
+      namePrefix: prefix,
+      roleNames: [],
+      samlProviderNames: [],
+      documentNames: [],
+      planRoleArn: `arn:aws:iam::${account}:role/${props.planRoleName}`,
+      deployRoleArn: `arn:aws:iam::${account}:role/${props.deployRoleName}`,
+      boundaryArn: policyArn(names.boundary),
+      ciPolicyArns: [names.boundary, names.planRead, names.deploy, names.guards].map(policyArn),
+    };
+
+    this.providerArn = `arn:aws:iam::${account}:oidc-provider/${GITHUB_OIDC_HOST}`;
     const provider =
       (props.createOidcProvider ?? true)
         ? new IamOpenidConnectProvider(this, 'provider', {
@@ -71,6 +138,30 @@ export class GitHubActionsRoles extends Construct {
             clientIdList: ['sts.amazonaws.com'],
           })
         : undefined;
+
+    // The three policies are rendered at synth time, from the resources the stack holds by then.
+    this.permissionsBoundary = new IamPolicy(this, 'permissions-boundary', {
+      name: names.boundary,
+      description: 'Permissions boundary of every role of this stack: what its roles and Terraform do, nothing else',
+      policy: Lazy.stringValue({ produce: () => renderPolicy(this.boundaryDocument) }),
+    });
+    this.permissionsBoundaryArn = this.permissionsBoundary.arn;
+    this.planReadPolicy = new IamPolicy(this, 'plan-read', {
+      name: names.planRead,
+      description: 'terraform plan: refresh reads of the resource types in this stack; no session data',
+      policy: Lazy.stringValue({ produce: () => renderPolicy(this.planReadDocument) }),
+    });
+    this.deployPolicy = new IamPolicy(this, 'deploy-changes', {
+      name: names.deploy,
+      description: 'terraform apply: changes to the resources of this stack, roles only with the boundary',
+      policy: Lazy.stringValue({ produce: () => renderPolicy(this.deployDocument) }),
+    });
+    this.deployGuardsPolicy = new IamPolicy(this, 'deploy-guards', {
+      name: names.guards,
+      description:
+        'terraform apply: no role without the boundary, no change to the CI roles, no admin policies, users or keys',
+      policy: renderPolicy(deployGuardsDocument(this.scope)),
+    });
 
     const repo = props.repository;
     this.planTrustPolicy = githubTrustPolicy(this.providerArn, [
@@ -86,11 +177,12 @@ export class GitHubActionsRoles extends Construct {
       description: `terraform plan from GitHub Actions (${repo}), read-only`,
       assumeRolePolicy: renderPolicy(this.planTrustPolicy),
       maxSessionDuration: 3600,
+      permissionsBoundary: this.permissionsBoundaryArn,
       ...(provider ? { dependsOn: [provider] } : {}),
     });
-    new IamRolePolicyAttachment(this, 'plan-read-only', {
+    new IamRolePolicyAttachment(this, 'plan-read-attachment', {
       role: this.planRole.name,
-      policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess',
+      policyArn: this.planReadPolicy.arn,
     });
     if (props.state) {
       new IamRolePolicy(this, 'plan-state', {
@@ -105,15 +197,128 @@ export class GitHubActionsRoles extends Construct {
       description: `terraform apply from the GitHub environment ${props.deployEnvironment} (${repo})`,
       assumeRolePolicy: renderPolicy(this.deployTrustPolicy),
       maxSessionDuration: 3600,
+      permissionsBoundary: this.permissionsBoundaryArn,
       ...(provider ? { dependsOn: [provider] } : {}),
     });
-    // The deploy role creates and changes IAM roles, so it is as powerful as an administrator of
-    // this account's access: the trust policy (one protected environment) is what guards it.
-    new IamRolePolicyAttachment(this, 'deploy-administrator', {
+    new IamRolePolicyAttachment(this, 'deploy-read-attachment', {
       role: this.deployRole.name,
-      policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+      policyArn: this.planReadPolicy.arn,
     });
+    new IamRolePolicyAttachment(this, 'deploy-changes-attachment', {
+      role: this.deployRole.name,
+      policyArn: this.deployPolicy.arn,
+    });
+    new IamRolePolicyAttachment(this, 'deploy-guards-attachment', {
+      role: this.deployRole.name,
+      policyArn: this.deployGuardsPolicy.arn,
+    });
+    if (props.state) {
+      new IamRolePolicy(this, 'deploy-state', {
+        name: 'terraform-state-write',
+        role: this.deployRole.name,
+        policy: renderPolicy(stateWritePolicy(props.state)),
+      });
+    }
   }
+
+  /** The plan role's reads, for the resource types the stack holds now. */
+  get planReadDocument(): PolicyDocument {
+    const stack = TerraformStack.of(this);
+    // Named where every function's name is known at synth time; otherwise on "*".
+    const names = attributeValues(stack, 'aws_lambda_function', 'function_name');
+    const functions = names.every(isLiteral) ? (names as string[]) : [];
+    return planReadDocument(
+      actionsOfTypes(this.node.path, resourceTypesIn(stack)),
+      literalAttributes(stack, 'aws_s3_bucket', 'bucket'),
+      this.scope.regions.flatMap((region) =>
+        functions.map((name) => `arn:aws:lambda:${region}:${this.scope.accountId}:function:${name}`),
+      ),
+    );
+  }
+
+  /** The deploy role's changes, for the resources the stack holds now. */
+  get deployDocument(): PolicyDocument {
+    return deployDocument(
+      actionsOfTypes(this.node.path, resourceTypesIn(TerraformStack.of(this))),
+      this.currentScope(),
+    );
+  }
+
+  /** The boundary, for the roles and resource types the stack holds now. */
+  get boundaryDocument(): PolicyDocument {
+    const stack = TerraformStack.of(this);
+    const types = actionsOfTypes(this.node.path, resourceTypesIn(stack));
+    // What the stack's own role policies allow (the CI roles' state policies included).
+    const product = policiesInScope(stack)
+      .filter((p) => p.kind === 'identity' && p.attribute === 'policy')
+      .flatMap((p) => p.document.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action ?? []].flat()));
+    const terraform = [...types.flatMap((t) => [...t.read, ...t.write])];
+    return boundaryDocument(
+      product,
+      terraform,
+      this.scope.boundaryArn,
+      literalAttributes(stack, 'aws_s3_bucket', 'bucket'),
+    );
+  }
+
+  /** The three managed policies, for the stack's synth-time lint and size check. */
+  policiesToCheck(): PolicyUnderCheck[] {
+    const quota = POLICY_QUOTAS.managedPolicy;
+    return [
+      {
+        where: this.permissionsBoundary.node.path,
+        attribute: 'policy',
+        kind: 'identity',
+        document: this.boundaryDocument,
+        quota,
+      },
+      {
+        where: this.planReadPolicy.node.path,
+        attribute: 'policy',
+        kind: 'identity',
+        document: this.planReadDocument,
+        quota,
+      },
+      {
+        where: this.deployPolicy.node.path,
+        attribute: 'policy',
+        kind: 'identity',
+        document: this.deployDocument,
+        quota,
+      },
+    ];
+  }
+
+  private currentScope(): CiScope {
+    const stack = TerraformStack.of(this);
+    const prefix = this.scope.namePrefix;
+    return {
+      ...this.scope,
+      roleNames: literalAttributes(stack, 'aws_iam_role', 'name').filter((n) => !n.startsWith(prefix)),
+      samlProviderNames: literalAttributes(stack, 'aws_iam_saml_provider', 'name'),
+      documentNames: literalAttributes(stack, 'aws_ssm_document', 'name'),
+    };
+  }
+}
+
+/** The values of one attribute of every resource of a type in the stack. */
+function attributeValues(stack: TerraformStack, type: string, attribute: string): unknown[] {
+  const values: unknown[] = [];
+  for (const construct of stack.node.findAll()) {
+    if (!TerraformResource.isTerraformResource(construct)) continue;
+    const resource = construct as TerraformResource;
+    if (resource.terraformResourceType !== type) continue;
+    const tf = resource.toTerraform() as { resource?: Record<string, Record<string, Record<string, unknown>>> };
+    values.push(Object.values(tf.resource?.[type] ?? {})[0]?.[attribute]);
+  }
+  return values;
+}
+
+const isLiteral = (value: unknown): value is string => typeof value === 'string' && !value.includes('${');
+
+/** The literal values of one attribute of every resource of a type in the stack (references skipped), sorted. */
+function literalAttributes(stack: TerraformStack, type: string, attribute: string): string[] {
+  return [...new Set(attributeValues(stack, type, attribute).filter(isLiteral))].sort();
 }
 
 /** Trust for GitHub Actions jobs whose OIDC subject is one of `subjects`, with the STS audience. */
@@ -137,6 +342,24 @@ function stateReadPolicy(state: StateAccess): PolicyDocument {
       Sid: 'ReadState',
       Effect: 'Allow',
       Action: 's3:GetObject',
+      Resource: `arn:aws:s3:::${state.bucket}/${state.key}`,
+    },
+    {
+      Sid: 'StateLockFile',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      Resource: `arn:aws:s3:::${state.bucket}/${state.key}.tflock`,
+    },
+  ]);
+}
+
+function stateWritePolicy(state: StateAccess): PolicyDocument {
+  return policyDocument([
+    { Sid: 'ListStateBucket', Effect: 'Allow', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${state.bucket}` },
+    {
+      Sid: 'WriteState',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject'],
       Resource: `arn:aws:s3:::${state.bucket}/${state.key}`,
     },
     {

@@ -163,6 +163,14 @@ export interface LaunchTaggerProps {
    * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
    */
   readonly alarmTopicArn?: string;
+  /**
+   * ARN of a managed policy to set as the function role's permissions boundary (the stack passes
+   * `GitHubActionsRoles.permissionsBoundaryArn` when CI deploys it).
+   *
+   * @default - no permissions boundary
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+   */
+  readonly permissionsBoundaryArn?: string;
 }
 
 /**
@@ -291,6 +299,7 @@ export class LaunchTagger extends Construct {
           },
         ]),
       ),
+      ...(props.permissionsBoundaryArn === undefined ? {} : { permissionsBoundary: props.permissionsBoundaryArn }),
     });
     const rolePolicy = new IamRolePolicy(this, 'role_policy', {
       provider: iamProvider,

@@ -56,6 +56,14 @@ export interface ManagedInstanceRoleProps {
    * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html
    */
   readonly logDestinations?: readonly SessionLogDestination[];
+  /**
+   * ARN of a managed policy to set as the role's permissions boundary (the stack passes
+   * `GitHubActionsRoles.permissionsBoundaryArn` when CI deploys it).
+   *
+   * @default - no permissions boundary
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+   */
+  readonly permissionsBoundaryArn?: string;
 }
 
 /**
@@ -119,6 +127,7 @@ export class ManagedInstanceRole extends Construct {
       name: props.roleName,
       description: 'EC2 instances reached through Session Manager: agent channels and session log writes only',
       assumeRolePolicy: renderPolicy(this.trustPolicy),
+      ...(props.permissionsBoundaryArn === undefined ? {} : { permissionsBoundary: props.permissionsBoundaryArn }),
     });
     this.policy = new IamRolePolicy(this, 'policy', {
       name: 'session-manager-agent',

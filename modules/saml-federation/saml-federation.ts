@@ -128,6 +128,14 @@ export interface SamlFederationProps {
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html
    */
   readonly sourceIdentity?: SourceIdentityMode;
+  /**
+   * ARN of a managed policy to set as the federated role's permissions boundary (the stack passes
+   * `GitHubActionsRoles.permissionsBoundaryArn` when CI deploys it).
+   *
+   * @default - no permissions boundary
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+   */
+  readonly permissionsBoundaryArn?: string;
 }
 
 /**
@@ -208,6 +216,7 @@ export class SamlFederation extends Construct {
       description: 'Federated Session Manager access; each session runs as the OS user in its SSMSessionRunAs tag',
       assumeRolePolicy: renderPolicy(this.trustPolicy),
       maxSessionDuration: (props.maxSessionDurationHours ?? 1) * 3600,
+      ...(props.permissionsBoundaryArn === undefined ? {} : { permissionsBoundary: props.permissionsBoundaryArn }),
       // IAM rejects a trust policy whose federated principal does not exist yet.
       dependsOn: [this.provider],
     });

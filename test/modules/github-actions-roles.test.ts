@@ -1,6 +1,10 @@
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { TerraformStack, Testing } from 'cdktf';
+import { ConfigError } from '../../modules/core/config-error';
 import type { PolicyDocument } from '../../modules/core/policy-document';
+import { lintPolicy } from '../../modules/core/policy-lint';
 import { GitHubActionsRoles, type GitHubActionsRolesProps } from '../../modules/github-oidc/github-actions-roles';
+import { TERRAFORM_RESOURCE_ACTIONS } from '../../modules/github-oidc/terraform-actions';
 import { decideUnsafe } from '../support/iam';
 import { readPolicy } from '../support/synth';
 
@@ -12,6 +16,7 @@ const props: GitHubActionsRolesProps = {
   deployEnvironment: 'example',
   planRoleName: 'example-github-plan',
   deployRoleName: 'example-github-deploy',
+  regions: ['eu-west-1'],
   state: { bucket: 'corp-tf-state', key: 'example/terraform.tfstate' },
 };
 
@@ -56,17 +61,49 @@ describe('GitHubActionsRoles', () => {
     expect(synth({ createOidcProvider: false }).resource.aws_iam_openid_connect_provider).toBeUndefined();
   });
 
-  it('plan role: read-only, and the state object and its lock file only', () => {
+  it('attaches no AWS-managed policy: the reads to both roles, the changes and guards to the deploy role', () => {
     const json = synth();
+    const policies = json.resource.aws_iam_policy as Record<string, { name: string }>;
+    const nameOf = (arn: string) => policies[/^\$\{aws_iam_policy\.([\w-]+)\.arn\}$/.exec(arn)![1]].name;
+    const roles = json.resource.aws_iam_role as Record<string, { name: string }>;
+    const roleOf = (ref: string) => roles[/^\$\{aws_iam_role\.([\w-]+)\.name\}$/.exec(ref)![1]].name;
     const attachments = Object.values(json.resource.aws_iam_role_policy_attachment) as {
       policy_arn: string;
       role: string;
     }[];
-    expect(attachments.map((a) => a.policy_arn).sort()).toEqual([
-      'arn:aws:iam::aws:policy/AdministratorAccess',
-      'arn:aws:iam::aws:policy/ReadOnlyAccess',
+    expect(attachments.map((a) => `${roleOf(a.role)} <- ${nameOf(a.policy_arn)}`).sort()).toEqual([
+      'example-github-deploy <- example-github-deploy-changes',
+      'example-github-deploy <- example-github-deploy-guards',
+      'example-github-deploy <- example-github-plan-read',
+      'example-github-plan <- example-github-plan-read',
     ]);
-    const [state] = Object.values(json.resource.aws_iam_role_policy) as { policy: string }[];
+    for (const role of Object.values(json.resource.aws_iam_role) as { permissions_boundary: string }[]) {
+      expect(nameOf(role.permissions_boundary)).toBe('example-permissions-boundary');
+    }
+  });
+
+  it('plan role: the refresh reads of exactly the resource types in the stack, and the state object and its lock file', () => {
+    const json = synth();
+    const planRead = Object.values(
+      json.resource.aws_iam_policy as Record<string, { name: string; policy: string }>,
+    ).find((p) => p.name === 'example-github-plan-read')!;
+    const [reads] = readPolicy(planRead.policy).Statement;
+    expect(reads).toEqual({
+      Sid: 'TerraformRefreshReads',
+      Effect: 'Allow',
+      Action: [
+        'iam:GetOpenIDConnectProvider',
+        'iam:GetPolicy',
+        'iam:GetPolicyVersion',
+        'iam:GetRole',
+        'iam:GetRolePolicy',
+        'iam:ListAttachedRolePolicies',
+        'iam:ListRolePolicies',
+      ],
+      Resource: '*',
+    });
+    const inline = Object.values(json.resource.aws_iam_role_policy) as { name: string; policy: string }[];
+    const state = inline.find((p) => p.name === 'terraform-state-read')!;
     expect(readPolicy(state.policy).Statement.map((s) => [s.Action, s.Resource])).toEqual([
       ['s3:ListBucket', 'arn:aws:s3:::corp-tf-state'],
       ['s3:GetObject', 'arn:aws:s3:::corp-tf-state/example/terraform.tfstate'],
@@ -75,6 +112,49 @@ describe('GitHubActionsRoles', () => {
         'arn:aws:s3:::corp-tf-state/example/terraform.tfstate.tflock',
       ],
     ]);
+    const write = inline.find((p) => p.name === 'terraform-state-write')!;
+    expect(readPolicy(write.policy).Statement.map((s) => [s.Action, s.Resource])).toEqual([
+      ['s3:ListBucket', 'arn:aws:s3:::corp-tf-state'],
+      [['s3:GetObject', 's3:PutObject'], 'arn:aws:s3:::corp-tf-state/example/terraform.tfstate'],
+      [
+        ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        'arn:aws:s3:::corp-tf-state/example/terraform.tfstate.tflock',
+      ],
+    ]);
+  });
+
+  it('a resource type the action table does not know stops the synth with a ConfigError naming it', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const roles = new GitHubActionsRoles(stack, 'ci', props);
+    new SnsTopic(stack, 'topic', { name: 'example-alarms' });
+    expect(() => roles.policiesToCheck()).toThrow(ConfigError);
+    expect(() => roles.policiesToCheck()).toThrow(
+      'test/ci: resource types of the stack must each be in TERRAFORM_RESOURCE_ACTIONS (modules/github-oidc/terraform-actions.ts), or the CI roles could neither plan nor deploy them. Add the type',
+    );
+    expect(() => roles.policiesToCheck()).toThrow('(got "aws_sns_topic")');
+    expect(() => Testing.synth(stack)).toThrow('aws_sns_topic');
+  });
+
+  it('the action table lists reads for every type, and only configuration reads', () => {
+    for (const [type, actions] of Object.entries(TERRAFORM_RESOURCE_ACTIONS)) {
+      expect({ type, reads: actions.read.length > 0 }).toEqual({ type, reads: true });
+      for (const action of actions.read) {
+        expect({
+          type,
+          action,
+          data: /^(s3:GetObject|logs:(GetLogEvents|FilterLogEvents|StartQuery)|kms:Decrypt|sqs:ReceiveMessage)/.test(
+            action,
+          ),
+        }).toEqual({ type, action, data: false });
+      }
+    }
+    expect(Object.keys(TERRAFORM_RESOURCE_ACTIONS)).toEqual([...Object.keys(TERRAFORM_RESOURCE_ACTIONS)].sort());
+  });
+
+  it('its policies pass the policy lint and fit a managed policy', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const roles = new GitHubActionsRoles(stack, 'ci', props);
+    for (const policy of roles.policiesToCheck()) expect(lintPolicy(policy)).toEqual([]);
   });
 
   it.each([
@@ -111,5 +191,6 @@ describe('GitHubActionsRoles', () => {
       'test/ci: repository must be a GitHub repository as "owner/name"',
     );
     expect(() => synth({ deployRoleName: 'x'.repeat(65) })).toThrow('deployRoleName must be a valid IAM role name');
+    expect(() => synth({ regions: ['mars-1'] })).toThrow('regions.0');
   });
 });

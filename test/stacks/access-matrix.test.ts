@@ -36,6 +36,7 @@ describe.each(matrices)('access matrix of $config.name', ({ config, cases }) => 
 
   it('covers both sides of every area', () => {
     const areas = new Set(cases.map((c) => c.area));
+    const ciAreas = config.ci ? ['ci deploy role', 'ci plan role', 'permissions boundary'] : [];
     expect([...areas].sort()).toEqual(
       [
         'console',
@@ -48,6 +49,7 @@ describe.each(matrices)('access matrix of $config.name', ({ config, cases }) => 
         'start session',
         ...(config.identity.type === 'saml' ? ['sign-in'] : []),
         ...(config.launchTagger.enabled && config.access.ownerRule ? ['launch tagger'] : []),
+        ...ciAreas,
       ].sort(),
     );
     for (const area of areas) {

@@ -224,6 +224,51 @@ const queuesEncrypted: Rule = (json) =>
     )
     .map(([id]) => `aws_sqs_queue.${id}: not encrypted`);
 
+/** AWS-managed policies that amount to administering the account (IAM full access included). */
+const ADMIN_MANAGED_POLICY = /^arn:aws:iam::aws:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
+
+/** The identity policies attached to roles: inline, and managed policies of the stack by reference. */
+function rolePolicies(json: TfJson): [string, PolicyDocument][] {
+  const inline = resources(json, 'aws_iam_role_policy').map(
+    ([id, p]) => [`aws_iam_role_policy.${id}`, readPolicy(p.policy)] as [string, PolicyDocument],
+  );
+  const managed = resources(json, 'aws_iam_role_policy_attachment').flatMap(([id, a]) => {
+    const ref = /^\$\{aws_iam_policy\.([\w-]+)\.arn\}$/.exec(String(a.policy_arn));
+    const policy = ref ? json.resource.aws_iam_policy?.[ref[1]] : undefined;
+    return policy
+      ? [[`aws_iam_role_policy_attachment.${id}`, readPolicy(policy.policy)] as [string, PolicyDocument]]
+      : [];
+  });
+  return [...inline, ...managed];
+}
+
+const noRoleAdministersTheAccount: Rule = (json) => [
+  ...resources(json, 'aws_iam_role_policy_attachment')
+    .filter(([, a]) => ADMIN_MANAGED_POLICY.test(String(a.policy_arn)))
+    .map(([id, a]) => `aws_iam_role_policy_attachment.${id}: attaches ${a.policy_arn}`),
+  ...resources(json, 'aws_iam_role')
+    .filter(([, r]) => asList(r.managed_policy_arns).some((arn) => ADMIN_MANAGED_POLICY.test(String(arn))))
+    .map(([id]) => `aws_iam_role.${id}: managed_policy_arns include an administrator policy`),
+  ...rolePolicies(json).flatMap(([where, policy]) =>
+    statements(policy)
+      .filter((s) => s.Effect === 'Allow' && asList(s.Action).some((a) => a === '*' || a === 'iam:*'))
+      .map((s) => `${where}: statement ${s.Sid} allows ${JSON.stringify(s.Action)}`),
+  ),
+];
+
+/** Where CI deploys the stack (a GitHub OIDC provider or CI roles), every role carries a permissions boundary. */
+const rolesBoundedWhereCiDeploys: Rule = (json) => {
+  const ci =
+    resources(json, 'aws_iam_openid_connect_provider').length > 0 ||
+    resources(json, 'aws_iam_role').some(([, r]) =>
+      String(r.assume_role_policy).includes('token.actions.githubusercontent.com'),
+    );
+  if (!ci) return [];
+  return resources(json, 'aws_iam_role')
+    .filter(([, r]) => typeof r.permissions_boundary !== 'string' || r.permissions_boundary === '')
+    .map(([id]) => `aws_iam_role.${id}: no permissions boundary, though CI deploys this stack`);
+};
+
 const BASELINE: Readonly<Record<string, Rule>> = {
   'KMS keys rotate and have a key policy for the account': kmsKeysRotateAndHaveAPolicy,
   'log groups are encrypted with a key that allows them, and kept at least a year': logGroupsEncryptedAndKeptAYear,
@@ -231,6 +276,9 @@ const BASELINE: Readonly<Record<string, Rule>> = {
   'buckets are private, encrypted, versioned, lifecycled and access-logged':
     bucketsPrivateEncryptedVersionedLifecycledLogged,
   'queues are encrypted': queuesEncrypted,
+  'no IAM role administers the account (no AdministratorAccess, PowerUserAccess, IAMFullAccess, "*" or "iam:*")':
+    noRoleAdministersTheAccount,
+  'where CI deploys the stack, every role carries a permissions boundary': rolesBoundedWhereCiDeploys,
 };
 
 // --- tests -----------------------------------------------------------------------------------------
@@ -400,6 +448,77 @@ describe('security baseline rules catch what they are for', () => {
     ],
   ])('%s', (_label, rule, change, expected) => {
     expect(rule(broken(change))).toContainEqual(expect.stringMatching(expected));
+  });
+
+  /** A copy of dev's JSON (it has CI roles) with one change. */
+  function brokenDev(change: (json: TfJson) => void): TfJson {
+    const json = structuredClone(jsonOf('dev'));
+    change(json);
+    return json;
+  }
+  const roleNamed = (json: TfJson, name: string): Resource =>
+    Object.values(json.resource.aws_iam_role).find((r) => (r as Resource).name === name) as Resource;
+  const deployRoleRef = (json: TfJson) =>
+    `\${aws_iam_role.${Object.entries(json.resource.aws_iam_role).find(([, r]) => (r as Resource).name === 'dev-github-deploy')![0]}.name}`;
+
+  it.each<[string, Rule, (json: TfJson) => void, RegExp]>([
+    [
+      'the deploy role with AdministratorAccess, as before',
+      noRoleAdministersTheAccount,
+      (j) =>
+        (j.resource.aws_iam_role_policy_attachment.admin = {
+          role: deployRoleRef(j),
+          policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+        }),
+      /aws_iam_role_policy_attachment\.admin: attaches arn:aws:iam::aws:policy\/AdministratorAccess/,
+    ],
+    [
+      'IAMFullAccess in managed_policy_arns',
+      noRoleAdministersTheAccount,
+      (j) => (roleNamed(j, 'dev-github-plan').managed_policy_arns = ['arn:aws:iam::aws:policy/IAMFullAccess']),
+      /managed_policy_arns include an administrator policy/,
+    ],
+    [
+      'an inline policy allowing "*"',
+      noRoleAdministersTheAccount,
+      (j) =>
+        (j.resource.aws_iam_role_policy.everything = {
+          role: deployRoleRef(j),
+          policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Sid: 'Everything', Effect: 'Allow', Action: '*', Resource: '*' }],
+          }),
+        }),
+      /aws_iam_role_policy\.everything: statement Everything allows "\*"/,
+    ],
+    [
+      'a CI managed policy allowing "iam:*"',
+      noRoleAdministersTheAccount,
+      (j) => {
+        const changes = Object.values(j.resource.aws_iam_policy).find((p) =>
+          String((p as Resource).name).endsWith('-deploy-changes'),
+        ) as Resource;
+        const policy = readPolicy(changes.policy);
+        changes.policy = JSON.stringify({
+          ...policy,
+          Statement: [...policy.Statement, { Sid: 'AllIam', Effect: 'Allow', Action: 'iam:*', Resource: '*' }],
+        });
+      },
+      /statement AllIam allows "iam:\*"/,
+    ],
+    [
+      'a role without the boundary',
+      rolesBoundedWhereCiDeploys,
+      (j) => delete roleNamed(j, 'dev-ssm-managed-instance').permissions_boundary,
+      /no permissions boundary, though CI deploys this stack/,
+    ],
+  ])('%s', (_label, rule, change, expected) => {
+    expect(rule(brokenDev(change))).toContainEqual(expect.stringMatching(expected));
+  });
+
+  it('the example (no CI) needs no boundary, and has no administrator role', () => {
+    expect(rolesBoundedWhereCiDeploys(jsonOf('example'))).toEqual([]);
+    expect(noRoleAdministersTheAccount(jsonOf('example'))).toEqual([]);
   });
 
   it.each([

@@ -19,6 +19,7 @@ import {
   readIdentityAccess,
   sourceIdentityCases,
 } from './access-matrix-identity';
+import { type CiAccessCase, type SynthesizedCiAccess, ciRoleCases, readCiAccess } from './ci-access';
 
 /**
  * The access matrix: who may do what to which resource, for one environment, as data. The jest
@@ -40,7 +41,8 @@ export interface AccessCase {
     | 'scp'
     | 'instance role'
     | 'sign-in'
-    | 'launch tagger';
+    | 'launch tagger'
+    | CiAccessCase['area'];
   /** Who asks, in words. */
   readonly principal: string;
   readonly action: string;
@@ -123,6 +125,8 @@ export interface SynthesizedAccess extends IdentityAccess {
   readonly destinations: readonly ResolvedDestination[];
   /** Names of the launch tagger roles the stack creates (none where it has no tagger). */
   readonly launchTaggerRoleNames: readonly string[];
+  /** The GitHub Actions roles' policies and boundary (environments with `ci` only). */
+  readonly ci?: SynthesizedCiAccess;
 }
 
 export interface ResolvedDestination {
@@ -182,6 +186,7 @@ export function readAccess(config: EnvironmentConfig, stack: SynthesizedStack): 
       )
       .map((r) => (r as { name: string }).name),
     ...readIdentityAccess(config, stack),
+    ...(config.ci ? { ci: readCiAccess(config, stack) } : {}),
   };
 }
 
@@ -825,6 +830,9 @@ export function accessMatrix(config: EnvironmentConfig, access: SynthesizedAcces
     expected: 'ImplicitlyDenied',
     policies: { identity: [], resource: access.instanceTrust },
   });
+
+  // The GitHub Actions roles and the permissions boundary (test/support/ci-access.ts).
+  cases.push(...ciRoleCases(config, access.ci, access.destinations));
   return cases;
 }
 
