@@ -9,7 +9,7 @@ import {
   markdownTable,
   readAccess,
   runMatrix,
-} from '../support/access-matrix';
+} from '../../cli/access/access-matrix';
 import { evaluate } from '../support/policies';
 import { synthesize } from '../support/synth';
 

@@ -3,7 +3,7 @@
 // evaluated by the same IAM evaluator on the policies as synthesized into cdk.tf.json.
 import { environmentSources } from '../../environments';
 import { POLICY_QUOTAS, quotaSize } from '../../modules/core/policy-lint';
-import { accessMatrix, markdownTable, readAccess, runMatrix } from '../support/access-matrix';
+import { accessMatrix, markdownTable, readAccess, runMatrix } from '../../cli/access/access-matrix';
 import { synthesize } from '../support/synth';
 
 async function main(args: readonly string[]): Promise<number> {

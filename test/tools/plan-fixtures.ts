@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { environmentSources } from '../../environments';
 import type { PolicyDocument } from '../../modules/core/policy-document';
-import { readAccess, sessionPolicyLocation } from '../support/access-matrix';
+import { readAccess, sessionPolicyLocation } from '../../cli/access/access-matrix';
 import { readResolvedPolicy } from '../support/policies';
 import { type SynthesizedStack, logicalIdAt, synthesize } from '../support/synth';
 import type { ChangeAction, ResourceChange, TerraformPlan } from './plan-report/terraform-plan';

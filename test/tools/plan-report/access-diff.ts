@@ -6,7 +6,7 @@ import {
   readAccess,
   runMatrix,
   sessionPolicyLocation,
-} from '../../support/access-matrix';
+} from '../../../cli/access/access-matrix';
 import { type SynthesizedStack, logicalIdAt } from '../../support/synth';
 import type { EnvironmentReport } from './render';
 import { type TerraformPlan, managedChanges } from './terraform-plan';

@@ -10,8 +10,15 @@ import {
   groupTagName,
 } from '../../modules/session-access-policy/session-access-policy';
 import { managedInstanceRoleName } from '../../stacks/names';
-import { type Decision, type Evaluation, evaluate, policyAt, readResolvedPolicy, resolveReferences } from './policies';
-import type { SynthesizedStack } from './synth';
+import {
+  type Decision,
+  type Evaluation,
+  evaluate,
+  policyAt,
+  readResolvedPolicy,
+  resolveReferences,
+} from '../../test/support/policies';
+import type { SynthesizedStack } from '../../test/support/synth';
 
 /**
  * The access matrix: who may do what to which resource, for one environment, as data. The jest
