@@ -4,6 +4,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
 import { type PolicyDocument, type PolicyStatement, policyDocument, renderPolicy } from '../core/policy-document';
+import { describeForReview } from '../core/review-metadata';
 import { type Rule, rules, validateProps } from '../core/rules';
 
 /** GitHub's OpenID Connect issuer for Actions. */
@@ -107,6 +108,15 @@ export class GitHubActionsRoles extends Construct {
       maxSessionDuration: 3600,
       ...(provider ? { dependsOn: [provider] } : {}),
     });
+    const review = {
+      accountId: props.accountId,
+      githubRepository: repo,
+      planRoleName: props.planRoleName,
+      deployRoleName: props.deployRoleName,
+      createOidcProvider: props.createOidcProvider ?? true,
+    };
+    describeForReview(this.planRole, { part: 'ci-plan-role', ...review });
+    describeForReview(this.deployRole, { part: 'ci-deploy-role', ...review });
     // The deploy role creates and changes IAM roles, so it is as powerful as an administrator of
     // this account's access: the trust policy (one protected environment) is what guards it.
     new IamRolePolicyAttachment(this, 'deploy-administrator', {

@@ -1,8 +1,10 @@
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import type { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { ConfigError, type ConfigProblem } from '../core/config-error';
 import { type PolicyDocument, renderPolicy } from '../core/policy-document';
+import { type ReviewPart, describeForReview } from '../core/review-metadata';
 import { rules as propRules, validateProps } from '../core/rules';
 import {
   type AccessRules,
@@ -137,6 +139,18 @@ export class SessionAccessPolicy extends Construct {
     this.scpDocument = ownershipTagScp(props.accountId, props.environment);
     this.scpJson = renderPolicy(this.scpDocument);
     this.principalTags = principalTagsRead(rules);
+    REVIEW.set(this, {
+      part: 'session-policy',
+      accountId: props.accountId,
+      environment: props.environment,
+      regions: props.regions,
+      ownerRule: rules.owner,
+      ...(rules.attributes ? { attributeRule: rules.attributes } : {}),
+      ...(rules.principalTagOwner ? { principalTagOwnerRule: rules.principalTagOwner } : {}),
+      sshEnabled: props.sshEnabled ?? false,
+      portForwardingEnabled: props.portForwardingEnabled ?? false,
+      ownershipTagScp: this.scpJson,
+    });
   }
 
   /**
@@ -148,8 +162,18 @@ export class SessionAccessPolicy extends Construct {
    * @returns The raw `aws_iam_role_policy` resource.
    */
   attachToRole(role: IamRole, id = 'role-policy'): IamRolePolicy {
-    return new IamRolePolicy(this, id, { name: 'session-access', role: role.name, policy: this.json });
+    const policy = new IamRolePolicy(this, id, { name: 'session-access', role: role.name, policy: this.json });
+    describeSessionPolicy(this, policy);
+    return policy;
   }
+}
+
+/** What each policy tells the review command, for the resource that carries it. */
+const REVIEW = new WeakMap<SessionAccessPolicy, ReviewPart>();
+
+/** Marks `resource` as the one that carries `policy` (an inline role policy or a permission set's). */
+export function describeSessionPolicy(policy: SessionAccessPolicy, resource: TerraformResource): void {
+  describeForReview(resource, REVIEW.get(policy)!);
 }
 
 function ruleProblems(where: string, regions: readonly string[], rules: AccessRules): ConfigProblem[] {

@@ -1,12 +1,12 @@
 import { dangers } from './dangers';
 import { policyChanges } from './policy-diff';
-import type { EnvironmentReport } from './render';
+import type { AccessPart, EnvironmentReport } from './render';
 import { type TerraformPlan, countChanges, managedChanges } from './terraform-plan';
 
-/** Access gained and lost between the policies before and after a plan, in words. */
-export type AccessDiff = (plan: TerraformPlan) => Promise<EnvironmentReport['access']>;
+/** The access part of one stack's report for a plan: the changes, or a note why there are none. */
+export type AccessDiff = (plan: TerraformPlan) => Promise<AccessPart>;
 
-/** Everything the report says about one environment's plan. */
+/** Everything the report says about one stack's plan. */
 export async function buildEnvironmentReport(
   name: string,
   mode: EnvironmentReport['mode'],
@@ -20,6 +20,6 @@ export async function buildEnvironmentReport(
     counts: countChanges(plan),
     dangers: dangers(changes),
     policies: changes.flatMap(policyChanges),
-    access: await accessDiff(plan),
+    ...(await accessDiff(plan)),
   };
 }

@@ -1,4 +1,4 @@
-import type { PolicyDocument, PolicyStatement } from '../../../modules/core/policy-document';
+import type { PolicyDocument, PolicyStatement } from '../../modules/core/policy-document';
 import type { ResourceChange } from './terraform-plan';
 
 /** Where policies live in the resources this project creates: resource type -> attribute and label. */

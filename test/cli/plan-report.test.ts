@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { environmentSources } from '../../environments';
+import { readStackAccess } from '../../cli/access/read-stack';
+import { accessDiff } from '../../cli/report/access-diff';
+import { buildEnvironmentReport } from '../../cli/report/build-report';
+import { dangers } from '../../cli/report/dangers';
+import { renderReport } from '../../cli/report/render';
+import { diffPolicies, policyChanges } from '../../cli/report/policy-diff';
+import { countChanges, managedChanges, parsePlan, type TerraformPlan } from '../../cli/report/terraform-plan';
 import { synthesize } from '../support/synth';
-import { accessDiff } from './plan-report/access-diff';
-import { buildEnvironmentReport } from './plan-report/build-report';
-import { dangers } from './plan-report/dangers';
-import { renderReport } from './plan-report/render';
-import { diffPolicies, policyChanges } from './plan-report/policy-diff';
-import { countChanges, managedChanges, parsePlan, type TerraformPlan } from './plan-report/terraform-plan';
 
 function fixture(name: string): TerraformPlan {
   const path = join(__dirname, '..', 'fixtures', 'plans', `${name}.json`);
@@ -127,8 +128,12 @@ describe('policy diffs, statement by statement', () => {
 });
 
 describe('access before and after, in words', () => {
-  const { configs, stacks } = synthesize(environmentSources.filter((s) => s.input.name === 'example'));
-  const diff = (name: string) => accessDiff(configs[0], stacks.get('example')!, fixture(name));
+  const { stacks } = synthesize(environmentSources.filter((s) => s.input.name === 'example'));
+  const example = readStackAccess(stacks.get('example')!);
+  const diff = async (name: string) => {
+    const { gained, lost } = await accessDiff(example, fixture(name));
+    return { gained, lost };
+  };
 
   it("a widened policy gains access to instances that are not the caller's", async () => {
     const { gained, lost } = await diff('widened-policy');
@@ -163,19 +168,20 @@ describe('access before and after, in words', () => {
         change: { ...rc.change, actions: ['create' as const], before: null },
       })),
     };
-    const { gained, lost } = await accessDiff(configs[0], stacks.get('example')!, plan);
+    const { gained, lost } = await accessDiff(example, plan);
     expect(lost).toEqual([]);
     expect(gained.length).toBeGreaterThan(5);
   });
 });
 
 describe('the Markdown report', () => {
-  const { configs, stacks } = synthesize(environmentSources.filter((s) => s.input.name === 'example'));
+  const { stacks } = synthesize(environmentSources.filter((s) => s.input.name === 'example'));
+  const example = readStackAccess(stacks.get('example')!);
   const report = async (name: string) =>
     renderReport([
-      await buildEnvironmentReport('example', 'live', fixture(name), (p) =>
-        accessDiff(configs[0], stacks.get('example')!, p),
-      ),
+      await buildEnvironmentReport('example', 'live', fixture(name), async (p) => ({
+        access: await accessDiff(example, p),
+      })),
     ]);
 
   it('widened: counts, the statement diff and the gained access', async () => {
