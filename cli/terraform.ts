@@ -21,7 +21,7 @@ export class TerraformMissingError extends Error {
 }
 
 export function terraformVersion(): string {
-  const result = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8' });
+  const result = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8', env: process.env });
   if (result.error || result.status !== 0) throw new TerraformMissingError();
   return (JSON.parse(result.stdout) as { terraform_version: string }).terraform_version;
 }
