@@ -95,7 +95,21 @@ export const planReport: Command = {
         given?.text ?? (values.offline ? showPlanJson(planOffline(stack.dir, stack.json).dir) : planLive(stack.dir));
       const plan = given?.plan ?? parsePlan(text, `${stack.name} plan`);
       plans.set(stack.name, text);
-      reports.push(await buildEnvironmentReport(stack.name, mode, plan, (p) => accessPart(stack, p, evaluator)));
+      reports.push(
+        await buildEnvironmentReport(
+          stack.name,
+          mode,
+          plan,
+          (p) => accessPart(stack, p, evaluator),
+          (rc, attribute) => {
+            const value =
+              rc.address === `${rc.type}.${rc.name}`
+                ? stack.json.resource?.[rc.type]?.[rc.name]?.[attribute]
+                : undefined;
+            return typeof value === 'string' ? value : undefined;
+          },
+        ),
+      );
     }
 
     // The report is for a reviewer: a change they must look at is in it, not in the exit code.

@@ -1,5 +1,5 @@
 import { dangers } from './dangers';
-import { policyChanges } from './policy-diff';
+import { type ConfiguredPolicy, policyChanges } from './policy-diff';
 import type { AccessPart, EnvironmentReport } from './render';
 import { type TerraformPlan, countChanges, managedChanges } from './terraform-plan';
 
@@ -12,6 +12,7 @@ export async function buildEnvironmentReport(
   mode: EnvironmentReport['mode'],
   plan: TerraformPlan,
   accessDiff: AccessDiff,
+  configured?: ConfiguredPolicy,
 ): Promise<EnvironmentReport> {
   const changes = managedChanges(plan);
   return {
@@ -19,7 +20,7 @@ export async function buildEnvironmentReport(
     mode,
     counts: countChanges(plan),
     dangers: dangers(changes),
-    policies: changes.flatMap(policyChanges),
+    policies: changes.flatMap((rc) => policyChanges(rc, configured)),
     ...(await accessDiff(plan)),
   };
 }

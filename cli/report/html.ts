@@ -12,7 +12,8 @@ const escape = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const STYLE = `
-body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 16px; color: #1f2328; background: #fff; }
+body { font: 13px/1.35 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 16px; color: #1f2328; background: #fff; }
+h3 { font-size: 14px; margin: 14px 0 4px; }
 h1 { font-size: 20px; margin: 0 0 8px; }
 h2 { font-size: 17px; margin: 24px 0 6px; }
 p.counts { margin: 4px 0; }
@@ -24,8 +25,9 @@ table.grid { border-collapse: collapse; margin: 6px 0 16px; }
 table.grid th, table.grid td { border: 1px solid #d0d7de; padding: 3px 6px; text-align: left; vertical-align: top; }
 table.grid th { background: #f6f8fa; position: sticky; top: 0; }
 table.grid tr.principal th { background: #eaeef2; font-size: 13px; }
-table.grid td.target code { font-size: 12px; color: #57606a; }
-td.decision { width: 7em; text-align: center; font-weight: 600; }
+table.grid td code { font-size: 11.5px; white-space: nowrap; }
+table.grid td.target code { color: #57606a; margin-left: 6px; }
+td.decision { width: 7em; text-align: center; font-weight: 600; white-space: nowrap; }
 .allowed { background: #dafbe1; color: #116329; }
 .denied { background: #eaeef2; color: #57606a; }
 .explicit { background: #ffebe9; color: #a40e26; }
@@ -34,7 +36,8 @@ tr.gained td { box-shadow: inset 0 2px 0 #bf8700, inset 0 -2px 0 #bf8700; }
 tr.gained td.change { background: #fff8c5; color: #7d4e00; font-weight: 700; }
 tr.lost td { box-shadow: inset 0 2px 0 #0969da, inset 0 -2px 0 #0969da; }
 tr.lost td.change { background: #ddf4ff; color: #0550ae; font-weight: 700; }
-td.unexpected { background: #cf222e; color: #fff; font-weight: 700; }
+td.unexpected { background: #cf222e; color: #fff; font-weight: 700; white-space: nowrap; }
+table.grid td:first-child { white-space: nowrap; }
 span.swatch { display: inline-block; width: 14px; height: 14px; border: 1px solid #d0d7de; }
 `;
 
@@ -52,7 +55,7 @@ function rowHtml(row: MatrixRow): string {
     `<tr class="case${row.change ? ` ${row.change}` : ''}" ${data.join(' ')}>`,
     `<td>${escape(row.area)}</td>`,
     `<td><code>${escape(row.action)}</code></td>`,
-    `<td class="target">${escape(row.description)}<br><code>${escape(row.resource)}</code></td>`,
+    `<td class="target">${escape(row.description)}<code>${escape(row.resource)}</code></td>`,
     `<td class="decision ${decisionClass(row.before)}">${escape(cells[5])}</td>`,
     `<td class="decision ${decisionClass(row.after)}">${escape(cells[6])}</td>`,
     `<td class="change">${escape(cells[7])}</td>`,
@@ -61,7 +64,7 @@ function rowHtml(row: MatrixRow): string {
   ].join('');
 }
 
-function grid(rows: readonly MatrixRow[]): string {
+function grid(rows: readonly MatrixRow[], css: 'matrix' | 'changes'): string {
   // People and roles as row groups, in the order the matrix first names them.
   const principals = [...new Set(rows.map((r) => r.principal))];
   const body = principals.flatMap((principal) => [
@@ -69,7 +72,7 @@ function grid(rows: readonly MatrixRow[]): string {
     ...rows.filter((r) => r.principal === principal).map(rowHtml),
   ]);
   return [
-    '<table class="grid">',
+    `<table class="grid ${css}">`,
     '<thead><tr><th>Area</th><th>Action</th><th>Target</th><th>Before</th><th>After</th><th>Change</th><th>As expected</th></tr></thead>',
     `<tbody>${body.join('\n')}</tbody>`,
     '</table>',
@@ -90,9 +93,12 @@ function stackSection(env: EnvironmentReport): string {
   if (env.accessNote) out.push(`<p class="note">${escape(env.accessNote)}</p>`);
   if (env.access) {
     const allowed = env.access.rows.filter((r) => r.after === 'Allowed').length;
+    const changed = env.access.rows.filter((r) => r.change);
     out.push(
       `<p class="counts">Access matrix: ${env.access.rows.length} cases, ${allowed} allowed after the plan, ${env.access.gained.length} gained, ${env.access.lost.length} lost.</p>`,
-      grid(env.access.rows),
+      ...(changed.length > 0 ? ['<h3>Access gained and lost</h3>', grid(changed, 'changes')] : []),
+      '<h3>The whole matrix</h3>',
+      grid(env.access.rows, 'matrix'),
     );
   }
   out.push('</section>');

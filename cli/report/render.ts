@@ -37,8 +37,14 @@ function statementBlock(s: StatementChange): string[] {
 
 function policyBlock(p: PolicyChange): string[] {
   const head = `**${p.label}** of \`${p.address}\``;
-  if (p.afterUnknown)
+  if (p.afterUnknown && !p.afterAsConfigured)
     return [`${head}: the new policy is known only after apply (it refers to a resource not created yet).`, ''];
+  if (p.afterUnknown)
+    return [
+      `${head}, as configured (Terraform fills in the \`\${...}\` references at apply):`,
+      '',
+      ...p.statements.flatMap(statementBlock),
+    ];
   return [head, '', ...p.statements.flatMap(statementBlock)];
 }
 

@@ -59,7 +59,7 @@ describe('dangerous changes', () => {
 
 describe('policy diffs, statement by statement', () => {
   it('shows a widened policy: the added statement with its action and resource', () => {
-    const [change] = managedChanges(fixture('widened-policy')).flatMap(policyChanges);
+    const [change] = managedChanges(fixture('widened-policy')).flatMap((rc) => policyChanges(rc));
     expect(change.label).toBe('inline policy');
     expect(change.statements).toEqual([
       {
@@ -77,7 +77,7 @@ describe('policy diffs, statement by statement', () => {
   });
 
   it('shows a narrowed policy: the removed resources of the changed statement', () => {
-    const [change] = managedChanges(fixture('narrowed-policy')).flatMap(policyChanges);
+    const [change] = managedChanges(fixture('narrowed-policy')).flatMap((rc) => policyChanges(rc));
     expect(change.statements).toEqual([
       expect.objectContaining({
         sid: 'StartSessionWithAllowedDocuments',
@@ -97,7 +97,39 @@ describe('policy diffs, statement by statement', () => {
   });
 
   it('reports no policy change when nothing changed', () => {
-    expect(managedChanges(fixture('no-change')).flatMap(policyChanges)).toEqual([]);
+    expect(managedChanges(fixture('no-change')).flatMap((rc) => policyChanges(rc))).toEqual([]);
+  });
+
+  it('diffs a policy known only after apply as the configuration writes it, references and all', () => {
+    const rc = {
+      address: 'aws_iam_role_policy.p',
+      type: 'aws_iam_role_policy',
+      name: 'p',
+      change: { actions: ['create' as const], before: null, after: {}, after_unknown: { policy: true } },
+    };
+    const configured = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'GenerateSessionDataKey',
+          Effect: 'Allow',
+          Action: 'kms:GenerateDataKey',
+          Resource: '${aws_kms_key.k.arn}',
+          Condition: { StringEquals: { 'aws:userid': '$${aws:userid}' } },
+        },
+      ],
+    });
+    expect(policyChanges(rc)).toEqual([expect.objectContaining({ afterUnknown: true, statements: [] })]);
+    const [change] = policyChanges(rc, (r, attribute) =>
+      r.name === 'p' && attribute === 'policy' ? configured : undefined,
+    );
+    expect(change).toMatchObject({ afterUnknown: true, afterAsConfigured: true });
+    expect(change.statements[0].fields).toEqual([
+      { field: 'Effect', removed: [], added: ['Allow'] },
+      { field: 'Action', removed: [], added: ['kms:GenerateDataKey'] },
+      { field: 'Resource', removed: [], added: ['${aws_kms_key.k.arn}'] },
+      { field: 'Condition', removed: [], added: ['StringEquals aws:userid = "${aws:userid}"'] },
+    ]);
   });
 
   it('diffs conditions key by key', () => {
