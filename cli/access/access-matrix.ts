@@ -17,9 +17,10 @@ export type { SynthesizedAccess, ResolvedDestination } from './read-stack';
 
 /**
  * The access matrix: who may do what to which resource, for one environment, as data. The jest
- * suite (test/stacks/access-matrix.test.ts) and the pull-request report
- * (`npm run access-report -- <environment>`) both run exactly these cases through the IAM
- * evaluator, on the policies read from the synthesized `cdk.tf.json`, so they cannot drift.
+ * suite (test/stacks/access-matrix.test.ts) and the review command (`ssm-federated-access
+ * access-report`, and the access part of `plan-report`) both run exactly these cases through the
+ * IAM evaluator, on the policies and settings read from the synthesized `cdk.tf.json`
+ * (read-stack.ts), so they cannot drift.
  */
 
 export interface AccessCase {
