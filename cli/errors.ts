@@ -9,5 +9,8 @@ export class CliError extends Error {
   }
 }
 
-/** Exit codes: 0 done, 1 the access matrix found a case not decided as expected, 2 a {@link CliError}. */
-export const EXIT = { ok: 0, unexpectedAccess: 1, usage: 2 } as const;
+/**
+ * Exit codes: 0 done; 1 the access matrix found a case not decided as expected (access-report), or
+ * terraform failed; 2 a {@link CliError}.
+ */
+export const EXIT = { ok: 0, unexpectedAccess: 1, failed: 1, usage: 2 } as const;

@@ -10,6 +10,7 @@ import type { Command, CommandIo } from './commands/command';
 import { environments } from './commands/environments';
 import { planReport } from './commands/plan-report';
 import { CliError, EXIT } from './errors';
+import { TerraformFailedError } from './terraform';
 import { writeFileAtomic } from './write-file';
 
 export const COMMANDS: readonly Command[] = [planReport, accessReport, environments];
@@ -55,6 +56,11 @@ export async function main(argv: readonly string[], io: CommandIo & Output): Pro
     if (error instanceof CliError || usage) {
       io.stderr(`ssm-federated-access ${name}: ${(error as Error).message}${usage ? ` (see ${name} --help)` : ''}\n`);
       return EXIT.usage;
+    }
+    if (error instanceof TerraformFailedError) {
+      // Terraform's own output says what went wrong (credentials, state, a provider error).
+      io.stderr(`ssm-federated-access ${name}: ${error.message.trimEnd()}\n`);
+      return EXIT.failed;
     }
     throw error;
   }

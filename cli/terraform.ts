@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,7 +67,15 @@ export interface PlanResult {
   readonly plan: string;
 }
 
-function run(dir: string, env: Record<string, string>, args: string[]): string {
+/** A terraform command failed; the message has its output. */
+export class TerraformFailedError extends Error {
+  constructor(dir: string, args: readonly string[], stderr: string, stdout: string) {
+    super(`terraform ${args.join(' ')} failed in ${dir}:\n${stderr}\n${stdout}`);
+    this.name = 'TerraformFailedError';
+  }
+}
+
+export function run(dir: string, env: Record<string, string>, args: string[]): string {
   try {
     return execFileSync('terraform', args, {
       cwd: dir,
@@ -78,8 +86,38 @@ function run(dir: string, env: Record<string, string>, args: string[]): string {
     });
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string };
-    throw new Error(`terraform ${args.join(' ')} failed in ${dir}:\n${e.stderr ?? ''}\n${e.stdout ?? ''}`);
+    throw new TerraformFailedError(dir, args, e.stderr ?? '', e.stdout ?? '');
   }
+}
+
+export interface TerraformRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly seconds: number;
+}
+
+/** Runs terraform without blocking (several stacks can plan at once); the exit code is returned, not thrown. */
+export function runAsync(dir: string, env: Record<string, string>, args: string[]): Promise<TerraformRun> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    execFile(
+      'terraform',
+      args,
+      { cwd: dir, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : undefined) : 0;
+        if (code === undefined) return reject(error);
+        resolve({ code, stdout, stderr, seconds: (Date.now() - started) / 1000 });
+      },
+    );
+  });
+}
+
+async function runChecked(dir: string, env: Record<string, string>, args: string[]): Promise<string> {
+  const result = await runAsync(dir, env, args);
+  if (result.code !== 0) throw new TerraformFailedError(dir, args, result.stderr, result.stdout);
+  return result.stdout;
 }
 
 /** `terraform show -json` of the plan file that `planOffline` (or a live plan) wrote in `dir`. */
@@ -91,11 +129,23 @@ export function showPlanJson(dir: string, planFile = 'tfplan'): string {
  * Plans a stack against its real state with the credentials of the environment (init, plan, show),
  * in the stack's own folder, and returns `terraform show -json` of the plan.
  */
-export function planLive(stackDir: string): string {
+export async function planLive(stackDir: string): Promise<string> {
   const env = cliConfig(stackDir);
-  run(stackDir, env, ['init', '-input=false', '-no-color']);
-  run(stackDir, env, ['plan', '-input=false', '-no-color', '-lock=false', '-out=tfplan']);
-  return run(stackDir, env, ['show', '-json', 'tfplan']);
+  await runChecked(stackDir, env, ['init', '-input=false', '-no-color']);
+  await runChecked(stackDir, env, ['plan', '-input=false', '-no-color', '-lock=false', '-out=tfplan']);
+  return runChecked(stackDir, env, ['show', '-json', 'tfplan']);
+}
+
+/**
+ * Like `planOffline`, without blocking and without the validate step, for the review command:
+ * returns `terraform show -json` of the plan.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function planOfflineJson(stackDir: string, stackJson: any): Promise<string> {
+  const { dir, env } = prepareCopy(stackDir, offlineOverride(stackJson));
+  await runChecked(dir, env, ['init', '-input=false', '-no-color', '-backend=true']);
+  await runChecked(dir, env, ['plan', '-refresh=false', '-input=false', '-lock=false', '-no-color', '-out=tfplan']);
+  return runChecked(dir, env, ['show', '-json', 'tfplan']);
 }
 
 /** Copies a synthesized stack folder, adds the offline override, and runs init, validate and plan. */
@@ -120,12 +170,25 @@ export function validateOffline(stackDir: string, stackJson: any): string {
 /** A copy of the stack folder with the offline override, initialized. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function initOffline(stackDir: string, stackJson: any): { dir: string; env: Record<string, string> } {
-  const dir = mkdtempSync(join(tmpdir(), 'ssm-fa-tf-'));
-  copyDir(stackDir, dir);
-  writeFileSync(join(dir, 'zz_offline_override.tf.json'), JSON.stringify(offlineOverride(stackJson), null, 2));
-  const env = cliConfig(dir);
+  return initCopy(stackDir, offlineOverride(stackJson));
+}
+
+/** A copy of the stack folder with an override file beside `cdk.tf.json`, initialized. */
+export function initCopy(stackDir: string, override: object): { dir: string; env: Record<string, string> } {
+  const { dir, env } = prepareCopy(stackDir, override);
   run(dir, env, ['init', '-input=false', '-no-color', '-backend=true']);
   return { dir, env };
+}
+
+/**
+ * A copy of the stack folder with an override file beside `cdk.tf.json` (the real output is left
+ * untouched), and the CLI settings to run terraform in it.
+ */
+export function prepareCopy(stackDir: string, override: object): { dir: string; env: Record<string, string> } {
+  const dir = mkdtempSync(join(tmpdir(), 'ssm-fa-tf-'));
+  copyDir(stackDir, dir);
+  writeFileSync(join(dir, 'zz_override.tf.json'), JSON.stringify(override, null, 2));
+  return { dir, env: cliConfig(dir) };
 }
 
 function copyDir(from: string, to: string): void {

@@ -11,7 +11,8 @@ import { type AccessPart, type EnvironmentReport, renderReport } from '../report
 import { type TerraformPlan, parsePlan } from '../report/terraform-plan';
 import { loadApp, selectStacks } from '../stacks/load-stacks';
 import type { SynthesizedStack } from '../stacks/synthesized-stack';
-import { TerraformMissingError, planLive, planOffline, showPlanJson, terraformVersion } from '../terraform';
+import { availableParallelism } from 'node:os';
+import { TerraformMissingError, planLive, planOfflineJson, terraformVersion } from '../terraform';
 import type { Command } from './command';
 
 export const PLAN_REPORT_HELP = `Usage: ssm-federated-access plan-report [options] [STACK ...]
@@ -41,8 +42,8 @@ Without --offline, terraform plans with the AWS credentials of the shell against
 TF_PROVIDER_MIRROR=DIR plans with providers from a filesystem mirror.
 
 Exit codes: 0 report written (cases of the access matrix not decided as the stack's settings say
-are marked in it; access-report fails on them); 2 nothing written: a usage error, no app, an
-unknown stack, no terraform, or a plan that does not parse.
+are marked in it; access-report fails on them); 1 terraform failed (its output follows); 2 nothing
+written: a usage error, no app, an unknown stack, no terraform, or a plan that does not parse.
 `;
 
 export const planReport: Command = {
@@ -87,13 +88,18 @@ export const planReport: Command = {
 
     const evaluator = await evaluatorAvailable();
     const mode = values.offline ? 'offline' : 'live';
+    // Stacks plan at once (terraform runs in its own process, each stack in its own folder).
+    const texts = await mapConcurrently(
+      stacks,
+      (stack) =>
+        savedPlans.get(stack.name)?.text ??
+        (values.offline ? planOfflineJson(stack.dir, stack.json) : planLive(stack.dir)),
+    );
     const reports: EnvironmentReport[] = [];
     const plans = new Map<string, string>();
-    for (const stack of stacks) {
-      const given = savedPlans.get(stack.name);
-      const text =
-        given?.text ?? (values.offline ? showPlanJson(planOffline(stack.dir, stack.json).dir) : planLive(stack.dir));
-      const plan = given?.plan ?? parsePlan(text, `${stack.name} plan`);
+    for (const [i, stack] of stacks.entries()) {
+      const text = texts[i];
+      const plan = savedPlans.get(stack.name)?.plan ?? parsePlan(text, `${stack.name} plan`);
       plans.set(stack.name, text);
       reports.push(
         await buildEnvironmentReport(
@@ -160,4 +166,18 @@ export async function accessPart(
   }
   if (!evaluator) return { accessNote: `The access part is off: to turn it on, ${EVALUATOR_HINT}.` };
   return { access: await accessDiff(read, plan) };
+}
+
+/** `work` over every item, at most one per processor at a time; results in the items' order. */
+async function mapConcurrently<T, R>(items: readonly T[], work: (item: T) => R | Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(items.length, availableParallelism()) }, worker));
+  return results;
 }
