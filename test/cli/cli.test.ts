@@ -65,6 +65,20 @@ describe('a report from saved plans', () => {
     expect(html).toContain('<tr class="case gained"');
     // Only the two reports: no temporary files left beside them.
     expect(readdirSync(join(cwd, 'report')).sort()).toEqual(['plan.html', 'plan.md']);
+    // The same inputs give the same bytes.
+    const again = await run([
+      'plan-report',
+      '--out',
+      outdir,
+      '--plan',
+      `example=${join(fixtures, 'widened-policy.json')}`,
+      '--markdown',
+      'plan.md',
+      '--html',
+      'plan.html',
+    ]);
+    expect(readFileSync(join(again.cwd, 'plan.md'), 'utf8')).toBe(markdown);
+    expect(readFileSync(join(again.cwd, 'plan.html'), 'utf8')).toBe(html);
   });
 
   it('a stack without the access constructs gets the plan part and a one-line note', async () => {
