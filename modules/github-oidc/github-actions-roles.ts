@@ -7,6 +7,7 @@ import { Lazy, TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { type PolicyDocument, type PolicyStatement, policyDocument, renderPolicy } from '../core/policy-document';
 import { POLICY_QUOTAS, type PolicyUnderCheck, policiesInScope } from '../core/policy-lint';
+import { describeForReview } from '../core/review-metadata';
 import { type Rule, rules, validateProps } from '../core/rules';
 import { type CiScope, boundaryDocument, deployDocument, deployGuardsDocument, planReadDocument } from './ci-policies';
 import { actionsOfTypes, resourceTypesIn } from './terraform-actions';
@@ -200,6 +201,16 @@ export class GitHubActionsRoles extends Construct {
       permissionsBoundary: this.permissionsBoundaryArn,
       ...(provider ? { dependsOn: [provider] } : {}),
     });
+    const review = {
+      accountId: props.accountId,
+      githubRepository: repo,
+      planRoleName: props.planRoleName,
+      deployRoleName: props.deployRoleName,
+      createOidcProvider: props.createOidcProvider ?? true,
+      ...(props.state ? { state: { bucket: props.state.bucket, key: props.state.key } } : {}),
+    };
+    describeForReview(this.planRole, { part: 'ci-plan-role', ...review });
+    describeForReview(this.deployRole, { part: 'ci-deploy-role', ...review });
     new IamRolePolicyAttachment(this, 'deploy-read-attachment', {
       role: this.deployRole.name,
       policyArn: this.planReadPolicy.arn,

@@ -7,7 +7,8 @@ import { Construct } from 'constructs';
 import { ConfigError, type ConfigProblem } from '../core/config-error';
 import { escapeTerraformTemplate } from '../core/policy-document';
 import { rules, validateProps } from '../core/rules';
-import type { SessionAccessPolicy } from '../session-access-policy/session-access-policy';
+import { type SessionAccessPolicy, describeSessionPolicy } from '../session-access-policy/session-access-policy';
+import { describeForReview, literal } from '../core/review-metadata';
 import { RUN_AS_TAG } from '../core/tag-names';
 import { DEFAULT_RUN_AS_SOURCE, identityCenterRules } from './identity-center-rules';
 
@@ -164,6 +165,20 @@ export class IdentityCenterPermissionSet extends Construct {
       instanceArn: props.instanceArn,
       permissionSetArn: this.permissionSet.arn,
       inlinePolicy: props.sessionAccessPolicy.json,
+    });
+    describeSessionPolicy(props.sessionAccessPolicy, this.inlinePolicy);
+    describeForReview(this.permissionSet, {
+      part: 'permission-set',
+      instanceArn: props.instanceArn,
+      permissionSetName: props.permissionSetName,
+      sessionDurationHours: hours,
+      runAsAttribute: literal(attributeMap[RUN_AS_TAG]),
+      attributePaths: Object.fromEntries(Object.entries(props.attributeSources ?? {}).map(([k, v]) => [k, literal(v)])),
+      manageAccessControlAttributes: props.manageAccessControlAttributes ?? true,
+      assignments: (props.assignments ?? []).map((a) => ({
+        principalType: a.principalType,
+        principalId: a.principalId,
+      })),
     });
     if (props.manageAccessControlAttributes ?? true) {
       this.accessControlAttributes = new SsoadminInstanceAccessControlAttributes(this, 'access-control-attributes', {

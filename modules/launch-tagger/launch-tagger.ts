@@ -15,6 +15,7 @@ import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Fn, type TerraformAsset, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { type PolicyDocument, type PolicyStatement, policyDocument, renderPolicy } from '../core/policy-document';
+import { describeForReview } from '../core/review-metadata';
 import { type AwsRegion, type PropCheck, type Rule, rules, validateProps } from '../core/rules';
 import { DEFAULT_BUNDLE_PATH, launchTaggerBundle } from './bundle';
 import { launchTaggerRules } from './rules';
@@ -300,6 +301,13 @@ export class LaunchTagger extends Construct {
         ]),
       ),
       ...(props.permissionsBoundaryArn === undefined ? {} : { permissionsBoundary: props.permissionsBoundaryArn }),
+    });
+    describeForReview(this.role, {
+      part: 'launch-tagger-role',
+      region,
+      name,
+      roleName: `${name}-${region}`,
+      launcherRoleNames: launchers,
     });
     const rolePolicy = new IamRolePolicy(this, 'role_policy', {
       provider: iamProvider,

@@ -4,6 +4,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
 import { ConfigError } from '../core/config-error';
 import { type PolicyDocument, type PolicyStatement, policyDocument, renderPolicy } from '../core/policy-document';
+import { describeForReview } from '../core/review-metadata';
 import { type AwsRegion, rules, validateProps } from '../core/rules';
 import type { SessionLogDestination } from '../core/session-log-destination';
 
@@ -134,6 +135,13 @@ export class ManagedInstanceRole extends Construct {
       role: this.role.name,
       policy: renderPolicy(this.document),
     });
+    describeForReview(this.role, {
+      part: 'instance-role',
+      roleName: props.roleName,
+      regions: props.regions,
+      logDestinations: destinations,
+    });
+    describeForReview(this.policy, { part: 'instance-policy', roleName: props.roleName });
     this.instanceProfile = new IamInstanceProfile(this, 'instance-profile', {
       name: props.roleName,
       role: this.role.name,

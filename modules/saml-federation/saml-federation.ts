@@ -11,6 +11,7 @@ import {
 } from '../core/policy-document';
 import { rules, validateProps } from '../core/rules';
 import { RUN_AS_TAG } from '../core/tag-names';
+import { describeForReview } from '../core/review-metadata';
 
 /** The audience of AWS sign-in SAML assertions. */
 export const SAML_SIGNIN_AUDIENCE = 'https://signin.aws.amazon.com/saml';
@@ -219,6 +220,15 @@ export class SamlFederation extends Construct {
       ...(props.permissionsBoundaryArn === undefined ? {} : { permissionsBoundary: props.permissionsBoundaryArn }),
       // IAM rejects a trust policy whose federated principal does not exist yet.
       dependsOn: [this.provider],
+    });
+    describeForReview(this.role, {
+      part: 'federated-role',
+      accountId: props.accountId,
+      providerName: props.providerName,
+      roleName: props.roleName,
+      maxSessionDurationHours: props.maxSessionDurationHours ?? 1,
+      requireRunAsTag: props.requireRunAsTag ?? true,
+      sourceIdentity: props.sourceIdentity ?? 'allowed',
     });
 
     const tagNames = [...((props.requireRunAsTag ?? true) ? [RUN_AS_TAG] : []), ...(props.principalTagNames ?? [])];

@@ -1,10 +1,11 @@
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { Lazy, TerraformStack } from 'cdktf';
+import { Lazy, type TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { type LaunchTaggerNaming, isLaunchTagger } from '../core/launch-tagger-names';
 import { ConfigError, type ConfigProblem } from '../core/config-error';
 import { type PolicyDocument, renderPolicy } from '../core/policy-document';
+import { type ReviewPart, describeForReview } from '../core/review-metadata';
 import { type AwsRegion, rules as propRules, validateProps } from '../core/rules';
 import {
   type AccessRules,
@@ -147,6 +148,18 @@ export class SessionAccessPolicy extends Construct {
     // Lazy: the taggers of the stack may be created after this construct.
     this.scpJson = Lazy.stringValue({ produce: () => renderPolicy(this.scpDocument) });
     this.principalTags = principalTagsRead(rules);
+    REVIEW.set(this, {
+      part: 'session-policy',
+      accountId: props.accountId,
+      environment: props.environment,
+      regions: props.regions,
+      ownerRule: rules.owner,
+      ...(rules.attributes ? { attributeRule: rules.attributes } : {}),
+      ...(rules.principalTagOwner ? { principalTagOwnerRule: rules.principalTagOwner } : {}),
+      sshEnabled: props.sshEnabled ?? false,
+      portForwardingEnabled: props.portForwardingEnabled ?? false,
+      ownershipTagScp: this.scpJson,
+    });
   }
 
   private readonly accountId: string;
@@ -180,8 +193,18 @@ export class SessionAccessPolicy extends Construct {
    * @returns The raw `aws_iam_role_policy` resource.
    */
   attachToRole(role: IamRole, id = 'role-policy'): IamRolePolicy {
-    return new IamRolePolicy(this, id, { name: 'session-access', role: role.name, policy: this.json });
+    const policy = new IamRolePolicy(this, id, { name: 'session-access', role: role.name, policy: this.json });
+    describeSessionPolicy(this, policy);
+    return policy;
   }
+}
+
+/** What each policy tells the review command, for the resource that carries it. */
+const REVIEW = new WeakMap<SessionAccessPolicy, ReviewPart>();
+
+/** Marks `resource` as the one that carries `policy` (an inline role policy or a permission set's). */
+export function describeSessionPolicy(policy: SessionAccessPolicy, resource: TerraformResource): void {
+  describeForReview(resource, REVIEW.get(policy)!);
 }
 
 function ruleProblems(where: string, regions: readonly string[], rules: AccessRules): ConfigProblem[] {

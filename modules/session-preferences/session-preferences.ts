@@ -1,6 +1,7 @@
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import { Construct } from 'constructs';
+import { describeForReview } from '../core/review-metadata';
 import { type ConfigProblem, ConfigError } from '../core/config-error';
 import { escapeTerraformTemplate } from '../core/policy-document';
 import { rules, sessionRules, validateProps } from '../core/rules';
@@ -199,6 +200,12 @@ export class SessionPreferences extends Construct {
     if (props.adoptExistingDocument ?? SESSION_PREFERENCES_DEFAULTS.adoptExistingDocument) {
       this.document.importFrom(SESSION_PREFERENCES_DOCUMENT_NAME, props.provider);
     }
+    describeForReview(this.document, {
+      part: 'session-preferences',
+      region: props.destination.region,
+      runAsEnabled: this.content.inputs.runAsEnabled,
+      runAsDefaultUser: this.content.inputs.runAsDefaultUser,
+    });
     this.documentName = this.document.name;
   }
 }

@@ -132,6 +132,11 @@ console.log('');
 const tagger = spawnSync(process.execPath, [join(here, 'launch-tagger.mjs')], { cwd: root, stdio: 'inherit' });
 if (tagger.status !== 0) process.exitCode = tagger.status ?? 1;
 
+// Review: the plan-report command on the shipped environments (test/bench/review.mjs).
+console.log('');
+const review = spawnSync(process.execPath, [join(here, 'review.mjs')], { cwd: root, stdio: 'inherit' });
+if (review.status !== 0) process.exitCode = review.status ?? 1;
+
 // Deploy time per environment on the local AWS API emulator (test/bench/deploy.ts): a few minutes.
 if (process.env.BENCH_DEPLOY !== '0') {
   const deploy = spawnSync(process.execPath, [join(here, 'deploy.mjs')], { cwd: root, stdio: 'inherit' });

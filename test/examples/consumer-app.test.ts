@@ -1,13 +1,17 @@
-import { execFileSync } from 'node:child_process';
+import { validateWorkflow } from '@action-validator/core';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { planOffline } from '../support/terraform';
 
 /**
  * The constructs as a package others install: pack it as `npm publish` would, install the tarball
  * into a copy of examples/consumer-app (which depends on it by name), compile that app against the
- * packed declarations, synthesize it, and run terraform validate and an offline plan.
+ * packed declarations, synthesize it, and run terraform validate and an offline plan. Then the
+ * package's review command, as the app's pull-request workflow runs it, with the optional IAM
+ * evaluator installed and without it.
  */
 const root = join(__dirname, '..', '..');
 
@@ -52,7 +56,7 @@ describe('the packed package in a consumer app', () => {
     }
   }, 300_000);
 
-  it('ships the constructs, their declarations and the launch tagger zip, and nothing of the app or tests', () => {
+  it('ships the constructs, their declarations, the launch tagger zip and the review command, and nothing of the app or tests', () => {
     expect(files).toEqual(
       expect.arrayContaining([
         'package.json',
@@ -61,6 +65,7 @@ describe('the packed package in a consumer app', () => {
         'dist/modules/index.js',
         'dist/modules/index.d.ts',
         'dist/launch-tagger/launch-tagger.zip',
+        'dist/cli/main.js',
       ]),
     );
     expect(
@@ -68,12 +73,23 @@ describe('the packed package in a consumer app', () => {
     ).toEqual([]);
   });
 
-  it('has no runtime dependencies but its peers', () => {
+  it('has no runtime dependencies but its peers; the AGPL evaluator is an optional one', () => {
     const manifest = JSON.parse(
       readFileSync(join(work, 'app', 'node_modules', 'ssm-federated-access', 'package.json'), 'utf8'),
     );
     expect(manifest.dependencies).toBeUndefined();
-    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['@cdktf/provider-aws', 'cdktf', 'constructs']);
+    expect(Object.keys(manifest.peerDependencies).sort()).toEqual([
+      '@cdktf/provider-aws',
+      '@cloud-copilot/iam-policy',
+      '@cloud-copilot/iam-simulate',
+      'cdktf',
+      'constructs',
+    ]);
+    expect(manifest.peerDependenciesMeta).toEqual({
+      '@cloud-copilot/iam-policy': { optional: true },
+      '@cloud-copilot/iam-simulate': { optional: true },
+    });
+    expect(manifest.bin).toEqual({ 'ssm-federated-access': 'dist/cli/main.js' });
   });
 
   it('compiles against the declarations, synthesizes, validates and plans', () => {
@@ -102,5 +118,83 @@ describe('the packed package in a consumer app', () => {
     const result = planOffline(stackDir, stackJson);
     expect(result.validate).toContain('Success! The configuration is valid.');
     expect(result.plan).toMatch(/Plan: [1-9]\d* to add, 0 to change, 0 to destroy\./);
+  });
+
+  describe('the review command in the consumer app', () => {
+    const app = () => join(work, 'app');
+    const review = (args: string[]) =>
+      spawnSync('npx', ['--no-install', 'ssm-federated-access', 'plan-report', '--offline', ...args], {
+        cwd: app(),
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
+    let resources: number;
+
+    beforeAll(() => {
+      execFileSync(process.execPath, [join(app(), 'node_modules', 'typescript', 'bin', 'tsc'), '-p', app()], {
+        cwd: app(),
+        stdio: 'pipe',
+      });
+      // The app's own stack, synthesized by the app command the review runs (cdktf.json).
+      execFileSync(process.execPath, [join(app(), 'dist', 'main.js')], {
+        cwd: app(),
+        stdio: 'pipe',
+        env: { ...process.env, CDKTF_OUTDIR: join(work, 'reference') },
+      });
+      const json = JSON.parse(readFileSync(join(work, 'reference', 'stacks', 'shell-access', 'cdk.tf.json'), 'utf8'));
+      resources = Object.values(json.resource as Record<string, object>).reduce((n, r) => n + Object.keys(r).length, 0);
+    }, 120_000);
+
+    it('the workflow runs the packed command and passes the workflow schema validator', () => {
+      const text = readFileSync(join(app(), '.github', 'workflows', 'pull-request.yml'), 'utf8');
+      expect(validateWorkflow(text).errors).toEqual([]);
+      const steps = parse(text).jobs.review.steps as { run?: string }[];
+      expect(steps.map((s) => s.run ?? '').join('\n')).toContain('npx ssm-federated-access plan-report');
+    });
+
+    it('writes the full report for the stack: counts, the policy diff and the access gained', () => {
+      const result = review(['--markdown', 'report.md', '--html', 'access-matrix.html']);
+      expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
+      const report = readFileSync(join(app(), 'report.md'), 'utf8');
+      // Offline: against an empty account, everything is added.
+      expect(report).toMatch(new RegExp(`\\| shell-access \\| ${resources} \\| 0 \\| 0 \\| 0 \\| [1-9]\\d* \\|`));
+      expect(report).toContain('### shell-access (offline plan: compared with an empty account)');
+      expect(report).toMatch(
+        /\*\*inline policy\*\* of `aws_iam_role_policy\.access_role-policy_[0-9A-F]+`, as configured/,
+      );
+      expect(report).toContain('- added Allow statement `StartSessionOnOwnInstances`');
+      expect(report).toContain(
+        '- :unlock: gained: alice (federated): own instance in eu-west-1 (AwsUserId = her aws:userid) (`ssm:StartSession` on `arn:aws:ec2:eu-west-1:123456789012:instance/i-0123456789abcdef0`)',
+      );
+      expect(report).toMatch(/:unlock: gained: instance role platform-ssm-instance: write a transcript in eu-west-1/);
+      expect(report).not.toMatch(/gained: .*someone else's instance/);
+      expect(report).toMatch(
+        /<summary>Access matrix after the plan: \d+ cases, \d+ allowed, \d+ gained, 0 lost<\/summary>/,
+      );
+      expect(report).not.toContain('not as expected');
+      expect(readFileSync(join(app(), 'access-matrix.html'), 'utf8')).toContain('data-stack="shell-access"');
+    });
+
+    it('without the evaluator, writes the plan part and says why the access part is missing', () => {
+      npm(
+        [
+          'uninstall',
+          '--no-audit',
+          '--no-fund',
+          '--ignore-scripts',
+          '@cloud-copilot/iam-simulate',
+          '@cloud-copilot/iam-policy',
+        ],
+        app(),
+      );
+      const result = review([]);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`\\| shell-access \\| ${resources} \\| 0 \\| 0 \\| 0 \\|`));
+      expect(result.stdout).toContain('- added Allow statement `StartSessionOnOwnInstances`');
+      expect(result.stdout).toContain(
+        '> The access part is off: to turn it on, install the IAM evaluator (AGPL-3.0): npm install --save-dev @cloud-copilot/iam-simulate @cloud-copilot/iam-policy.',
+      );
+      expect(result.stdout).not.toContain(':unlock:');
+    });
   });
 });

@@ -5,7 +5,7 @@ import {
   type IdentityCenterPermissionSetProps,
 } from '../../modules/identity-center/identity-center-permission-set';
 import { SessionAccessPolicy } from '../../modules/session-access-policy/session-access-policy';
-import { IDENTITY_CENTER_TEST_SOURCE } from '../support/access-matrix';
+import { IDENTITY_CENTER_TEST_SOURCE } from '../support/identity-center-source';
 import { policyAt } from '../support/policies';
 import { type SynthesizedStack, synthesize } from '../support/synth';
 import { planOffline, terraformVersion } from '../support/terraform';

@@ -5,7 +5,7 @@ import { parseRunInstancesEvent } from '../../handlers/launch-tagger/event';
 import { ConfigError } from '../../modules/core/config-error';
 import type { PolicyDocument } from '../../modules/core/policy-document';
 import { LaunchTagger, type LaunchTaggerProps } from '../../modules/launch-tagger/launch-tagger';
-import { IDENTITY_CENTER_TEST_SOURCE } from '../support/access-matrix';
+import { IDENTITY_CENTER_TEST_SOURCE } from '../support/identity-center-source';
 import { synthStack } from '../support/construct-synth';
 import { decide } from '../support/iam';
 import { policyAt } from '../support/policies';

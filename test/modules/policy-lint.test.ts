@@ -25,7 +25,7 @@ import {
   sizeProblems,
 } from '../../modules/core/policy-lint';
 import { buildApp } from '../../stacks/app';
-import { IDENTITY_CENTER_TEST_SOURCE } from '../support/access-matrix';
+import { IDENTITY_CENTER_TEST_SOURCE } from '../support/identity-center-source';
 import { synthesizedPolicies } from '../support/policies';
 import { synthesize } from '../support/synth';
 

@@ -1,27 +1,91 @@
 import { environmentSources } from '../../environments';
+import type { EnvironmentConfig } from '../../environments';
 import type { PolicyDocument, PolicyStatement } from '../../modules/core/policy-document';
 import { SESSION_ACCESS_SIDS as SIDS } from '../../modules/session-access-policy/session-access-policy';
+import { ciRoleNames, launchTaggerName, stateKey } from '../../stacks/names';
+import type { AccessConfig } from '../../cli/access/access-config';
 import {
   type AccessCase,
-  IDENTITY_CENTER_TEST_SOURCE,
   type SynthesizedAccess,
   accessMatrix,
   markdownTable,
-  readAccess,
   runMatrix,
-} from '../support/access-matrix';
+  stackMatrix,
+} from '../../cli/access/access-matrix';
 import { evaluate } from '../support/policies';
+import { IDENTITY_CENTER_TEST_SOURCE } from '../support/identity-center-source';
 import { synthesize } from '../support/synth';
 
 /**
  * The access matrix of every shipped environment (and a test-only Identity Center one), evaluated
- * by an IAM evaluator on the policies as synthesized into `cdk.tf.json`. The same cases make
- * `npm run access-report -- <environment>`.
+ * by an IAM evaluator on the policies as synthesized into `cdk.tf.json`, with the settings read
+ * back from the stack as the review command reads them. The same cases make
+ * `ssm-federated-access access-report` and the access part of `plan-report`.
  */
 const { configs, stacks } = synthesize([...environmentSources, IDENTITY_CENTER_TEST_SOURCE]);
-const matrices = configs.map((config) => {
-  const access = readAccess(config, stacks.get(config.name)!);
-  return { config, access, cases: accessMatrix(config, access) };
+const matrices = configs.map((environment) => ({ environment, ...stackMatrix(stacks.get(environment.name)!) }));
+
+/** The fields of an environment file the matrix reads, as the stack should carry them. */
+function expectedSettings(e: EnvironmentConfig): AccessConfig {
+  const roles = ciRoleNames(e);
+  const tagger = e.launchTagger.enabled;
+  return {
+    name: e.name,
+    accountId: e.accountId,
+    primaryRegion: e.primaryRegion,
+    regions: e.regions,
+    identity:
+      e.identity.type === 'saml'
+        ? {
+            type: 'saml',
+            providerName: e.identity.providerName,
+            roleName: e.identity.roleName,
+            maxSessionDurationHours: e.identity.maxSessionDurationHours,
+            sourceIdentity: e.identity.sourceIdentity,
+          }
+        : {
+            type: 'identity-center',
+            instanceArn: e.identity.instanceArn,
+            region: e.identity.region,
+            permissionSetName: e.identity.permissionSetName,
+            sessionDurationHours: e.identity.sessionDurationHours,
+            runAsAttribute: e.identity.runAsAttribute,
+            attributePaths: e.identity.attributePaths,
+            manageAccessControlAttributes: e.identity.manageAccessControlAttributes,
+            assignments: e.identity.assignments,
+          },
+    runAs: { enabled: e.runAs.enabled, ...(e.runAs.defaultUser ? { defaultUser: e.runAs.defaultUser } : {}) },
+    access: e.access,
+    launchTagger: {
+      enabled: tagger,
+      launcherRoleNames: tagger ? e.launchTagger.launcherRoleNames : [],
+      ...(tagger ? { name: launchTaggerName(e) } : {}),
+    },
+    ...(e.ci
+      ? {
+          ci: {
+            githubRepository: e.ci.githubRepository,
+            planRoleName: roles.plan,
+            deployRoleName: roles.deploy,
+            createOidcProvider: e.ci.createOidcProvider,
+            ...(e.backend.type === 's3'
+              ? { state: { bucket: e.backend.bucket, key: stateKey(e, e.backend.key) } }
+              : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+describe('the settings the matrix reads, from the synthesized stack', () => {
+  it.each(matrices)("$environment.name: are the environment file's", ({ environment, config }) => {
+    expect(config).toEqual(expectedSettings(environment));
+  });
+
+  it('a validated environment is a matrix input as it is', () => {
+    const input: AccessConfig = configs[0];
+    expect(input.name).toBe(configs[0].name);
+  });
 });
 
 const title = (c: AccessCase) =>

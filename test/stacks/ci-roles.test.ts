@@ -4,8 +4,8 @@ import { type EnvironmentSource, environmentSources } from '../../environments';
 import type { PolicyDocument, PolicyStatement } from '../../modules/core/policy-document';
 import { POLICY_QUOTAS, quotaSize } from '../../modules/core/policy-lint';
 import { CI_SIDS } from '../../modules/github-oidc/ci-policies';
-import { accessMatrix, readAccess, runMatrix } from '../support/access-matrix';
-import { type AuthorizedCall, type SynthesizedCiAccess, disallowedCalls } from '../support/ci-access';
+import { accessMatrix, readAccess, runMatrix } from '../../cli/access/access-matrix';
+import { type AuthorizedCall, type SynthesizedCiAccess, disallowedCalls } from '../../cli/access/ci-access';
 import { readResolvedPolicy, resolveReferences } from '../support/policies';
 import { type SynthesizedStack, synthesize } from '../support/synth';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TerraformStack, Testing } from 'cdktf';
-import type { SynthesizedStack } from './synth';
+import type { SynthesizedStack } from '../../cli/stacks/synthesized-stack';
 
 /**
  * Synthesizes one test stack the way `cdktf synth` writes it, construct-path metadata included

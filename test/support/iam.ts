@@ -1,7 +1,7 @@
 import type { Simulation } from '@cloud-copilot/iam-simulate';
-import { type Decision, evaluate } from './policies';
+import { type Decision, evaluate } from '../../cli/access/evaluator';
 
-export type { Decision } from './policies';
+export type { Decision } from '../../cli/access/evaluator';
 
 /**
  * The decision alone, for tests that do not care which statement decided. Like `evaluate`, it fails

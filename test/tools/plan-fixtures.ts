@@ -8,16 +8,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { environmentSources } from '../../environments';
 import type { PolicyDocument } from '../../modules/core/policy-document';
-import { readAccess, sessionPolicyLocation } from '../support/access-matrix';
+import { readStackAccess } from '../../cli/access/read-stack';
 import { readResolvedPolicy } from '../support/policies';
 import { type SynthesizedStack, logicalIdAt, synthesize } from '../support/synth';
-import type { ChangeAction, ResourceChange, TerraformPlan } from './plan-report/terraform-plan';
+import type { ChangeAction, ResourceChange, TerraformPlan } from '../../cli/report/terraform-plan';
 
 const { configs, stacks } = synthesize(environmentSources.filter((s) => s.input.name === 'example'));
 const config = configs[0];
 const stack = stacks.get('example')!;
-const access = readAccess(config, stack);
-const location = sessionPolicyLocation(config);
+const { access, sessionPolicyLocation: location } = readStackAccess(stack);
 
 function change(
   type: string,
@@ -27,7 +26,7 @@ function change(
   after: object | null,
   reason?: string,
 ): ResourceChange {
-  const name = logicalIdAt(stack, type, pathSuffix);
+  const name = pathSuffix.startsWith('=') ? pathSuffix.slice(1) : logicalIdAt(stack, type, pathSuffix);
   return {
     address: `${type}.${name}`,
     mode: 'managed',
@@ -38,8 +37,9 @@ function change(
   };
 }
 
+/** A resource's arguments; `pathSuffix` is a construct path suffix, or `=<logical id>`. */
 function resource(s: SynthesizedStack, type: string, pathSuffix: string): Record<string, unknown> {
-  const r = s.json.resource[type][logicalIdAt(s, type, pathSuffix)];
+  const r = s.json.resource[type][pathSuffix.startsWith('=') ? pathSuffix.slice(1) : logicalIdAt(s, type, pathSuffix)];
   const { '//': _metadata, provider: _provider, depends_on: _dependsOn, lifecycle: _lifecycle, ...values } = r;
   return values;
 }
@@ -51,11 +51,11 @@ const trust = {
 };
 const roleNoOp = change('aws_iam_role', 'federation/role', ['no-op'], trust, trust);
 const sessionValues = (policy: PolicyDocument) => ({
-  ...resource(stack, location.type, location.pathSuffix),
+  ...resource(stack, location.type, `=${location.name}`),
   [location.attribute]: JSON.stringify(policy),
 });
 const session = (actions: ChangeAction[], before: PolicyDocument, after: PolicyDocument) =>
-  change(location.type, location.pathSuffix, actions, sessionValues(before), sessionValues(after));
+  change(location.type, `=${location.name}`, actions, sessionValues(before), sessionValues(after));
 
 const policy = access.sessionPolicy;
 const widened: PolicyDocument = {

@@ -1,10 +1,10 @@
 import type { Simulation } from '@cloud-copilot/iam-simulate';
-import type { EnvironmentConfig } from '../../environments';
+import type { AccessConfig as EnvironmentConfig } from './access-config';
 import type { PolicyDocument } from '../../modules/core/policy-document';
 import { CI_SIDS } from '../../modules/github-oidc/ci-policies';
-import { ciRoleNames, launchTaggerName, managedInstanceRoleName, stateKey } from '../../stacks/names';
-import { type Decision, evaluate, readResolvedPolicy } from './policies';
-import type { SynthesizedStack } from './synth';
+import { type Decision, evaluate } from './evaluator';
+import { readResolvedPolicy } from './policies';
+import type { SynthesizedStack } from '../stacks/synthesized-stack';
 
 /**
  * The GitHub Actions roles in the access matrix: what the plan and deploy roles may and may not
@@ -47,7 +47,7 @@ export function readCiAccess(config: EnvironmentConfig, stack: SynthesizedStack)
     const m = REF.exec(ref);
     return m ? roles[m[2]]?.name : ref;
   };
-  const names = ciRoleNames(config);
+  const names = ciRoleNames(config.ci);
   const policiesOf = (roleName: string): PolicyDocument[] => [
     ...Object.values(resources('aws_iam_role_policy_attachment'))
       .filter((a) => roleNameOf(String(a.role)) === roleName)
@@ -185,6 +185,7 @@ export function ciRoleCases(
   config: EnvironmentConfig,
   ci: SynthesizedCiAccess | undefined,
   destinations: readonly Destination[],
+  instanceRoleName?: string,
 ): CiAccessCase[] {
   if (!ci) return [];
   const account = config.accountId;
@@ -216,10 +217,7 @@ export function ciRoleCases(
   };
   const instance = `arn:aws:ec2:${primary}:${account}:instance/i-0123456789abcdef0`;
   const queue = (region: string) => `arn:aws:sqs:${region}:${account}:${launchTaggerName(config)}-dead-letters`;
-  const state =
-    config.backend.type === 's3'
-      ? `arn:aws:s3:::${config.backend.bucket}/${stateKey(config, config.backend.key)}`
-      : undefined;
+  const state = config.ci?.state ? `arn:aws:s3:::${config.ci.state.bucket}/${config.ci.state.key}` : undefined;
 
   // The plan role: what a refresh reads, and no session data, even beside a policy that allows everything.
   for (const [label, identity] of [
@@ -349,7 +347,7 @@ export function ciRoleCases(
   add('ci plan role', ci.planRoleName, ci.planPolicies, {
     description: 'read a role of the stack (refresh)',
     action: 'iam:GetRole',
-    resource: `arn:aws:iam::${account}:role/${managedInstanceRoleName(config)}`,
+    resource: `arn:aws:iam::${account}:role/${managedInstanceRoleName(config, instanceRoleName)}`,
     expected: 'Allowed',
     expectedSid: CI_SIDS.refreshReads,
   });
@@ -377,7 +375,7 @@ export function ciRoleCases(
   });
 
   // The deploy role: changes within the boundary, never beyond it, never to the CI roles.
-  const managedRole = `arn:aws:iam::${account}:role/${managedInstanceRoleName(config)}`;
+  const managedRole = `arn:aws:iam::${account}:role/${managedInstanceRoleName(config, instanceRoleName)}`;
   const newRole = `arn:aws:iam::${account}:role/${prefix}new-role`;
   const otherBoundary = `arn:aws:iam::${account}:policy/${prefix}wider-boundary`;
   for (const [label, identity] of [
@@ -618,4 +616,20 @@ export function ciRoleCases(
   }
   underBoundary('change the boundary policy', 'iam:CreatePolicyVersion', ci.boundaryArn, 'ExplicitlyDenied');
   return cases;
+}
+
+/** The CI role names as the stack sets them (the review metadata carries the effective names). */
+function ciRoleNames(ci: NonNullable<EnvironmentConfig['ci']>): { plan: string; deploy: string } {
+  if (!ci.planRoleName || !ci.deployRoleName) throw new Error('the CI role names are not known');
+  return { plan: ci.planRoleName, deploy: ci.deployRoleName };
+}
+
+/** The launch tagger function's name (its queue is `<name>-dead-letters`). */
+function launchTaggerName(config: EnvironmentConfig): string {
+  return config.launchTagger.name ?? `${config.name}-launch-tagger`;
+}
+
+/** The instance role's name as the stack synthesized it. */
+function managedInstanceRoleName(config: EnvironmentConfig, instanceRoleName: string | undefined): string {
+  return instanceRoleName ?? `${config.name}-ssm-managed-instance`;
 }

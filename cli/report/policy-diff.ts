@@ -1,4 +1,8 @@
-import type { PolicyDocument, PolicyStatement } from '../../../modules/core/policy-document';
+import {
+  type PolicyDocument,
+  type PolicyStatement,
+  unescapeTerraformTemplate,
+} from '../../modules/core/policy-document';
 import type { ResourceChange } from './terraform-plan';
 
 /** Where policies live in the resources this project creates: resource type -> attribute and label. */
@@ -38,7 +42,15 @@ export interface PolicyChange {
   readonly statements: readonly StatementChange[];
   /** The new value is only known after apply (it depends on a resource not created yet). */
   readonly afterUnknown: boolean;
+  /**
+   * With `afterUnknown`: the new policy as the configuration writes it (`cdk.tf.json`), Terraform
+   * references such as `${aws_kms_key.<id>.arn}` left in place.
+   */
+  readonly afterAsConfigured?: boolean;
 }
+
+/** The policy argument of a planned resource as the configuration writes it, when known. */
+export type ConfiguredPolicy = (rc: ResourceChange, attribute: string) => string | undefined;
 
 const FIELDS = [
   'Effect',
@@ -124,8 +136,11 @@ export function diffPolicies(before: PolicyDocument | null, after: PolicyDocumen
   return changes;
 }
 
-/** Every policy a resource change touches, decoded from its JSON string and diffed by statement. */
-export function policyChanges(rc: ResourceChange): PolicyChange[] {
+/**
+ * Every policy a resource change touches, decoded from its JSON string and diffed by statement.
+ * A new policy known only after apply is diffed as `configured` gives it, when it does.
+ */
+export function policyChanges(rc: ResourceChange, configured?: ConfiguredPolicy): PolicyChange[] {
   const attributes = POLICY_ATTRIBUTES[rc.type] ?? [];
   const result: PolicyChange[] = [];
   for (const { attribute, label } of attributes) {
@@ -133,7 +148,17 @@ export function policyChanges(rc: ResourceChange): PolicyChange[] {
     const before = parse(rc.change.before?.[attribute]);
     const after = afterUnknown ? null : parse(rc.change.after?.[attribute]);
     if (afterUnknown) {
-      result.push({ address: rc.address, label, before, after, statements: [], afterUnknown });
+      const text = configured?.(rc, attribute);
+      const asConfigured = text === undefined ? null : parse(unescapeTerraformTemplate(text));
+      result.push({
+        address: rc.address,
+        label,
+        before,
+        after: asConfigured,
+        statements: asConfigured ? diffPolicies(before, asConfigured) : [],
+        afterUnknown,
+        ...(asConfigured ? { afterAsConfigured: true } : {}),
+      });
       continue;
     }
     const statements = diffPolicies(before, after);

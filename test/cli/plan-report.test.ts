@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { environmentSources } from '../../environments';
+import { readStackAccess } from '../../cli/access/read-stack';
+import { accessDiff } from '../../cli/report/access-diff';
+import { buildEnvironmentReport } from '../../cli/report/build-report';
+import { dangers } from '../../cli/report/dangers';
+import { renderReport } from '../../cli/report/render';
+import { diffPolicies, policyChanges } from '../../cli/report/policy-diff';
+import { countChanges, managedChanges, parsePlan, type TerraformPlan } from '../../cli/report/terraform-plan';
 import { synthesize } from '../support/synth';
-import { accessDiff } from './plan-report/access-diff';
-import { buildEnvironmentReport } from './plan-report/build-report';
-import { dangers } from './plan-report/dangers';
-import { renderReport } from './plan-report/render';
-import { diffPolicies, policyChanges } from './plan-report/policy-diff';
-import { countChanges, managedChanges, parsePlan, type TerraformPlan } from './plan-report/terraform-plan';
 
 function fixture(name: string): TerraformPlan {
   const path = join(__dirname, '..', 'fixtures', 'plans', `${name}.json`);
@@ -58,7 +59,7 @@ describe('dangerous changes', () => {
 
 describe('policy diffs, statement by statement', () => {
   it('shows a widened policy: the added statement with its action and resource', () => {
-    const [change] = managedChanges(fixture('widened-policy')).flatMap(policyChanges);
+    const [change] = managedChanges(fixture('widened-policy')).flatMap((rc) => policyChanges(rc));
     expect(change.label).toBe('inline policy');
     expect(change.statements).toEqual([
       {
@@ -76,7 +77,7 @@ describe('policy diffs, statement by statement', () => {
   });
 
   it('shows a narrowed policy: the removed resources of the changed statement', () => {
-    const [change] = managedChanges(fixture('narrowed-policy')).flatMap(policyChanges);
+    const [change] = managedChanges(fixture('narrowed-policy')).flatMap((rc) => policyChanges(rc));
     expect(change.statements).toEqual([
       expect.objectContaining({
         sid: 'StartSessionWithAllowedDocuments',
@@ -96,7 +97,39 @@ describe('policy diffs, statement by statement', () => {
   });
 
   it('reports no policy change when nothing changed', () => {
-    expect(managedChanges(fixture('no-change')).flatMap(policyChanges)).toEqual([]);
+    expect(managedChanges(fixture('no-change')).flatMap((rc) => policyChanges(rc))).toEqual([]);
+  });
+
+  it('diffs a policy known only after apply as the configuration writes it, references and all', () => {
+    const rc = {
+      address: 'aws_iam_role_policy.p',
+      type: 'aws_iam_role_policy',
+      name: 'p',
+      change: { actions: ['create' as const], before: null, after: {}, after_unknown: { policy: true } },
+    };
+    const configured = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'GenerateSessionDataKey',
+          Effect: 'Allow',
+          Action: 'kms:GenerateDataKey',
+          Resource: '${aws_kms_key.k.arn}',
+          Condition: { StringEquals: { 'aws:userid': '$${aws:userid}' } },
+        },
+      ],
+    });
+    expect(policyChanges(rc)).toEqual([expect.objectContaining({ afterUnknown: true, statements: [] })]);
+    const [change] = policyChanges(rc, (r, attribute) =>
+      r.name === 'p' && attribute === 'policy' ? configured : undefined,
+    );
+    expect(change).toMatchObject({ afterUnknown: true, afterAsConfigured: true });
+    expect(change.statements[0].fields).toEqual([
+      { field: 'Effect', removed: [], added: ['Allow'] },
+      { field: 'Action', removed: [], added: ['kms:GenerateDataKey'] },
+      { field: 'Resource', removed: [], added: ['${aws_kms_key.k.arn}'] },
+      { field: 'Condition', removed: [], added: ['StringEquals aws:userid = "${aws:userid}"'] },
+    ]);
   });
 
   it('diffs conditions key by key', () => {
@@ -127,8 +160,12 @@ describe('policy diffs, statement by statement', () => {
 });
 
 describe('access before and after, in words', () => {
-  const { configs, stacks } = synthesize(environmentSources.filter((s) => s.input.name === 'example'));
-  const diff = (name: string) => accessDiff(configs[0], stacks.get('example')!, fixture(name));
+  const { stacks } = synthesize(environmentSources.filter((s) => s.input.name === 'example'));
+  const example = readStackAccess(stacks.get('example')!);
+  const diff = async (name: string) => {
+    const { gained, lost } = await accessDiff(example, fixture(name));
+    return { gained, lost };
+  };
 
   it("a widened policy gains access to instances that are not the caller's", async () => {
     const { gained, lost } = await diff('widened-policy');
@@ -163,19 +200,20 @@ describe('access before and after, in words', () => {
         change: { ...rc.change, actions: ['create' as const], before: null },
       })),
     };
-    const { gained, lost } = await accessDiff(configs[0], stacks.get('example')!, plan);
+    const { gained, lost } = await accessDiff(example, plan);
     expect(lost).toEqual([]);
     expect(gained.length).toBeGreaterThan(5);
   });
 });
 
 describe('the Markdown report', () => {
-  const { configs, stacks } = synthesize(environmentSources.filter((s) => s.input.name === 'example'));
+  const { stacks } = synthesize(environmentSources.filter((s) => s.input.name === 'example'));
+  const example = readStackAccess(stacks.get('example')!);
   const report = async (name: string) =>
     renderReport([
-      await buildEnvironmentReport('example', 'live', fixture(name), (p) =>
-        accessDiff(configs[0], stacks.get('example')!, p),
-      ),
+      await buildEnvironmentReport('example', 'live', fixture(name), async (p) => ({
+        access: await accessDiff(example, p),
+      })),
     ]);
 
   it('widened: counts, the statement diff and the gained access', async () => {

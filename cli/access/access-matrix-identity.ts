@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from '../../environments';
+import type { AccessConfig as EnvironmentConfig } from './access-config';
 import type { PolicyDocument } from '../../modules/core/policy-document';
 import { SAML_SIGNIN_AUDIENCE } from '../../modules/saml-federation/saml-federation';
 import {
@@ -7,9 +7,10 @@ import {
   groupTagName,
 } from '../../modules/session-access-policy/session-access-policy';
 import type { AccessCase, Caller, SynthesizedAccess } from './access-matrix';
-import type { Decision } from './policies';
-import { policyAt } from './policies';
-import type { SynthesizedStack } from './synth';
+import type { Decision } from './evaluator';
+import { readResolvedPolicy } from './policies';
+import type { DescribedResource } from './read-stack';
+import type { SynthesizedStack } from '../stacks/synthesized-stack';
 
 /**
  * Access-matrix cases for the identity side: source identity on the SAML role's trust policy,
@@ -25,16 +26,30 @@ export interface IdentityAccess {
   readonly launchTaggerPolicies?: readonly { region: string; roleName: string; policy: PolicyDocument }[];
 }
 
-export function readIdentityAccess(config: EnvironmentConfig, stack: SynthesizedStack): IdentityAccess {
-  const taggers = config.launchTagger.enabled
-    ? config.regions.map((region) => ({
-        region,
-        roleName: `${config.name}-launch-tagger-${region}`,
-        policy: policyAt(stack, 'aws_iam_role_policy', `launch-tagger-${region}/role_policy`),
-      }))
-    : [];
+export function readIdentityAccess(
+  config: EnvironmentConfig,
+  stack: SynthesizedStack,
+  taggerRoles: readonly DescribedResource<'launch-tagger-role'>[],
+): IdentityAccess {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const resources = (type: string): Record<string, any> => stack.json.resource?.[type] ?? {};
+  // A tagger's policy is the inline policy on its role (`role = aws_iam_role.<name>.id`).
+  const taggers = taggerRoles.map(({ name, description }) => {
+    const policy = Object.values(resources('aws_iam_role_policy')).find((p) =>
+      new RegExp(`^\\$\\{aws_iam_role\\.${name}\\.(id|name)\\}$`).test(String(p.role)),
+    );
+    if (!policy) throw new Error(`${stack.name}: the launch tagger role ${description.roleName} has no inline policy`);
+    return {
+      region: description.region,
+      roleName: description.roleName,
+      policy: readResolvedPolicy(stack, policy.policy),
+    };
+  });
+  const federatedRole = Object.entries(resources('aws_iam_role')).find(
+    ([, r]) => config.identity.type === 'saml' && r.name === config.identity.roleName,
+  );
   return {
-    ...(config.identity.type === 'saml' ? { federatedTrust: policyAt(stack, 'aws_iam_role', 'federation/role') } : {}),
+    ...(federatedRole ? { federatedTrust: readResolvedPolicy(stack, federatedRole[1].assume_role_policy) } : {}),
     launchTaggerPolicies: taggers,
   };
 }

@@ -1,16 +1,23 @@
+import type { AccessChanges, MatrixRow } from './access-diff';
 import type { Danger } from './dangers';
 import type { FieldChange, PolicyChange, StatementChange } from './policy-diff';
 import type { ChangeCounts } from './terraform-plan';
 
-/** One environment's part of the report. */
-export interface EnvironmentReport {
+/** The access part of a stack's report: the matrix before and after, or why there is none. */
+export interface AccessPart {
+  /** Access gained and lost, and the whole matrix (from the access matrix before and after). */
+  readonly access?: AccessChanges;
+  /** Why there is no access part, in one line (no access constructs, no evaluator). */
+  readonly accessNote?: string;
+}
+
+/** One stack's part of the report. */
+export interface EnvironmentReport extends AccessPart {
   readonly name: string;
   readonly mode: 'live' | 'offline';
   readonly counts: ChangeCounts;
   readonly dangers: readonly Danger[];
   readonly policies: readonly PolicyChange[];
-  /** Access gained and lost, in words (from the access matrix before and after). */
-  readonly access: { readonly gained: readonly string[]; readonly lost: readonly string[] };
 }
 
 export const REPORT_MARKER = '<!-- ssm-federated-access plan report -->';
@@ -30,8 +37,14 @@ function statementBlock(s: StatementChange): string[] {
 
 function policyBlock(p: PolicyChange): string[] {
   const head = `**${p.label}** of \`${p.address}\``;
-  if (p.afterUnknown)
+  if (p.afterUnknown && !p.afterAsConfigured)
     return [`${head}: the new policy is known only after apply (it refers to a resource not created yet).`, ''];
+  if (p.afterUnknown)
+    return [
+      `${head}, as configured (Terraform fills in the \`\${...}\` references at apply):`,
+      '',
+      ...p.statements.flatMap(statementBlock),
+    ];
   return [head, '', ...p.statements.flatMap(statementBlock)];
 }
 
@@ -51,14 +64,71 @@ export function renderEnvironment(env: EnvironmentReport): string {
     out.push('#### Policy changes', '');
     for (const p of env.policies) out.push(...policyBlock(p));
   }
-  if (env.access.gained.length > 0 || env.access.lost.length > 0) {
+  const access = env.access;
+  if (access && (access.gained.length > 0 || access.lost.length > 0)) {
     out.push('#### Access changes', '');
-    for (const line of env.access.gained) out.push(`- :unlock: gained: ${line}`);
-    for (const line of env.access.lost) out.push(`- :lock: lost: ${line}`);
+    for (const line of access.gained) out.push(`- :unlock: gained: ${line}`);
+    for (const line of access.lost) out.push(`- :lock: lost: ${line}`);
     out.push('');
   }
   if (add + change + destroy === 0) out.push('No changes.', '');
+  if (env.accessNote) out.push('> [!NOTE]', `> ${env.accessNote}`, '');
+  if (access) out.push(...matrixTable(access));
   return out.join('\n');
+}
+
+/** What a decision cell says. */
+export const DECISION_LABEL: Readonly<Record<string, string>> = {
+  Allowed: 'allowed',
+  ImplicitlyDenied: 'denied',
+  ExplicitlyDenied: 'denied (explicit)',
+};
+
+const cell = (text: string) => text.replace(/\|/g, '\\|');
+
+/** The cells of one matrix row, in table order: the Markdown table and the HTML grid share them. */
+export function matrixCells(row: MatrixRow): string[] {
+  return [
+    row.area,
+    row.principal,
+    row.action,
+    row.resource,
+    row.description,
+    row.before ? DECISION_LABEL[row.before] : '-',
+    DECISION_LABEL[row.after],
+    row.change ?? '',
+    row.asExpected ? 'yes' : `NO (expected ${DECISION_LABEL[row.expected]})`,
+  ];
+}
+
+export const MATRIX_HEADERS = [
+  'Area',
+  'Principal',
+  'Action',
+  'Resource',
+  'Case',
+  'Before',
+  'After',
+  'Change',
+  'As expected',
+] as const;
+
+function matrixTable(access: AccessChanges): string[] {
+  const allowed = access.rows.filter((r) => r.after === 'Allowed').length;
+  const unexpected = access.rows.filter((r) => !r.asExpected).length;
+  return [
+    `<details><summary>Access matrix after the plan: ${access.rows.length} cases, ${allowed} allowed, ${access.gained.length} gained, ${access.lost.length} lost${unexpected > 0 ? `, <b>${unexpected} not as expected</b>` : ''}</summary>`,
+    '',
+    `| ${MATRIX_HEADERS.join(' | ')} |`,
+    `| ${MATRIX_HEADERS.map(() => '---').join(' | ')} |`,
+    ...access.rows.map((row) => {
+      const [area, principal, action, resource, ...rest] = matrixCells(row).map(cell);
+      return `| ${[area, principal, `\`${action}\``, `\`${resource}\``, ...rest].join(' | ')} |`;
+    }),
+    '',
+    '</details>',
+    '',
+  ];
 }
 
 export function renderReport(environments: readonly EnvironmentReport[]): string {

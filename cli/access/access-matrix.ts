@@ -1,5 +1,4 @@
 import type { Simulation } from '@cloud-copilot/iam-simulate';
-import type { EnvironmentConfig, EnvironmentSource } from '../../environments';
 import type { PolicyDocument } from '../../modules/core/policy-document';
 import { MANAGED_INSTANCE_SIDS } from '../../modules/managed-instance-role/managed-instance-role';
 import {
@@ -9,23 +8,21 @@ import {
   SESSION_DOCUMENTS,
   groupTagName,
 } from '../../modules/session-access-policy/session-access-policy';
-import { managedInstanceRoleName } from '../../stacks/names';
-import { type Decision, type Evaluation, evaluate, policyAt, readResolvedPolicy, resolveReferences } from './policies';
-import type { SynthesizedStack } from './synth';
-import {
-  type IdentityAccess,
-  launchTaggerOwnerCases,
-  managedInstanceCases,
-  readIdentityAccess,
-  sourceIdentityCases,
-} from './access-matrix-identity';
-import { type CiAccessCase, type SynthesizedCiAccess, ciRoleCases, readCiAccess } from './ci-access';
+import type { AccessConfig } from './access-config';
+import { type Decision, type Evaluation, evaluate } from './evaluator';
+import { type StackAccess, type SynthesizedAccess, readStackAccess } from './read-stack';
+import type { SynthesizedStack } from '../stacks/synthesized-stack';
+
+export type { SynthesizedAccess, ResolvedDestination } from './read-stack';
+import { launchTaggerOwnerCases, managedInstanceCases, sourceIdentityCases } from './access-matrix-identity';
+import { type CiAccessCase, ciRoleCases } from './ci-access';
 
 /**
  * The access matrix: who may do what to which resource, for one environment, as data. The jest
- * suite (test/stacks/access-matrix.test.ts) and the pull-request report
- * (`npm run access-report -- <environment>`) both run exactly these cases through the IAM
- * evaluator, on the policies read from the synthesized `cdk.tf.json`, so they cannot drift.
+ * suite (test/stacks/access-matrix.test.ts) and the review command (`ssm-federated-access
+ * access-report`, and the access part of `plan-report`) both run exactly these cases through the
+ * IAM evaluator, on the policies and settings read from the synthesized `cdk.tf.json`
+ * (read-stack.ts), so they cannot drift.
  */
 
 export interface AccessCase {
@@ -62,37 +59,6 @@ export interface AccessResult {
   readonly pass: boolean;
 }
 
-/** An Identity Center environment for tests only (none of the shipped ones uses Identity Center). */
-export const IDENTITY_CENTER_TEST_SOURCE: EnvironmentSource = {
-  file: 'test/support/access-matrix.ts',
-  input: {
-    name: 'ic-example',
-    accountId: '222222222222',
-    primaryRegion: 'eu-west-1',
-    additionalRegions: ['eu-north-1'],
-    identity: {
-      type: 'identity-center',
-      instanceArn: 'arn:aws:sso:::instance/ssoins-0123456789abcdef',
-      region: 'eu-west-1',
-      adminAccountId: '333333333333',
-      permissionSetName: 'SsmShellAccess',
-      sessionDurationHours: 4,
-      attributePaths: { AppId: '${path:enterprise.costCenter}', AppId2: '${path:enterprise.division}' },
-      assignments: [{ principalType: 'GROUP', principalId: '9067a3e6d2-0123abcd-4567-89ab-cdef-0123456789ab' }],
-    },
-    runAs: { enabled: true, defaultUser: 'ec2-user' },
-    access: {
-      ownerRule: true,
-      attributeRule: { tags: [{ principalTag: 'AppId', instanceTag: 'APP_ID' }], groups: 2 },
-      principalTagOwnerRule: { principalTag: 'SSMSessionRunAs', instanceTag: 'CreatedBy' },
-      sshEnabled: false,
-      portForwardingEnabled: true,
-    },
-    tags: { Project: 'ssm-federated-access', Environment: 'ic-example' },
-    backend: { type: 'local' },
-  },
-};
-
 const OTHER_ACCOUNT = '999999999999';
 const INSTANCE_ID = 'i-0123456789abcdef0';
 const ROLE_ID = 'AROAEXAMPLEFEDERATED';
@@ -115,79 +81,22 @@ export interface Caller {
   readonly context: Record<string, string | string[]>;
 }
 
-/** The policies as synthesized, resolved for evaluation. */
-export interface SynthesizedAccess extends IdentityAccess {
-  readonly sessionPolicy: PolicyDocument;
-  readonly scp: PolicyDocument;
-  readonly instancePolicy: PolicyDocument;
-  readonly instanceTrust: PolicyDocument;
-  /** Per region, from the `session_log_destinations` output (what the preferences point at). */
-  readonly destinations: readonly ResolvedDestination[];
-  /** Names of the launch tagger roles the stack creates (none where it has no tagger). */
-  readonly launchTaggerRoleNames: readonly string[];
-  /** The GitHub Actions roles' policies and boundary (environments with `ci` only). */
-  readonly ci?: SynthesizedCiAccess;
+/**
+ * The matrix's view of an environment: the settings of its environment file that the cases read
+ * (`config.access.ownerRule`, `config.identity.roleName`, ...), as a validated environment has them
+ * or as `readStackAccess` reads them back from a synthesized stack.
+ */
+type EnvironmentConfig = AccessConfig;
+
+/** The stack's policies (the settings come from the stack too; `config` is not needed to find them). */
+export function readAccess(_config: EnvironmentConfig, stack: SynthesizedStack): SynthesizedAccess {
+  return readStackAccess(stack).access;
 }
 
-export interface ResolvedDestination {
-  readonly region: string;
-  readonly s3Bucket: string;
-  readonly s3KeyPrefix: string;
-  readonly logGroup: string;
-  readonly kmsKeyArn: string;
-  /** The key's policy, the resource policy of KMS requests. */
-  readonly keyPolicy?: PolicyDocument;
-}
-
-/** Where the people's session access policy is in a stack: resource type, construct path and argument. */
-export function sessionPolicyLocation(config: EnvironmentConfig): {
-  type: string;
-  pathSuffix: string;
-  attribute: string;
-} {
-  return config.identity.type === 'identity-center'
-    ? {
-        type: 'aws_ssoadmin_permission_set_inline_policy',
-        pathSuffix: 'identity-center/inline-policy',
-        attribute: 'inline_policy',
-      }
-    : { type: 'aws_iam_role_policy', pathSuffix: 'session-access/role-policy', attribute: 'policy' };
-}
-
-/** Reads the environment's policies from its synthesized stack. */
-export function readAccess(config: EnvironmentConfig, stack: SynthesizedStack): SynthesizedAccess {
-  const location = sessionPolicyLocation(config);
-  const sessionPolicy = policyAt(stack, location.type, location.pathSuffix);
-  const outputs = stack.json.output ?? {};
-  const byRegion = (outputs.session_log_destinations?.value ?? {}) as Record<string, Record<string, string>>;
-  const destinations = Object.entries(byRegion).map(([region, d]) => {
-    const keyReference = /^\$\{aws_kms_key\.([\w-]+)\.arn\}$/.exec(d.kms_key_arn ?? '');
-    const keyResource = keyReference ? stack.json.resource.aws_kms_key[keyReference[1]] : undefined;
-    return {
-      region,
-      s3Bucket: resolveReferences(stack, d.s3_bucket ?? ''),
-      s3KeyPrefix: resolveReferences(stack, d.s3_key_prefix ?? ''),
-      logGroup: resolveReferences(stack, d.log_group ?? ''),
-      kmsKeyArn: resolveReferences(stack, d.kms_key_arn ?? ''),
-      ...(keyResource?.policy ? { keyPolicy: readResolvedPolicy(stack, keyResource.policy) } : {}),
-    };
-  });
-  return {
-    sessionPolicy,
-    scp: readResolvedPolicy(stack, outputs.ownership_tag_scp.value),
-    instancePolicy: policyAt(stack, 'aws_iam_role_policy', 'managed-instance-role/policy'),
-    instanceTrust: policyAt(stack, 'aws_iam_role', 'managed-instance-role/role'),
-    destinations,
-    launchTaggerRoleNames: Object.values(stack.json.resource.aws_iam_role ?? {})
-      .filter((r) =>
-        /\/launch-tagger-[^/]+\//.test(
-          String((r as { '//'?: { metadata?: { path?: string } } })['//']?.metadata?.path),
-        ),
-      )
-      .map((r) => (r as { name: string }).name),
-    ...readIdentityAccess(config, stack),
-    ...(config.ci ? { ci: readCiAccess(config, stack) } : {}),
-  };
+/** The matrix of one synthesized stack: its settings and policies, read from the stack itself. */
+export function stackMatrix(stack: SynthesizedStack): StackAccess & { cases: AccessCase[] } {
+  const read = readStackAccess(stack);
+  return { ...read, cases: accessMatrix(read.config, read.access) };
 }
 
 /** Every case of the matrix for one environment. */
@@ -671,7 +580,10 @@ export function accessMatrix(config: EnvironmentConfig, access: SynthesizedAcces
   );
 
   // The managed-instance role: channels and exactly the log writes, nothing else.
-  const instanceRole = managedInstanceRoleName(config);
+  const instanceRole = access.instanceRoleName;
+  const instancePolicy = access.instancePolicy;
+  const instanceTrust = access.instanceTrust;
+  if (!instanceRole || !instancePolicy || !instanceTrust) return cases;
   const agent: Caller = {
     label: `instance role ${instanceRole}`,
     arn: `arn:aws:sts::${account}:assumed-role/${instanceRole}/${INSTANCE_ID}`,
@@ -682,7 +594,7 @@ export function accessMatrix(config: EnvironmentConfig, access: SynthesizedAcces
       'aws:SecureTransport': 'true',
     },
   };
-  const agentPolicies = { identity: [access.instancePolicy] };
+  const agentPolicies = { identity: [instancePolicy] };
   const agentCase = (
     description: string,
     action: string,
@@ -819,7 +731,7 @@ export function accessMatrix(config: EnvironmentConfig, access: SynthesizedAcces
     resource: `arn:aws:iam::${account}:role/${instanceRole}`,
     expected: 'Allowed',
     expectedSid: 'resource:Ec2AssumeRole',
-    policies: { identity: [], resource: access.instanceTrust },
+    policies: { identity: [], resource: instanceTrust },
   });
   add({
     area: 'instance role',
@@ -828,11 +740,11 @@ export function accessMatrix(config: EnvironmentConfig, access: SynthesizedAcces
     action: 'sts:AssumeRole',
     resource: `arn:aws:iam::${account}:role/${instanceRole}`,
     expected: 'ImplicitlyDenied',
-    policies: { identity: [], resource: access.instanceTrust },
+    policies: { identity: [], resource: instanceTrust },
   });
 
   // The GitHub Actions roles and the permissions boundary (test/support/ci-access.ts).
-  cases.push(...ciRoleCases(config, access.ci, access.destinations));
+  cases.push(...ciRoleCases(config, access.ci, access.destinations, access.instanceRoleName));
   return cases;
 }
 

@@ -1,0 +1,92 @@
+import { parseArgs } from 'node:util';
+import { POLICY_QUOTAS, quotaSize } from '../../modules/core/policy-lint';
+import { markdownTable, runMatrix, stackMatrix } from '../access/access-matrix';
+import { EVALUATOR_HINT, evaluatorAvailable } from '../access/evaluator';
+import { NoAccessModelError } from '../access/read-stack';
+import { CliError, EXIT } from '../errors';
+import { loadApp, selectStacks } from '../stacks/load-stacks';
+import type { Command } from './command';
+
+export const ACCESS_REPORT_HELP = `Usage: ssm-federated-access access-report [options] [STACK ...]
+
+Prints each stack's access matrix as a Markdown table: principal, action, resource, case, the IAM
+evaluator's decision on the policies as synthesized, the deciding statement, and whether that is
+what the stack's settings say. The cases come from the constructs of ssm-federated-access in the
+stacks. It needs the optional IAM evaluator (AGPL-3.0):
+  npm install --save-dev @cloud-copilot/iam-simulate @cloud-copilot/iam-policy
+
+Options:
+  --out DIR            read the synthesized app in DIR (a cdktf.out folder with manifest.json)
+                       instead of synthesizing the app of ./cdktf.json
+  --markdown FILE      write the report to FILE (default: standard output)
+  -h, --help           show this help
+
+Exit codes: 0 every case decided as expected; 1 some were not; 2 nothing written: a usage error,
+no app, an unknown stack, a stack without the access constructs, or no evaluator.
+`;
+
+export const accessReport: Command = {
+  name: 'access-report',
+  summary: "each stack's access matrix, evaluated on the policies as synthesized (Markdown)",
+  help: ACCESS_REPORT_HELP,
+  async run(argv, io) {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: { out: { type: 'string' }, markdown: { type: 'string' } },
+    });
+    if (!(await evaluatorAvailable()))
+      throw new CliError(`the access report needs the IAM evaluator: ${EVALUATOR_HINT}`);
+    const app = loadApp({ cwd: io.cwd, ...(values.out !== undefined ? { out: values.out } : {}) });
+    const lines: string[] = [];
+    let failed = 0;
+    for (const stack of selectStacks(app, positionals)) {
+      let matrix;
+      try {
+        matrix = stackMatrix(stack);
+      } catch (error) {
+        if (error instanceof NoAccessModelError) throw new CliError(`no access matrix for ${error.message}`);
+        throw error;
+      }
+      const { config, access, cases } = matrix;
+      const results = await runMatrix(cases);
+      const stackFailed = results.filter((r) => !r.pass).length;
+      failed += stackFailed;
+      const quota =
+        config.identity.type === 'identity-center'
+          ? POLICY_QUOTAS.permissionSetInlinePolicy
+          : POLICY_QUOTAS.roleInlinePolicies;
+      const rules = [
+        config.access.ownerRule ? 'owner (AwsUserId)' : undefined,
+        config.access.attributeRule
+          ? `attributes (${config.access.attributeRule.groups} group(s) of ${config.access.attributeRule.tags
+              .map((t) => `${t.principalTag}=${t.instanceTag}`)
+              .join(', ')})`
+          : undefined,
+        config.access.principalTagOwnerRule
+          ? `principal-tag owner (${config.access.principalTagOwnerRule.instanceTag} = ${config.access.principalTagOwnerRule.principalTag})`
+          : undefined,
+      ].filter(Boolean);
+      lines.push(
+        `## Access matrix: ${stack.name}`,
+        '',
+        `Account ${config.accountId}, regions ${config.regions.join(', ')}, identity ${config.identity.type}.`,
+        `Rules: ${rules.join('; ')}. SSH ${config.access.sshEnabled ? 'on' : 'off'}, port forwarding ${config.access.portForwardingEnabled ? 'on' : 'off'}.`,
+        `Session access policy: ${quotaSize(access.sessionPolicy).toLocaleString('en-US')} of ${quota.maxChars.toLocaleString('en-US')} characters (${quota.name}).`,
+        '',
+        markdownTable(results),
+        '',
+        stackFailed === 0
+          ? `All ${results.length} cases decided as expected.`
+          : `**${stackFailed} of ${results.length} cases were not decided as expected.**`,
+        '',
+      );
+    }
+    const text = lines.join('\n');
+    return {
+      code: failed === 0 ? EXIT.ok : EXIT.unexpectedAccess,
+      stdout: values.markdown === undefined ? text : '',
+      files: values.markdown !== undefined ? [{ path: values.markdown, content: text }] : [],
+    };
+  },
+};

@@ -1,0 +1,183 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { EVALUATOR_HINT, evaluatorAvailable } from '../access/evaluator';
+import { NoAccessModelError, readStackAccess } from '../access/read-stack';
+import { CliError, EXIT } from '../errors';
+import { accessDiff } from '../report/access-diff';
+import { buildEnvironmentReport } from '../report/build-report';
+import { renderHtml } from '../report/html';
+import { type AccessPart, type EnvironmentReport, renderReport } from '../report/render';
+import { type TerraformPlan, parsePlan } from '../report/terraform-plan';
+import { loadApp, selectStacks } from '../stacks/load-stacks';
+import type { SynthesizedStack } from '../stacks/synthesized-stack';
+import { availableParallelism } from 'node:os';
+import { TerraformMissingError, planLive, planOfflineJson, terraformVersion } from '../terraform';
+import type { Command } from './command';
+
+export const PLAN_REPORT_HELP = `Usage: ssm-federated-access plan-report [options] [STACK ...]
+
+Plans each stack of a CDKTF app and writes one Markdown report for pull-request review: per stack
+the counts to add, change and destroy; every IAM, key, bucket, queue, permission-set and SCP policy
+that changes, as a statement-level diff; a CAUTION block for each destroyed or replaced transcript
+bucket, log group, KMS key, SAML provider, federated role or permission set; and the access matrix
+before and after the plan, as access gained and lost. The matrix comes from the constructs of
+ssm-federated-access that the stacks use; it needs the optional IAM evaluator (AGPL-3.0):
+  npm install --save-dev @cloud-copilot/iam-simulate @cloud-copilot/iam-policy
+
+Options:
+  --out DIR            read the synthesized app in DIR (a cdktf.out folder with manifest.json)
+                       instead of synthesizing the app of ./cdktf.json
+  --offline            plan without AWS: dummy credentials, a local backend and no account guard,
+                       so the plan is against an empty account (everything allowed is "gained")
+  --plan STACK=FILE    read STACK's plan from FILE (terraform show -json output) instead of
+                       planning; repeatable
+  --save-plans DIR     keep each plan as DIR/<STACK>.json (for --plan in a later job)
+  --markdown FILE      write the report to FILE (default: standard output)
+  --html FILE          also write the report with the access matrix as a colour-coded grid, as
+                       one self-contained HTML page
+  -h, --help           show this help
+
+Without --offline, terraform plans with the AWS credentials of the shell against the real state.
+TF_PROVIDER_MIRROR=DIR plans with providers from a filesystem mirror.
+
+Exit codes: 0 report written (cases of the access matrix not decided as the stack's settings say
+are marked in it; access-report fails on them); 1 terraform failed (its output follows); 2 nothing
+written: a usage error, no app, an unknown stack, no terraform, or a plan that does not parse.
+`;
+
+export const planReport: Command = {
+  name: 'plan-report',
+  summary: 'plan each stack and write the pull-request review report (Markdown, optionally HTML)',
+  help: PLAN_REPORT_HELP,
+  async run(argv, io) {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        out: { type: 'string' },
+        offline: { type: 'boolean', default: false },
+        plan: { type: 'string', multiple: true, default: [] },
+        'save-plans': { type: 'string' },
+        markdown: { type: 'string' },
+        html: { type: 'string' },
+      },
+    });
+    const saved = new Map<string, string>();
+    for (const spec of values.plan ?? []) {
+      const at = spec.indexOf('=');
+      if (at <= 0 || at === spec.length - 1)
+        throw new CliError(`--plan takes STACK=FILE (a terraform show -json plan of that stack), got "${spec}"`);
+      saved.set(spec.slice(0, at), spec.slice(at + 1));
+    }
+    // Saved plans first: a plan that does not parse stops the run before anything is synthesized.
+    const savedPlans = new Map<string, { text: string; plan: TerraformPlan }>();
+    for (const [name, file] of saved) savedPlans.set(name, readSavedPlan(io.cwd, file));
+
+    const app = loadApp({ cwd: io.cwd, ...(values.out !== undefined ? { out: values.out } : {}) });
+    selectStacks(app, [...saved.keys()]);
+    const stacks = selectStacks(app, positionals);
+    if (stacks.some((s) => !savedPlans.has(s.name))) {
+      try {
+        terraformVersion();
+      } catch (error) {
+        if (error instanceof TerraformMissingError) throw new CliError(error.message);
+        throw error;
+      }
+    }
+
+    const evaluator = await evaluatorAvailable();
+    const mode = values.offline ? 'offline' : 'live';
+    // Stacks plan at once (terraform runs in its own process, each stack in its own folder).
+    const texts = await mapConcurrently(
+      stacks,
+      (stack) =>
+        savedPlans.get(stack.name)?.text ??
+        (values.offline ? planOfflineJson(stack.dir, stack.json) : planLive(stack.dir)),
+    );
+    const reports: EnvironmentReport[] = [];
+    const plans = new Map<string, string>();
+    for (const [i, stack] of stacks.entries()) {
+      const text = texts[i];
+      const plan = savedPlans.get(stack.name)?.plan ?? parsePlan(text, `${stack.name} plan`);
+      plans.set(stack.name, text);
+      reports.push(
+        await buildEnvironmentReport(
+          stack.name,
+          mode,
+          plan,
+          (p) => accessPart(stack, p, evaluator),
+          (rc, attribute) => {
+            const value =
+              rc.address === `${rc.type}.${rc.name}`
+                ? stack.json.resource?.[rc.type]?.[rc.name]?.[attribute]
+                : undefined;
+            return typeof value === 'string' ? value : undefined;
+          },
+        ),
+      );
+    }
+
+    // The report is for a reviewer: a change they must look at is in it, not in the exit code.
+    return {
+      code: EXIT.ok,
+      stdout: values.markdown === undefined ? renderReport(reports) : '',
+      files: [
+        ...(values.markdown !== undefined ? [{ path: values.markdown, content: renderReport(reports) }] : []),
+        ...(values.html !== undefined ? [{ path: values.html, content: renderHtml(reports) }] : []),
+        ...(values['save-plans'] !== undefined
+          ? [...plans].map(([name, content]) => ({ path: join(values['save-plans']!, `${name}.json`), content }))
+          : []),
+      ],
+    };
+  },
+};
+
+function readSavedPlan(cwd: string, file: string): { text: string; plan: TerraformPlan } {
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, file), 'utf8');
+  } catch (error) {
+    throw new CliError(`${file}: cannot read the saved plan (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    return { text, plan: parsePlan(text, file) };
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? `not JSON (${error.message})` : (error as Error).message;
+    throw new CliError(
+      reason.startsWith(file) ? reason : `${file}: ${reason}; make it with terraform show -json <planfile>`,
+    );
+  }
+}
+
+/** The access part of a stack's report, or the reason it has none. */
+export async function accessPart(
+  stack: SynthesizedStack,
+  plan: TerraformPlan,
+  evaluator: boolean,
+): Promise<AccessPart> {
+  let read;
+  try {
+    read = readStackAccess(stack);
+  } catch (error) {
+    if (error instanceof NoAccessModelError)
+      return { accessNote: `No access matrix for this stack: ${error.reason}. The plan part above is complete.` };
+    throw error;
+  }
+  if (!evaluator) return { accessNote: `The access part is off: to turn it on, ${EVALUATOR_HINT}.` };
+  return { access: await accessDiff(read, plan) };
+}
+
+/** `work` over every item, at most one per processor at a time; results in the items' order. */
+async function mapConcurrently<T, R>(items: readonly T[], work: (item: T) => R | Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(items.length, availableParallelism()) }, worker));
+  return results;
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+/**
+ * `ssm-federated-access`: the pull-request review of any CDKTF app that uses these constructs.
+ * Each command returns its output; it is written only when the whole run succeeded, each file
+ * atomically, so a failed run leaves nothing half-written.
+ */
+import { resolve } from 'node:path';
+import { accessReport } from './commands/access-report';
+import type { Command, CommandIo } from './commands/command';
+import { environments } from './commands/environments';
+import { planReport } from './commands/plan-report';
+import { CliError, EXIT } from './errors';
+import { TerraformFailedError } from './terraform';
+import { writeFileAtomic } from './write-file';
+
+export const COMMANDS: readonly Command[] = [planReport, accessReport, environments];
+
+export const MAIN_HELP = `Usage: ssm-federated-access <command> [options]
+
+Pull-request review for CDKTF apps that use the ssm-federated-access constructs.
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`).join('\n')}
+
+Run "ssm-federated-access <command> --help" for a command's options.
+`;
+
+export interface Output {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** Runs the command line; returns the exit code. */
+export async function main(argv: readonly string[], io: CommandIo & Output): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    io.stdout(MAIN_HELP);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr(`ssm-federated-access: unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}\n`);
+    return EXIT.usage;
+  }
+  if (rest.includes('-h') || rest.includes('--help')) {
+    io.stdout(command.help);
+    return EXIT.ok;
+  }
+  try {
+    const result = await command.run(rest, io);
+    for (const file of result.files) writeFileAtomic(resolve(io.cwd, file.path), file.content);
+    if (result.stdout) io.stdout(result.stdout);
+    return result.code;
+  } catch (error) {
+    const usage = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS_');
+    if (error instanceof CliError || usage) {
+      io.stderr(`ssm-federated-access ${name}: ${(error as Error).message}${usage ? ` (see ${name} --help)` : ''}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof TerraformFailedError) {
+      // Terraform's own output says what went wrong (credentials, state, a provider error).
+      io.stderr(`ssm-federated-access ${name}: ${error.message.trimEnd()}\n`);
+      return EXIT.failed;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), {
+    cwd: process.cwd(),
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  }).then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,26 @@
+import { dangers } from './dangers';
+import { type ConfiguredPolicy, policyChanges } from './policy-diff';
+import type { AccessPart, EnvironmentReport } from './render';
+import { type TerraformPlan, countChanges, managedChanges } from './terraform-plan';
+
+/** The access part of one stack's report for a plan: the changes, or a note why there are none. */
+export type AccessDiff = (plan: TerraformPlan) => Promise<AccessPart>;
+
+/** Everything the report says about one stack's plan. */
+export async function buildEnvironmentReport(
+  name: string,
+  mode: EnvironmentReport['mode'],
+  plan: TerraformPlan,
+  accessDiff: AccessDiff,
+  configured?: ConfiguredPolicy,
+): Promise<EnvironmentReport> {
+  const changes = managedChanges(plan);
+  return {
+    name,
+    mode,
+    counts: countChanges(plan),
+    dangers: dangers(changes),
+    policies: changes.flatMap((rc) => policyChanges(rc, configured)),
+    ...(await accessDiff(plan)),
+  };
+}

@@ -1,0 +1,107 @@
+import type { TerraformResource } from 'cdktf';
+import { escapeTerraformTemplate } from './policy-document';
+import type { SessionLogDestination } from './session-log-destination';
+
+/**
+ * What a construct tells the review command (`ssm-federated-access plan-report`) about the
+ * resources it creates: which part of the access model each one is, and the settings the access
+ * matrix needs to know what to expect. It is written under the key `ssm-federated-access` of the
+ * resource's `"//"` comment in `cdk.tf.json`, which Terraform ignores, so the review works on any
+ * app that composes the constructs, without its source. Internal: not re-exported.
+ *
+ * String values that may hold Terraform references (a KMS key ARN, a bucket name) are written as
+ * references (`${aws_kms_key.<id>.arn}`); literal `${` sequences are escaped as in any other
+ * argument.
+ */
+export const REVIEW_METADATA_KEY = 'ssm-federated-access';
+
+/** The version of the shape below; the reader refuses a newer one. */
+export const REVIEW_METADATA_VERSION = 1;
+
+export type ReviewPart =
+  | {
+      /** The federated role people assume through a SAML provider (its trust policy). */
+      readonly part: 'federated-role';
+      readonly accountId: string;
+      readonly providerName: string;
+      readonly roleName: string;
+      readonly maxSessionDurationHours: number;
+      readonly requireRunAsTag: boolean;
+      /** Whether the trust policy accepts (`allowed`) or demands (`required`) a source identity. */
+      readonly sourceIdentity?: 'off' | 'allowed' | 'required';
+    }
+  | {
+      /** The people's policy: an inline policy of the federated role or of a permission set. */
+      readonly part: 'session-policy';
+      readonly accountId: string;
+      readonly environment: string;
+      readonly regions: readonly string[];
+      readonly ownerRule: boolean;
+      readonly attributeRule?: {
+        readonly tags: readonly { readonly principalTag: string; readonly instanceTag: string }[];
+        readonly groups: number;
+      };
+      readonly principalTagOwnerRule?: { readonly principalTag: string; readonly instanceTag: string };
+      readonly sshEnabled: boolean;
+      readonly portForwardingEnabled: boolean;
+      /** The organization SCP that protects the ownership tag, as Terraform takes it. */
+      readonly ownershipTagScp: string;
+    }
+  | {
+      /** The Identity Center permission set people sign in through. */
+      readonly part: 'permission-set';
+      readonly instanceArn: string;
+      readonly permissionSetName: string;
+      readonly sessionDurationHours: number;
+      readonly runAsAttribute: string;
+      readonly attributePaths: Readonly<Record<string, string>>;
+      readonly manageAccessControlAttributes: boolean;
+      readonly assignments: readonly { readonly principalType: string; readonly principalId: string }[];
+    }
+  | {
+      /** The instances' role (its trust policy) and where their sessions are logged. */
+      readonly part: 'instance-role';
+      readonly roleName: string;
+      readonly regions: readonly string[];
+      readonly logDestinations: readonly SessionLogDestination[];
+    }
+  | { readonly part: 'instance-policy'; readonly roleName: string }
+  | {
+      /** A launch tagger's function role (the SCP exempts it). */
+      readonly part: 'launch-tagger-role';
+      readonly region: string;
+      /** The function's name (its dead-letter queue is `<name>-dead-letters`). */
+      readonly name?: string;
+      readonly roleName: string;
+      readonly launcherRoleNames: readonly string[];
+    }
+  | {
+      /** The Session Manager preferences of one region. */
+      readonly part: 'session-preferences';
+      readonly region: string;
+      readonly runAsEnabled: boolean;
+      readonly runAsDefaultUser: string;
+    }
+  | ({ readonly part: 'ci-plan-role' } & CiRoles)
+  | ({ readonly part: 'ci-deploy-role' } & CiRoles);
+
+/** The GitHub Actions roles of the review and deploy workflows. */
+export interface CiRoles {
+  readonly accountId: string;
+  readonly githubRepository: string;
+  readonly planRoleName: string;
+  readonly deployRoleName: string;
+  readonly createOidcProvider: boolean;
+  /** The Terraform state object the roles read and write, where it is in S3. */
+  readonly state?: { readonly bucket: string; readonly key: string };
+}
+
+/** Writes a construct's description of `resource` into its `"//"` comment. */
+export function describeForReview(resource: TerraformResource, description: ReviewPart): void {
+  resource.addOverride(`//.${REVIEW_METADATA_KEY}`, { version: REVIEW_METADATA_VERSION, ...description });
+}
+
+/** Escapes what is text, not a reference, for a metadata string (Identity Center `${path:...}`). */
+export function literal(text: string): string {
+  return escapeTerraformTemplate(text);
+}
