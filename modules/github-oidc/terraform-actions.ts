@@ -83,7 +83,8 @@ export const TERRAFORM_RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeAct
     ],
   },
   aws_iam_instance_profile: {
-    read: ['iam:GetInstanceProfile'],
+    // GetRole: the provider reads the profile's role too (seen in a real plan's API log).
+    read: ['iam:GetInstanceProfile', 'iam:GetRole'],
     write: [
       'iam:CreateInstanceProfile',
       'iam:DeleteInstanceProfile',
@@ -230,8 +231,9 @@ export const TERRAFORM_RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeAct
   aws_ssoadmin_permission_set: { read: ['sso:DescribePermissionSet', 'sso:ListTagsForResource'], write: [] },
   aws_ssoadmin_permission_set_inline_policy: { read: ['sso:GetInlinePolicyForPermissionSet'], write: [] },
   aws_vpc_endpoint: {
-    // DescribePrefixLists: a gateway endpoint's prefix list id.
-    read: ['ec2:DescribeVpcEndpoints', 'ec2:DescribePrefixLists'],
+    // DescribePrefixLists: a gateway endpoint's prefix list id; DescribeNetworkInterfaces: an
+    // interface endpoint's DNS entries (seen in a real plan's API log).
+    read: ['ec2:DescribeVpcEndpoints', 'ec2:DescribePrefixLists', 'ec2:DescribeNetworkInterfaces'],
     write: [
       'ec2:CreateVpcEndpoint',
       'ec2:ModifyVpcEndpoint',

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { environmentSources } from '../../environments';
 import { type DeployResult, deployOnEmulator } from '../support/deploy';
 import { checkEmulatorInstalled } from '../support/emulator';
@@ -9,6 +11,11 @@ import { terraformVersion } from '../support/terraform';
  * policies and configuration read back equal to what was synthesized, and a clean destroy.
  * The environments deploy at once, each on its own emulator in its own account.
  */
+/** The provider's read calls per resource type that the CI plan role is generated to allow. */
+const READ_CALLS = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'provider-read-calls.json'), 'utf8')) as {
+  types: Record<string, { call: string }[]>;
+};
+
 describe('deploy on the local AWS API emulator, every environment', () => {
   // DEPLOY_ENVIRONMENTS=dev,prod deploys only those (while working on one); CI deploys all.
   const only = process.env.DEPLOY_ENVIRONMENTS?.split(',').filter(Boolean);
@@ -51,6 +58,21 @@ describe('deploy on the local AWS API emulator, every environment', () => {
       expect(secondPlanChanges).toEqual([]);
       // -detailed-exitcode: 0 is "no changes", 2 is "changes", 1 is an error.
       expect(secondPlan?.code).toBe(0);
+    });
+
+    it("refreshes only with calls the CI plan role's read list knows (test/fixtures/provider-read-calls.json)", () => {
+      // The plan role's reads are checked against that list (test/stacks/ci-roles.test.ts); this
+      // checks the list against what the AWS provider really called while planning this stack.
+      const { refreshCalls } = result();
+      expect(Object.keys(refreshCalls).length).toBeGreaterThan(5);
+      const unknown = Object.entries(refreshCalls).flatMap(([type, methods]) =>
+        type === ''
+          ? methods.filter((m) => m !== 'GetCallerIdentity').map((m) => `provider: ${m}`)
+          : methods
+              .filter((m) => !(READ_CALLS.types[type] ?? []).some((c) => c.call === m))
+              .map((m) => `${type}: ${m}`),
+      );
+      expect(unknown).toEqual([]);
     });
 
     it('deploys exactly what was synthesized (read back from the emulator)', () => {

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EnvironmentInput, EnvironmentSource } from '../../environments';
 import { unescapeTerraformTemplate } from '../../modules/core/policy-document';
 import { EMULATOR_PATCHES } from '../deploy/emulator-gaps';
@@ -28,6 +30,11 @@ export interface DeployResult {
   readonly secondPlan?: TerraformRun;
   /** Addresses and actions the second plan would change, from its JSON. */
   readonly secondPlanChanges: readonly string[];
+  /**
+   * The AWS API operations the provider called while the second plan refreshed the state, by
+   * Terraform resource type (`''` for the provider's own calls, such as the account check).
+   */
+  readonly refreshCalls: Readonly<Record<string, readonly string[]>>;
   readonly readBack: readonly ReadBack[];
   readonly destroy?: TerraformRun;
   /** What the first destroy refused to delete, if anything (a bucket with objects and the S3 error code). */
@@ -258,6 +265,31 @@ function readBackPlans(stack: SynthesizedStack, state: Map<string, Json>): ReadB
   return plans;
 }
 
+/**
+ * The operations in a Terraform debug log's "HTTP Request Sent" lines, by resource type. Not every
+ * request line names its resource type, but every line of the same provider request (`tf_req_id`)
+ * does once, so the type is taken from any line of the request.
+ */
+export function refreshCallsOf(log: string): Record<string, string[]> {
+  // One record per timestamped line; a value with line breaks (a request body) continues it.
+  const lines = log.split(/\n(?=\d{4}-\d{2}-\d{2}T)/);
+  const typeOf = new Map<string, string>();
+  for (const line of lines) {
+    const request = /\btf_req_id=([\w-]+)/.exec(line)?.[1];
+    const type = /\btf_resource_type=([a-z0-9_]+)/.exec(line)?.[1];
+    if (request && type) typeOf.set(request, type);
+  }
+  const calls: Record<string, Set<string>> = {};
+  for (const line of lines) {
+    if (!line.includes('HTTP Request Sent')) continue;
+    const request = /\btf_req_id=([\w-]+)/.exec(line)?.[1];
+    const type = /\btf_resource_type=([a-z0-9_]+)/.exec(line)?.[1] ?? (request ? typeOf.get(request) : undefined) ?? '';
+    const method = /\brpc\.method=(\w+)/.exec(line)?.[1];
+    if (method) (calls[type] ??= new Set()).add(method);
+  }
+  return Object.fromEntries(Object.entries(calls).map(([type, methods]) => [type, [...methods].sort()]));
+}
+
 /** Actions other than no-op in a plan's JSON (`terraform show -json <planfile>`). */
 export function plannedChanges(planJson: string): string[] {
   const plan = JSON.parse(planJson) as { resource_changes?: { address: string; change: { actions: string[] } }[] };
@@ -325,6 +357,7 @@ export async function deployOnEmulator(source: EnvironmentSource): Promise<Deplo
       return {
         ...base,
         secondPlanChanges: [],
+        refreshCalls: {},
         readBack: [],
         destroyRefusals: [],
         emptiedBuckets: {},
@@ -333,7 +366,15 @@ export async function deployOnEmulator(source: EnvironmentSource): Promise<Deplo
       };
     }
 
-    const secondPlan = await runAsync(dir, env, ['plan', '-detailed-exitcode', '-out=second.tfplan', ...quiet]);
+    // The second plan's debug log names every AWS call the provider made to refresh each resource.
+    const planLog = join(dir, 'second-plan.log');
+    const secondPlan = await runAsync(dir, { ...env, TF_LOG: 'debug', TF_LOG_PATH: planLog }, [
+      'plan',
+      '-detailed-exitcode',
+      '-out=second.tfplan',
+      ...quiet,
+    ]);
+    const refreshCalls = existsSync(planLog) ? refreshCallsOf(readFileSync(planLog, 'utf8')) : {};
     const shown = await runAsync(dir, env, ['show', '-json', 'second.tfplan']);
     const secondPlanChanges =
       shown.code === 0 ? plannedChanges(shown.stdout) : [`terraform show failed: ${shown.stderr}`];
@@ -368,6 +409,7 @@ export async function deployOnEmulator(source: EnvironmentSource): Promise<Deplo
       ...base,
       secondPlan,
       secondPlanChanges,
+      refreshCalls,
       readBack,
       destroy,
       destroyRefusals,
