@@ -26,25 +26,31 @@ export function terraformVersion(): string {
   return (JSON.parse(result.stdout) as { terraform_version: string }).terraform_version;
 }
 
-/** The override that makes a stack plan offline; the real `cdk.tf.json` is untouched. */
+/**
+ * An override file's content: a local backend, and `settings` added to every AWS provider of the
+ * stack (each keeps its alias), so the real `cdk.tf.json` stays untouched.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function offlineOverride(stackJson: any): object {
+export function localOverride(stackJson: any, settings: Readonly<Record<string, unknown>>): object {
   const providers = (stackJson.provider?.aws ?? []) as { alias?: string }[];
   return {
     terraform: { backend: { local: { path: 'terraform.tfstate' } } },
-    provider: {
-      aws: providers.map((p) => ({
-        ...(p.alias ? { alias: p.alias } : {}),
-        access_key: 'offline-test',
-        secret_key: 'offline-test',
-        skip_credentials_validation: true,
-        skip_requesting_account_id: true,
-        skip_metadata_api_check: true,
-        // The account guard needs an account id lookup, which an offline plan cannot make.
-        allowed_account_ids: [],
-      })),
-    },
+    provider: { aws: providers.map((p) => ({ ...(p.alias ? { alias: p.alias } : {}), ...settings })) },
   };
+}
+
+/** The override that makes a stack plan offline. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function offlineOverride(stackJson: any): object {
+  return localOverride(stackJson, {
+    access_key: 'offline-test',
+    secret_key: 'offline-test',
+    skip_credentials_validation: true,
+    skip_requesting_account_id: true,
+    skip_metadata_api_check: true,
+    // The account guard needs an account id lookup, which an offline plan cannot make.
+    allowed_account_ids: [],
+  });
 }
 
 function cliConfig(workDir: string): Record<string, string> {

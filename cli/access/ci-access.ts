@@ -5,6 +5,7 @@ import { CI_SIDS } from '../../modules/github-oidc/ci-policies';
 import { type Decision, evaluate } from './evaluator';
 import { readResolvedPolicy } from './policies';
 import type { SynthesizedStack } from '../stacks/synthesized-stack';
+import type { ResolvedDestination } from './read-stack';
 
 /**
  * The GitHub Actions roles in the access matrix: what the plan and deploy roles may and may not
@@ -171,14 +172,7 @@ export async function disallowedCalls(
   return denied;
 }
 
-interface Destination {
-  readonly region: string;
-  readonly s3Bucket: string;
-  readonly s3KeyPrefix: string;
-  readonly logGroup: string;
-  readonly kmsKeyArn: string;
-  readonly keyPolicy?: PolicyDocument;
-}
+type Destination = ResolvedDestination;
 
 /** The CI roles' cases: both sides for the plan role, the deploy role and the boundary. */
 export function ciRoleCases(

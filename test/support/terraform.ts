@@ -1,3 +1,5 @@
+import { localOverride } from '../../cli/terraform';
+
 // The Terraform runner is the review command's (cli/terraform.ts); the tests use the same one.
 export {
   type PlanResult,
@@ -36,18 +38,11 @@ export const EMULATED_SERVICES = [
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function emulatorOverride(stackJson: any, endpoint: string): object {
-  const providers = (stackJson.provider?.aws ?? []) as { alias?: string }[];
-  return {
-    terraform: { backend: { local: { path: 'terraform.tfstate' } } },
-    provider: {
-      aws: providers.map((p) => ({
-        ...(p.alias ? { alias: p.alias } : {}),
-        access_key: 'emulator',
-        secret_key: 'emulator',
-        skip_metadata_api_check: true,
-        s3_use_path_style: true,
-        endpoints: [Object.fromEntries(EMULATED_SERVICES.map((service) => [service, endpoint]))],
-      })),
-    },
-  };
+  return localOverride(stackJson, {
+    access_key: 'emulator',
+    secret_key: 'emulator',
+    skip_metadata_api_check: true,
+    s3_use_path_style: true,
+    endpoints: [Object.fromEntries(EMULATED_SERVICES.map((service) => [service, endpoint]))],
+  });
 }
