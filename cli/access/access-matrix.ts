@@ -15,7 +15,7 @@ import type { SynthesizedStack } from '../stacks/synthesized-stack';
 
 export type { SynthesizedAccess, ResolvedDestination } from './read-stack';
 import { launchTaggerOwnerCases, managedInstanceCases, sourceIdentityCases } from './access-matrix-identity';
-import { type CiAccessCase, ciRoleCases } from './ci-access';
+import { type CiArea, ciRoleCases } from './ci-access';
 
 /**
  * The access matrix: who may do what to which resource, for one environment, as data. The jest
@@ -39,7 +39,7 @@ export interface AccessCase {
     | 'instance role'
     | 'sign-in'
     | 'launch tagger'
-    | CiAccessCase['area'];
+    | CiArea;
   /** Who asks, in words. */
   readonly principal: string;
   readonly action: string;

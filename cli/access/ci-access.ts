@@ -5,6 +5,7 @@ import { CI_SIDS } from '../../modules/github-oidc/ci-policies';
 import { type Decision, evaluate } from './evaluator';
 import { readResolvedPolicy } from './policies';
 import type { SynthesizedStack } from '../stacks/synthesized-stack';
+import type { AccessCase } from './access-matrix';
 import type { ResolvedDestination } from './read-stack';
 
 /**
@@ -76,17 +77,11 @@ export function readCiAccess(config: EnvironmentConfig, stack: SynthesizedStack)
   };
 }
 
-/** One case of the CI part of the matrix (the same shape as the matrix's cases). */
-export interface CiAccessCase {
-  readonly area: 'ci plan role' | 'ci deploy role' | 'permissions boundary';
-  readonly description: string;
-  readonly principal: string;
-  readonly action: string;
-  readonly resource: string;
-  readonly expected: Decision;
-  readonly expectedSid?: string;
-  readonly simulation: Simulation;
-}
+/** The matrix areas of the CI roles. */
+export type CiArea = 'ci plan role' | 'ci deploy role' | 'permissions boundary';
+
+/** One case of the CI part of the matrix: a matrix case in one of the CI areas. */
+export type CiAccessCase = Omit<AccessCase, 'area' | 'unsafe'> & { readonly area: CiArea };
 
 /** A policy standing for any managed policy attached later (ReadOnlyAccess, AdministratorAccess). */
 export const ATTACHED_LATER: PolicyDocument = {

@@ -136,15 +136,7 @@ export function planReadDocument(
     // "*": session data must stay unreadable wherever it is, whatever else is attached to the role.
     Resource: '*',
   });
-  if (bucketNames.length > 0) {
-    statements.push({
-      Sid: CI_SIDS.denyBucketObjects,
-      Effect: 'Deny',
-      Action: 's3:GetObject*',
-      // Transcripts and access logs; the state object lives in another bucket and stays readable.
-      Resource: [...bucketNames].sort().map((b) => `arn:aws:s3:::${b}/*`),
-    });
-  }
+  statements.push(...denyBucketObjects(bucketNames));
   return policyDocument(statements);
 }
 
@@ -329,14 +321,7 @@ export function boundaryDocument(
     // "*": a role the deploy role creates must not read session data either, whatever its policy says.
     Resource: '*',
   });
-  if (bucketNames.length > 0) {
-    statements.push({
-      Sid: CI_SIDS.denyBucketObjects,
-      Effect: 'Deny',
-      Action: 's3:GetObject*',
-      Resource: [...bucketNames].sort().map((b) => `arn:aws:s3:::${b}/*`),
-    });
-  }
+  statements.push(...denyBucketObjects(bucketNames));
   statements.push(
     {
       Sid: CI_SIDS.boundaryProtection,
@@ -353,4 +338,18 @@ export function boundaryDocument(
     },
   );
   return policyDocument(statements);
+}
+
+/** No reading of the objects in the stack's buckets (none where the stack has no bucket). */
+function denyBucketObjects(bucketNames: readonly string[]): PolicyStatement[] {
+  if (bucketNames.length === 0) return [];
+  return [
+    {
+      Sid: CI_SIDS.denyBucketObjects,
+      Effect: 'Deny',
+      Action: 's3:GetObject*',
+      // Transcripts and access logs; the state object lives in another bucket and stays readable.
+      Resource: [...bucketNames].sort().map((b) => `arn:aws:s3:::${b}/*`),
+    },
+  ];
 }
