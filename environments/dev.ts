@@ -1,4 +1,4 @@
-import type { EnvironmentInput } from './schema';
+import type { EnvironmentInput } from '../modules/environment/environment-schema';
 
 /** Development account: Okta federation, one region, SSH allowed for debugging. */
 export const dev: EnvironmentInput = {

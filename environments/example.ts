@@ -1,4 +1,4 @@
-import type { EnvironmentInput } from './schema';
+import type { EnvironmentInput } from '../modules/environment/environment-schema';
 
 /**
  * The built-in example: synthesizes and plans with no AWS account, and shows every feature.

@@ -1,11 +1,11 @@
 import { dev } from './dev';
 import { example } from './example';
-import type { EnvironmentSource } from './load';
+import type { EnvironmentSource } from '../modules/environment/load-environment';
 import { prod } from './prod';
 
-export * from './load';
+export * from '../modules/environment/load-environment';
 export * from './organization';
-export * from './schema';
+export * from '../modules/environment/environment-schema';
 
 /** Every environment the app synthesizes. Add a file beside this one and list it here. */
 export const environmentSources: readonly EnvironmentSource[] = [

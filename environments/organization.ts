@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../modules/core/config-error';
-import type { EnvironmentSource } from './load';
-import type { EnvironmentInput } from './schema';
+import type { EnvironmentSource } from '../modules/environment/load-environment';
+import type { EnvironmentInput } from '../modules/environment/environment-schema';
 
 /** One account as `aws organizations list-accounts` prints it. */
 export interface OrganizationAccount {

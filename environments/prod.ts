@@ -1,4 +1,4 @@
-import type { EnvironmentInput } from './schema';
+import type { EnvironmentInput } from '../modules/environment/environment-schema';
 
 /** Production account: Entra ID federation, two regions, no SSH or port forwarding (every session transcribed). */
 export const prod: EnvironmentInput = {

@@ -1,5 +1,5 @@
 import { App } from 'cdktf';
-import type { EnvironmentConfig } from '../environments/load';
+import type { EnvironmentConfig } from '../modules/environment/load-environment';
 import { SsmFederatedAccessStack } from './environment-stack';
 
 export interface BuildAppOptions {

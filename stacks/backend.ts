@@ -1,6 +1,6 @@
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, type TerraformStack } from 'cdktf';
-import type { EnvironmentConfig } from '../environments/load';
-import { stateKey } from './names';
+import type { EnvironmentConfig } from '../modules/environment/load-environment';
+import { stateKey } from '../modules/ssm-federated-access/names';
 
 /** Where Terraform keeps the environment's state: local file, S3 with native locking, or HCP Terraform. */
 export function configureBackend(stack: TerraformStack, config: EnvironmentConfig): void {

@@ -1,4 +1,5 @@
 import { ConfigError, type EnvironmentSource, environmentSources, loadEnvironments } from '../environments';
+import { synthesizeApp } from '../modules/core/validation';
 import { buildApp } from './app';
 
 export interface MainOptions {
@@ -15,20 +16,18 @@ export interface MainOptions {
  */
 export function main(options: MainOptions = {}): number {
   const stderr = options.stderr ?? ((text: string) => process.stderr.write(text));
-  let app;
+  let configs;
   try {
-    // Constructs validate their props too, so building the stacks is inside the guard.
-    app = buildApp(
-      loadEnvironments(options.sources ?? environmentSources),
-      options.outdir ? { outdir: options.outdir } : {},
-    );
+    configs = loadEnvironments(options.sources ?? environmentSources);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     stderr(`Invalid environment configuration, nothing synthesized:\n${error.message}\n`);
     return 1;
   }
-  app.synth();
-  return 0;
+  // The constructs report problems of their own (policy sizes, for one): every stack is validated
+  // before any is written.
+  const app = buildApp(configs, options.outdir ? { outdir: options.outdir } : {});
+  return synthesizeApp(app, { stderr, setExitCode: false }) ? 0 : 1;
 }
 
 if (require.main === module) process.exitCode = main();

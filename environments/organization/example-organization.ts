@@ -1,4 +1,4 @@
-import type { EnvironmentSource } from '../load';
+import type { EnvironmentSource } from '../../modules/environment/load-environment';
 import { organizationEnvironments } from '../organization';
 
 /**

@@ -273,9 +273,14 @@ function tooLarge(policy: PolicyUnderCheck, size: number, quota: PolicyQuota): C
   };
 }
 
+/** Lints and sizes the policies: every problem found. */
+export function policyProblems(policies: readonly PolicyUnderCheck[]): ConfigProblem[] {
+  return [...policies.flatMap((p) => lintPolicy(p)), ...sizeProblems(policies)];
+}
+
 /** Lints and sizes the policies; throws one ConfigError listing every problem. */
 export function checkPolicies(policies: readonly PolicyUnderCheck[]): void {
-  const problems = [...policies.flatMap((p) => lintPolicy(p)), ...sizeProblems(policies)];
+  const problems = policyProblems(policies);
   if (problems.length > 0) throw new ConfigError(problems);
 }
 

@@ -91,6 +91,17 @@ export const rules = {
     message:
       'must be a valid AWS tag key (1-128 characters: letters, digits, spaces and _.:/=+-@, not starting with aws:)',
   },
+  /**
+   * Tag keys the access rules compare: principal (session) tags and the instance tags they must
+   * equal. AWS tag keys may hold spaces, but these keys become part of IAM condition keys
+   * (`aws:ResourceTag/<key>`, `${aws:PrincipalTag/<key>}`) and of the SAML attribute name the IdP
+   * sends (`https://aws.amazon.com/SAML/Attributes/PrincipalTag:<key>`, a URI, which cannot hold one).
+   */
+  accessTagKey: {
+    test: (v: string) => /^[\w.:/=+@-]{1,128}$/.test(v) && !v.toLowerCase().startsWith('aws:'),
+    message:
+      'must be a tag key without spaces (1-128 characters: letters, digits and _.:/=+-@, not starting with aws:): it is written into IAM condition keys and the SAML PrincipalTag attribute name, a URI that cannot hold a space. Use for example AppId or app-id',
+  },
   tagValue: {
     test: (v: string) => /^[\w.:/=+@ -]{0,256}$/.test(v),
     message: 'must be a valid AWS tag value (0-256 characters: letters, digits, spaces and _.:/=+-@)',
@@ -118,6 +129,15 @@ function isIpv4Cidr(v: string): boolean {
   const address = octets.reduce((acc, o) => acc * 256 + o, 0);
   return address % 2 ** (32 - bits) === 0;
 }
+
+/**
+ * Bucket name prefixes and suffixes S3 reserves (access point aliases, Object Lambda, Multi-Region
+ * Access Points, directory and table buckets, and documentation examples).
+ *
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+ */
+export const S3_RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'] as const;
+export const S3_RESERVED_BUCKET_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'] as const;
 
 /**
  * Rules for Session Manager preferences and audit logging (session-preferences, session-audit-logs,
@@ -153,9 +173,12 @@ export const sessionRules = {
   },
   s3BucketName: {
     test: (v: string) =>
-      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v) && !v.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(v),
-    message:
-      'must be an S3 bucket name (3-63 characters of a-z, 0-9, . and -, starting and ending with a letter or digit, not an IP address). Shorten or fix the name',
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v) &&
+      !/\.\.|\.-|-\./.test(v) &&
+      !/^\d+\.\d+\.\d+\.\d+$/.test(v) &&
+      !S3_RESERVED_BUCKET_PREFIXES.some((prefix) => v.startsWith(prefix)) &&
+      !S3_RESERVED_BUCKET_SUFFIXES.some((suffix) => v.endsWith(suffix)),
+    message: `must be an S3 bucket name: 3-63 characters of a-z, 0-9, . and -, starting and ending with a letter or digit, without "..", ".-" or "-.", not an IP address, not starting with ${S3_RESERVED_BUCKET_PREFIXES.join(', ')} and not ending with ${S3_RESERVED_BUCKET_SUFFIXES.join(', ')} (S3 reserves them). Shorten or fix the name`,
   },
   s3KeyPrefix: {
     test: (v: string) => v.length <= 256 && /^[\w!.*'()-]+(\/[\w!.*'()-]+)*$/.test(v),
@@ -197,14 +220,21 @@ export const sessionRules = {
 export type PropCheck = readonly [path: string, value: unknown, rule: Rule<never>];
 
 /**
- * Checks construct props before anything is created, and throws one ConfigError naming every
- * prop that breaks its rule. `where` is the construct's path, so the message says which one.
+ * The problems of a construct's props: one per prop that breaks its rule (undefined values are
+ * not checked). `where` is the construct's path, so each message says which construct it is.
+ * Report them with `reportProblems` (core/validation.ts).
  */
-export function validateProps(where: string, checks: readonly PropCheck[]): void {
+export function propProblems(where: string, checks: readonly PropCheck[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const [path, value, rule] of checks) {
     if (value === undefined) continue;
     if (!(rule as Rule<unknown>).test(value)) problems.push({ file: where, path, value, message: rule.message });
   }
+  return problems;
+}
+
+/** Checks props and throws one ConfigError naming every prop that breaks its rule (for non-construct callers). */
+export function validateProps(where: string, checks: readonly PropCheck[]): void {
+  const problems = propProblems(where, checks);
   if (problems.length > 0) throw new ConfigError(problems);
 }

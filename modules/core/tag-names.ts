@@ -17,3 +17,6 @@ export const OWNERSHIP_TAG = 'AwsUserId';
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html
  */
 export const RUN_AS_TAG = 'SSMSessionRunAs';
+
+/** The shared OS user Session Manager creates and runs sessions as without run-as. */
+export const SHARED_SESSION_USER = 'ssm-user';

@@ -8,7 +8,8 @@ import { Construct } from 'constructs';
 import { type PolicyDocument, type PolicyStatement, policyDocument, renderPolicy } from '../core/policy-document';
 import { POLICY_QUOTAS, type PolicyUnderCheck, policiesInScope } from '../core/policy-lint';
 import { describeForReview } from '../core/review-metadata';
-import { type Rule, rules, validateProps } from '../core/rules';
+import { type Rule, propProblems, rules } from '../core/rules';
+import { reportProblems } from '../core/validation';
 import { type CiScope, boundaryDocument, deployDocument, deployGuardsDocument, planReadDocument } from './ci-policies';
 import { actionsOfTypes, resourceTypesIn } from './terraform-actions';
 
@@ -102,13 +103,16 @@ export class GitHubActionsRoles extends Construct {
 
   constructor(scope: Construct, id: string, props: GitHubActionsRolesProps) {
     super(scope, id);
-    validateProps(this.node.path, [
-      ['accountId', props.accountId, rules.accountId],
-      ['repository', props.repository, githubRepository],
-      ['planRoleName', props.planRoleName, rules.iamRoleName],
-      ['deployRoleName', props.deployRoleName, rules.iamRoleName],
-      ...props.regions.map((r, i) => [`regions.${i}`, r, rules.region] as const),
-    ]);
+    reportProblems(
+      this,
+      propProblems(this.node.path, [
+        ['accountId', props.accountId, rules.accountId],
+        ['repository', props.repository, githubRepository],
+        ['planRoleName', props.planRoleName, rules.iamRoleName],
+        ['deployRoleName', props.deployRoleName, rules.iamRoleName],
+        ...props.regions.map((r, i) => [`regions.${i}`, r, rules.region] as const),
+      ]),
+    );
     const account = props.accountId;
     const prefix = props.namePrefix ?? `${props.deployEnvironment}-`;
     const policyArn = (name: string) => `arn:aws:iam::${account}:policy/${name}`;

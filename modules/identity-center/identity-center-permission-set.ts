@@ -4,9 +4,9 @@ import { SsoadminInstanceAccessControlAttributes } from '@cdktf/provider-aws/lib
 import { SsoadminPermissionSet } from '@cdktf/provider-aws/lib/ssoadmin-permission-set';
 import { SsoadminPermissionSetInlinePolicy } from '@cdktf/provider-aws/lib/ssoadmin-permission-set-inline-policy';
 import { Construct } from 'constructs';
-import { ConfigError, type ConfigProblem } from '../core/config-error';
 import { escapeTerraformTemplate } from '../core/policy-document';
-import { rules, validateProps } from '../core/rules';
+import { propProblems, rules } from '../core/rules';
+import { reportProblems } from '../core/validation';
 import { type SessionAccessPolicy, describeSessionPolicy } from '../session-access-policy/session-access-policy';
 import { describeForReview, literal } from '../core/review-metadata';
 import { RUN_AS_TAG } from '../core/tag-names';
@@ -117,6 +117,8 @@ export class IdentityCenterPermissionSet extends Construct {
   readonly attributeMap: Readonly<Record<string, string>>;
   /** IAM ARN pattern of the role Identity Center provisions in the account. */
   readonly roleArnPattern: string;
+  /** Name of the permission set (`IdentityCenterPermissionSetProps.permissionSetName`). */
+  readonly permissionSetName: string;
 
   constructor(scope: Construct, id: string, props: IdentityCenterPermissionSetProps) {
     super(scope, id);
@@ -125,7 +127,9 @@ export class IdentityCenterPermissionSet extends Construct {
       [RUN_AS_TAG]: props.runAsSource ?? DEFAULT_RUN_AS_SOURCE,
       ...props.attributeSources,
     };
-    validateProps(this.node.path, [
+    const missing = props.sessionAccessPolicy.principalTags.filter((tag) => !(tag in attributeMap));
+    reportProblems(this, [
+      ...propProblems(this.node.path, [
       ['instanceArn', props.instanceArn, identityCenterRules.instanceArn],
       ['permissionSetName', props.permissionSetName, identityCenterRules.permissionSetName],
       ['sessionDurationHours', hours, rules.sessionDurationHours],
@@ -137,18 +141,16 @@ export class IdentityCenterPermissionSet extends Construct {
       ...(props.assignments ?? []).map(
         (a, i) => [`assignments.${i}.principalId`, a.principalId, identityCenterRules.principalId] as const,
       ),
-    ]);
-    const missing = props.sessionAccessPolicy.principalTags.filter((tag) => !(tag in attributeMap));
-    if (missing.length > 0) {
-      const problems: ConfigProblem[] = missing.map((tag) => ({
+      ]),
+      ...missing.map((tag) => ({
         file: this.node.path,
         path: 'attributeSources',
         value: Object.keys(attributeMap),
         message: `must map the principal tag ${tag}, which the access rules read (without it no instance matches). Add "${tag}": "\${path:...}"`,
-      }));
-      throw new ConfigError(problems);
-    }
+      })),
+    ]);
     this.attributeMap = attributeMap;
+    this.permissionSetName = props.permissionSetName;
     this.roleArnPattern = `arn:aws:iam::${props.accountId}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${props.permissionSetName}_*`;
     const provider = props.provider ? { provider: props.provider } : {};
 

@@ -12,15 +12,18 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
-import { Fn, type TerraformAsset, Token } from 'cdktf';
+import { Fn, type TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { type PolicyDocument, type PolicyStatement, policyDocument, renderPolicy } from '../core/policy-document';
 import { describeForReview } from '../core/review-metadata';
-import { type AwsRegion, type PropCheck, type Rule, rules, validateProps } from '../core/rules';
+import { type AwsRegion, type PropCheck, type Rule, propProblems, rules } from '../core/rules';
+import { resolveRegion } from '../core/provider-region';
+import { reportProblems } from '../core/validation';
+import type { SamlFederation } from '../saml-federation/saml-federation';
+import type { IdentityCenterPermissionSet } from '../identity-center/identity-center-permission-set';
 import { DEFAULT_BUNDLE_PATH, launchTaggerBundle } from './bundle';
 import { launchTaggerRules } from './rules';
-import { ConfigError } from '../core/config-error';
-import { identityCenterRules } from '../identity-center/identity-center-rules';
+import type { ConfigProblem } from '../core/config-error';
 import { OWNERSHIP_TAG } from '../core/tag-names';
 import { DEFAULT_LAUNCH_TAGGER_NAME, LAUNCH_TAGGER, launchTaggerRoleName } from '../core/launch-tagger-names';
 
@@ -44,8 +47,13 @@ export const RUN_INSTANCES_EVENT_PATTERN = {
 export interface LaunchTaggerProps {
   /** AWS account the tagger runs in (used to build ARNs without a data source). */
   readonly accountId: string;
-  /** Region the tagger serves: the region of `provider`. EventBridge sees only this region's launches. */
-  readonly region: AwsRegion;
+  /**
+   * Region the tagger serves; EventBridge sees only this region's launches. It must be the
+   * region of `provider` (an error otherwise).
+   *
+   * @default - the region of `provider` (or of the stack's default provider)
+   */
+  readonly region?: AwsRegion;
   /**
    * Provider for `region`; every regional resource of the tagger uses it.
    *
@@ -60,33 +68,28 @@ export interface LaunchTaggerProps {
    */
   readonly iamProvider?: AwsProvider;
   /**
-   * SAML: name of the federated role whose sessions launch instances themselves (caller mode).
-   * Give it with `federatedRoleUniqueId`, or give `permissionSetName` instead.
+   * SAML: the federation whose role's sessions the tagger serves. Caller mode tags instances that
+   * the role's sessions launch themselves; tag-mode owners are `<the role's unique id>:<CreatedBy>`,
+   * and the function may write no other owner values. The role's name and unique id come from the
+   * construct (the id is a Terraform reference), so they cannot be misspelt.
+   * Give this or `permissionSet`, not both.
    *
-   * @default - none: an Identity Center tagger (`permissionSetName`)
-   */
-  readonly federatedRoleName?: string;
-  /**
-   * SAML: unique id (`AROA...`) of the federated role, usually a reference to `aws_iam_role.unique_id`
-   * (`SamlFederation.role.uniqueId`). Tag-mode owners are `<this id>:<CreatedBy>`, and the
-   * function may write no other owner values.
-   *
-   * @default - none: an Identity Center tagger (`permissionSetName`)
+   * @default - none: an Identity Center tagger (`permissionSet`)
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
    */
-  readonly federatedRoleUniqueId?: string;
+  readonly federation?: SamlFederation;
   /**
    * IAM Identity Center: the permission set people launch with. Its role in the account,
    * `AWSReservedSSO_<name>_<suffix>` under `/aws-reserved/sso.amazonaws.com/`, exists only once
    * Identity Center provisions it, so its unique id is not known at synth time: caller mode
    * recognises the role by path and name, and tag mode looks its id up at run time (IAM
    * `ListRoles`, cached). Owner values are then only checked for their shape (`AROA*:<name>`).
-   * Give this or `federatedRoleName` with `federatedRoleUniqueId`, not both.
+   * Give this or `federation`, not both.
    *
-   * @default - none: a SAML tagger
+   * @default - none: a SAML tagger (`federation`)
    * @see https://docs.aws.amazon.com/singlesignon/latest/userguide/permissionsetsconcept.html
    */
-  readonly permissionSetName?: string;
+  readonly permissionSet?: IdentityCenterPermissionSet;
   /**
    * Roles that launch instances on a person's behalf and write that person's user name in the
    * `CreatedBy` tag (tag mode), for example Service Workbench's launcher role.
@@ -207,6 +210,8 @@ export class LaunchTagger extends Construct {
 
   /** The base of the tagger's resource names (`LaunchTaggerProps.name`); its roles are `<name>-<region>`. */
   readonly name: string;
+  /** The region the tagger serves (its provider's). */
+  readonly region: AwsRegion;
   /** The function (escape hatch: the raw `aws_lambda_function` resource). */
   readonly function: LambdaFunction;
   /** The function's role, `<name>-<region>`. */
@@ -228,12 +233,16 @@ export class LaunchTagger extends Construct {
 
   constructor(scope: Construct, id: string, props: LaunchTaggerProps) {
     super(scope, id);
-    validate(this.node.path, props);
-
     const provider = props.provider;
+    const resolved = resolveRegion(this, props.region, provider);
+    const region = resolved.region;
+    const identity = identityOf(props);
+    reportProblems(this, [...resolved.problems, ...propsProblems(this.node.path, props, region, identity)]);
+
     const name = props.name ?? DEFAULT_LAUNCH_TAGGER_NAME;
     this.name = name;
-    const { accountId, region } = props;
+    this.region = region;
+    const { accountId } = props;
     const launchers = props.launcherRoleNames ?? [];
     const logGroupName = `/aws/lambda/${name}`;
     const logGroupArn = `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}`;
@@ -280,9 +289,9 @@ export class LaunchTagger extends Construct {
       logGroupArn,
       queueArn,
       kmsKeyArn: this.kmsKeyArn,
-      ...(props.permissionSetName === undefined
-        ? { federatedRoleUniqueId: props.federatedRoleUniqueId! }
-        : { identityCenter: true }),
+      ...(identity?.kind === 'identity-center'
+        ? { identityCenter: true }
+        : { federatedRoleUniqueId: identity?.federatedRoleUniqueId ?? '' }),
       tagMode: launchers.length > 0,
     });
     const iamProvider = props.iamProvider;
@@ -339,9 +348,12 @@ export class LaunchTagger extends Construct {
       },
       environment: {
         variables: {
-          ...(props.permissionSetName === undefined
-            ? { FEDERATED_ROLE_NAME: props.federatedRoleName!, FEDERATED_ROLE_UNIQUE_ID: props.federatedRoleUniqueId! }
-            : { PERMISSION_SET_NAME: props.permissionSetName }),
+          ...(identity?.kind === 'identity-center'
+            ? { PERMISSION_SET_NAME: identity.permissionSetName }
+            : {
+                FEDERATED_ROLE_NAME: identity?.federatedRoleName ?? '',
+                FEDERATED_ROLE_UNIQUE_ID: identity?.federatedRoleUniqueId ?? '',
+              }),
           ...(launchers.length > 0 ? { LAUNCHER_ROLE_NAMES: launchers.join(',') } : {}),
         },
       },
@@ -557,23 +569,46 @@ export function queuePolicy(queueArn: string, ruleArn: string): PolicyDocument {
   ]);
 }
 
-function validate(where: string, props: LaunchTaggerProps): void {
+/** Whose sessions the tagger serves, from the construct it was given. */
+type TaggerIdentity =
+  | { readonly kind: 'saml'; readonly federatedRoleName: string; readonly federatedRoleUniqueId: string }
+  | { readonly kind: 'identity-center'; readonly permissionSetName: string };
+
+function identityOf(props: LaunchTaggerProps): TaggerIdentity | undefined {
+  if (props.federation && !props.permissionSet) {
+    return {
+      kind: 'saml',
+      federatedRoleName: props.federation.roleName,
+      federatedRoleUniqueId: props.federation.role.uniqueId,
+    };
+  }
+  if (props.permissionSet && !props.federation) {
+    return { kind: 'identity-center', permissionSetName: props.permissionSet.permissionSetName };
+  }
+  return undefined;
+}
+
+function propsProblems(
+  where: string,
+  props: LaunchTaggerProps,
+  region: string,
+  identity: TaggerIdentity | undefined,
+): ConfigProblem[] {
   const launchers = props.launcherRoleNames ?? [];
-  const saml = props.federatedRoleName !== undefined || props.federatedRoleUniqueId !== undefined;
-  if (saml === (props.permissionSetName !== undefined)) {
-    throw new ConfigError([
-      {
-        file: where,
-        path: saml ? 'permissionSetName' : 'federatedRoleName',
-        value: saml ? props.permissionSetName : undefined,
-        message: saml
-          ? 'must not be given with federatedRoleName/federatedRoleUniqueId: a tagger serves one identity source. Give either the SAML role or the Identity Center permission set'
-          : 'must be given (with federatedRoleUniqueId) for a SAML role, or give permissionSetName for IAM Identity Center',
-      },
-    ]);
+  const problems: ConfigProblem[] = [];
+  if (identity === undefined) {
+    const both = props.federation !== undefined;
+    problems.push({
+      file: where,
+      path: both ? 'permissionSet' : 'federation',
+      value: undefined,
+      message: both
+        ? 'must not be given with federation: a tagger serves one identity source. Give either the SAML federation or the Identity Center permission set'
+        : 'must be given: the SamlFederation whose role launches instances, or permissionSet for IAM Identity Center. Pass the construct',
+    });
   }
   const notFederated: Rule<string> = {
-    test: (v) => v !== props.federatedRoleName,
+    test: (v) => identity?.kind !== 'saml' || v !== identity.federatedRoleName,
     message: 'must not be the federated role (its sessions are tagged in caller mode). Remove it from the launchers',
   };
   const listedOnce: Rule<string> = {
@@ -581,34 +616,18 @@ function validate(where: string, props: LaunchTaggerProps): void {
     message: 'must be listed once. Remove the duplicate',
   };
   const keyInRegion: Rule<string> = {
-    test: (v) => v.split(':')[3] === props.region && v.split(':')[4] === props.accountId,
-    message: `must be a key in the tagger's region and account (${props.region}, ${props.accountId}). Use a key there, or leave it out to create one`,
+    test: (v) => v.split(':')[3] === region && v.split(':')[4] === props.accountId,
+    message: `must be a key in the tagger's region and account (${region}, ${props.accountId}). Use a key there, or leave it out to create one`,
   };
   const topicInRegion: Rule<string> = {
-    test: (v) => v.split(':')[3] === props.region,
-    message: `must be a topic in the tagger's region (${props.region}): an alarm notifies only topics of its own region. Use a topic there`,
+    test: (v) => v.split(':')[3] === region,
+    message: `must be a topic in the tagger's region (${region}): an alarm notifies only topics of its own region. Use a topic there`,
   };
   const valid = (value: string | undefined, rule: Rule<string>) =>
     value !== undefined && rule.test(value) ? value : undefined;
   const checks: PropCheck[] = [
     ['accountId', props.accountId, rules.accountId],
-    ['region', props.region, rules.region],
     ['name', props.name, launchTaggerRules.name],
-    ...(saml
-      ? ([
-          ['federatedRoleName', props.federatedRoleName ?? '', rules.iamRoleName],
-          // A reference to the role's unique_id is checked by Terraform; a literal is checked here.
-          [
-            'federatedRoleUniqueId',
-            props.federatedRoleUniqueId !== undefined && Token.isUnresolved(props.federatedRoleUniqueId)
-              ? undefined
-              : (props.federatedRoleUniqueId ?? ''),
-            launchTaggerRules.roleUniqueId,
-          ],
-        ] satisfies PropCheck[])
-      : ([
-          ['permissionSetName', props.permissionSetName, identityCenterRules.permissionSetName],
-        ] satisfies PropCheck[])),
     ...launchers.flatMap((launcher, i): PropCheck[] => [
       [`launcherRoleNames.${i}`, launcher, rules.iamRoleName],
       [`launcherRoleNames.${i}`, launcher, notFederated],
@@ -628,5 +647,5 @@ function validate(where: string, props: LaunchTaggerProps): void {
     ['alarmTopicArn', props.alarmTopicArn, launchTaggerRules.snsTopicArn],
     ['alarmTopicArn', valid(props.alarmTopicArn, launchTaggerRules.snsTopicArn), topicInRegion],
   ];
-  validateProps(where, checks);
+  return [...problems, ...propProblems(where, checks)];
 }

@@ -2,10 +2,10 @@ import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
-import { ConfigError } from '../core/config-error';
 import { type PolicyDocument, type PolicyStatement, policyDocument, renderPolicy } from '../core/policy-document';
 import { describeForReview } from '../core/review-metadata';
-import { type AwsRegion, rules, validateProps } from '../core/rules';
+import { type AwsRegion, propProblems, rules } from '../core/rules';
+import { reportProblems } from '../core/validation';
 import type { SessionLogDestination } from '../core/session-log-destination';
 
 /** What SSM Agent calls to open Session Manager channels (no resource-level permissions exist for them). */
@@ -88,6 +88,8 @@ export class ManagedInstanceRole extends Construct {
   readonly policy: IamRolePolicy;
   /** ARN of the role (known at synth time). */
   readonly roleArn: string;
+  /** Where the instances write session logs (`ManagedInstanceRoleProps.logDestinations`). */
+  readonly logDestinations: readonly SessionLogDestination[];
   /** The role's trust policy (`ec2.amazonaws.com` may assume it), as data. */
   readonly trustPolicy: PolicyDocument;
   /** The permissions, as data. */
@@ -95,23 +97,23 @@ export class ManagedInstanceRole extends Construct {
 
   constructor(scope: Construct, id: string, props: ManagedInstanceRoleProps) {
     super(scope, id);
-    validateProps(this.node.path, [
-      ['accountId', props.accountId, rules.accountId],
-      ['roleName', props.roleName, rules.iamRoleName],
-      ...props.regions.map((r, i) => [`regions.${i}`, r, rules.region] as const),
-    ]);
     const destinations = props.logDestinations ?? [];
-    const unknown = destinations.filter((d) => !props.regions.includes(d.region));
-    if (unknown.length > 0) {
-      throw new ConfigError(
-        unknown.map((d) => ({
+    this.logDestinations = destinations;
+    reportProblems(this, [
+      ...propProblems(this.node.path, [
+        ['accountId', props.accountId, rules.accountId],
+        ['roleName', props.roleName, rules.iamRoleName],
+        ...props.regions.map((r, i) => [`regions.${i}`, r, rules.region] as const),
+      ]),
+      ...destinations
+        .filter((d) => !props.regions.includes(d.region))
+        .map((d) => ({
           file: this.node.path,
           path: 'logDestinations',
           value: d.region,
           message: `must name regions of the role (${props.regions.join(', ')}). Add the region or drop the destination`,
         })),
-      );
-    }
+    ]);
 
     this.roleArn = `arn:aws:iam::${props.accountId}:role/${props.roleName}`;
     this.trustPolicy = policyDocument([

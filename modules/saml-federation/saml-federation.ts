@@ -1,7 +1,6 @@
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamSamlProvider } from '@cdktf/provider-aws/lib/iam-saml-provider';
 import { Construct } from 'constructs';
-import { ConfigError } from '../core/config-error';
 import {
   type PolicyDocument,
   type PolicyStatement,
@@ -9,7 +8,9 @@ import {
   policyDocument,
   renderPolicy,
 } from '../core/policy-document';
-import { rules, validateProps } from '../core/rules';
+import { type PropCheck, propProblems, rules } from '../core/rules';
+import { reportProblems } from '../core/validation';
+import { samlMetadataProblem } from './saml-metadata';
 import { RUN_AS_TAG } from '../core/tag-names';
 import { describeForReview } from '../core/review-metadata';
 
@@ -170,6 +171,8 @@ export class SamlFederation extends Construct {
   readonly providerArn: string;
   /** ARN of the federated role (known at synth time). */
   readonly roleArn: string;
+  /** Name of the federated role (`SamlFederationProps.roleName`). */
+  readonly roleName: string;
   /** The role's trust policy, as data. */
   readonly trustPolicy: PolicyDocument;
   /** What the IdP administrator configures (worth a stack output). */
@@ -177,34 +180,40 @@ export class SamlFederation extends Construct {
 
   constructor(scope: Construct, id: string, props: SamlFederationProps) {
     super(scope, id);
-    validateProps(this.node.path, [
-      ['accountId', props.accountId, rules.accountId],
-      ['providerName', props.providerName, rules.samlProviderName],
-      ['roleName', props.roleName, rules.iamRoleName],
-      ['maxSessionDurationHours', props.maxSessionDurationHours, rules.sessionDurationHours],
-      [
-        'sourceIdentity',
-        props.sourceIdentity,
-        {
-          test: (v: string) => (SOURCE_IDENTITY_MODES as readonly string[]).includes(v),
-          message: 'must be "off", "allowed" or "required". Pick one of them',
-        },
-      ],
+    const metadataProblem = samlMetadataProblem(props.metadataXml);
+    reportProblems(this, [
+      ...propProblems(this.node.path, [
+        ['accountId', props.accountId, rules.accountId],
+        ['providerName', props.providerName, rules.samlProviderName],
+        ['roleName', props.roleName, rules.iamRoleName],
+        ['maxSessionDurationHours', props.maxSessionDurationHours, rules.sessionDurationHours],
+        [
+          'sourceIdentity',
+          props.sourceIdentity,
+          {
+            test: (v: string) => (SOURCE_IDENTITY_MODES as readonly string[]).includes(v),
+            message: 'must be "off", "allowed" or "required". Pick one of them',
+          },
+        ],
+        ...(props.principalTagNames ?? []).map(
+          (tag, i): PropCheck => [`principalTagNames.${i}`, tag, rules.accessTagKey],
+        ),
+      ]),
+      ...(metadataProblem === undefined
+        ? []
+        : [
+            {
+              file: this.node.path,
+              path: 'metadataXml',
+              value: `${props.metadataXml.slice(0, 40)}... (${props.metadataXml.length} characters)`,
+              message: metadataProblem,
+            },
+          ]),
     ]);
-    if (props.metadataXml.length < 1_000 || props.metadataXml.length > 10_000_000) {
-      throw new ConfigError([
-        {
-          file: this.node.path,
-          path: 'metadataXml',
-          value: `${props.metadataXml.length} characters`,
-          message:
-            'must be a SAML metadata document of 1,000 to 10,000,000 characters as IAM requires. Pass the full IdP metadata',
-        },
-      ]);
-    }
 
     this.providerArn = `arn:aws:iam::${props.accountId}:saml-provider/${props.providerName}`;
     this.roleArn = `arn:aws:iam::${props.accountId}:role/${props.roleName}`;
+    this.roleName = props.roleName;
     const sourceIdentity = props.sourceIdentity ?? 'allowed';
     this.trustPolicy = samlTrustPolicy(this.providerArn, props.requireRunAsTag ?? true, sourceIdentity);
 

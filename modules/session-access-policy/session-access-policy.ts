@@ -3,10 +3,11 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Lazy, type TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { type LaunchTaggerNaming, isLaunchTagger } from '../core/launch-tagger-names';
-import { ConfigError, type ConfigProblem } from '../core/config-error';
+import type { ConfigProblem } from '../core/config-error';
 import { type PolicyDocument, renderPolicy } from '../core/policy-document';
 import { type ReviewPart, describeForReview } from '../core/review-metadata';
-import { type AwsRegion, rules as propRules, validateProps } from '../core/rules';
+import { type AwsRegion, propProblems, rules as propRules } from '../core/rules';
+import { reportProblems } from '../core/validation';
 import {
   type AccessRules,
   OWNERSHIP_TAG,
@@ -126,12 +127,13 @@ export class SessionAccessPolicy extends Construct {
   constructor(scope: Construct, id: string, props: SessionAccessPolicyProps) {
     super(scope, id);
     const rules = props.rules ?? { owner: true };
-    validateProps(this.node.path, [
-      ['accountId', props.accountId, propRules.accountId],
-      ...props.regions.map((r, i) => [`regions.${i}`, r, propRules.region] as const),
+    reportProblems(this, [
+      ...propProblems(this.node.path, [
+        ['accountId', props.accountId, propRules.accountId],
+        ...props.regions.map((r, i) => [`regions.${i}`, r, propRules.region] as const),
+      ]),
+      ...ruleProblems(this.node.path, props.regions, rules),
     ]);
-    const problems = ruleProblems(this.node.path, props.regions, rules);
-    if (problems.length > 0) throw new ConfigError(problems);
 
     this.document = sessionAccessDocument({
       accountId: props.accountId,
@@ -236,7 +238,14 @@ function ruleProblems(where: string, regions: readonly string[], rules: AccessRu
       );
     }
   }
-  for (const pair of [...(attributes?.tags ?? []), ...(rules.principalTagOwner ? [rules.principalTagOwner] : [])]) {
+  const pairs = [
+    ...(attributes?.tags ?? []).map((pair, i) => ({ pair, path: `rules.attributes.tags.${i}` })),
+    ...(rules.principalTagOwner ? [{ pair: rules.principalTagOwner, path: 'rules.principalTagOwner' }] : []),
+  ];
+  for (const { pair, path } of pairs) {
+    for (const key of ['principalTag', 'instanceTag'] as const) {
+      if (!propRules.accessTagKey.test(pair[key])) problem(`${path}.${key}`, pair[key], propRules.accessTagKey.message);
+    }
     if (pair.instanceTag.toLowerCase() === OWNERSHIP_TAG.toLowerCase()) {
       problem(
         'rules',

@@ -5,9 +5,10 @@ import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { Construct } from 'constructs';
 import { auditLogNames } from './names';
-import { type ConfigProblem, ConfigError } from '../core/config-error';
+import type { ConfigProblem } from '../core/config-error';
 import { type PolicyDocument, policyDocument, renderPolicy } from '../core/policy-document';
-import { type AwsRegion, rules, sessionRules, validateProps } from '../core/rules';
+import { type AwsRegion, propProblems, rules, sessionRules } from '../core/rules';
+import { reportProblems } from '../core/validation';
 import type { SessionLogDestination } from '../core/session-log-destination';
 import { PrivateBucket } from './private-bucket';
 
@@ -188,7 +189,7 @@ export class SessionAuditLogs extends Construct {
   constructor(scope: Construct, id: string, props: SessionAuditLogsProps) {
     super(scope, id);
     const where = this.node.path;
-    validateProps(where, [
+    const propChecks = propProblems(where, [
       ['accountId', props.accountId, rules.accountId],
       ['region', props.region, rules.region],
       ['logRetentionDays', props.logRetentionDays, sessionRules.logRetentionDays],
@@ -210,7 +211,17 @@ export class SessionAuditLogs extends Construct {
     const archiveAfterDays = props.transcriptArchiveAfterDays ?? SESSION_AUDIT_LOGS_DEFAULTS.transcriptArchiveAfterDays;
     const expirationDays = props.transcriptExpirationDays ?? SESSION_AUDIT_LOGS_DEFAULTS.transcriptExpirationDays;
     const names = auditLogNames(props.environmentName, props.accountId, props.region);
-    checkCombinations(where, props, { s3Enabled, cloudWatchEnabled, central, archiveAfterDays, expirationDays, names });
+    reportProblems(this, [
+      ...propChecks,
+      ...combinationProblems(where, props, {
+        s3Enabled,
+        cloudWatchEnabled,
+        central,
+        archiveAfterDays,
+        expirationDays,
+        names,
+      }),
+    ]);
 
     const provider = props.provider;
     const logGroupNames = [...(cloudWatchEnabled ? [names.logGroup] : []), ...(props.additionalLogGroupNames ?? [])];
@@ -373,8 +384,8 @@ interface Derived {
   readonly names: ReturnType<typeof auditLogNames>;
 }
 
-/** The checks that involve more than one prop; one ConfigError with every problem. */
-function checkCombinations(where: string, props: SessionAuditLogsProps, d: Derived): void {
+/** The checks that involve more than one prop. */
+function combinationProblems(where: string, props: SessionAuditLogsProps, d: Derived): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const problem = (path: string, value: unknown, message: string) =>
     problems.push({ file: where, path, value, message });
@@ -421,7 +432,12 @@ function checkCombinations(where: string, props: SessionAuditLogsProps, d: Deriv
       `must be at most transcriptExpirationDays (${d.expirationDays}), or the lifecycle expiry would be held up by the lock. Shorten the lock or keep transcripts longer`,
     );
   }
-  if (d.archiveAfterDays >= d.expirationDays) {
+  // Only between valid values: an invalid one is reported on its own.
+  if (
+    sessionRules.lifecycleDays.test(d.archiveAfterDays) &&
+    sessionRules.transcriptExpirationDays.test(d.expirationDays) &&
+    d.archiveAfterDays >= d.expirationDays
+  ) {
     problem(
       'transcriptArchiveAfterDays',
       d.archiveAfterDays,
@@ -442,5 +458,5 @@ function checkCombinations(where: string, props: SessionAuditLogsProps, d: Deriv
       }
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  return problems;
 }

@@ -2,9 +2,11 @@ import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import { Construct } from 'constructs';
 import { describeForReview } from '../core/review-metadata';
-import { type ConfigProblem, ConfigError } from '../core/config-error';
+import type { ConfigProblem } from '../core/config-error';
 import { escapeTerraformTemplate } from '../core/policy-document';
-import { rules, sessionRules, validateProps } from '../core/rules';
+import { propProblems, rules, sessionRules } from '../core/rules';
+import { reportProblems } from '../core/validation';
+import { SHARED_SESSION_USER } from '../core/tag-names';
 import type { SessionLogDestination } from '../core/session-log-destination';
 
 /**
@@ -124,6 +126,17 @@ export interface SessionPreferencesProps {
    */
   readonly runAsDefaultUser?: string;
   /**
+   * Allow sessions to run as the shared `ssm-user`, the account run-as exists to avoid (every
+   * person's commands would run, and be logged on the instance, as one user). Sessions run as it
+   * when run-as is off, or when it is the run-as default user. Off, both are errors: with run-as on,
+   * a default user of your own and the `SSMSessionRunAs` tag required at sign-in
+   * (`SamlFederationProps.requireRunAsTag`), no session runs as `ssm-user`.
+   *
+   * @default false
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-getting-started-ssm-user-permissions.html
+   */
+  readonly allowSharedDefaultUser?: boolean;
+  /**
    * Commands run at the start of every Linux/macOS session (shell, environment, working directory).
    *
    * @default - none: the agent's default shell
@@ -179,14 +192,16 @@ export class SessionPreferences extends Construct {
   constructor(scope: Construct, id: string, props: SessionPreferencesProps) {
     super(scope, id);
     const where = this.node.path;
-    validateProps(where, [
-      ['idleSessionTimeoutMinutes', props.idleSessionTimeoutMinutes, sessionRules.idleSessionTimeoutMinutes],
-      ['maxSessionDurationMinutes', props.maxSessionDurationMinutes, sessionRules.maxSessionDurationMinutes],
-      ['runAsDefaultUser', props.runAsDefaultUser, rules.linuxUserName],
-      ['destination.s3KeyPrefix', props.destination.s3KeyPrefix, sessionRules.s3KeyPrefix],
-      ['destination.logGroupName', props.destination.logGroupName, sessionRules.logGroupName],
+    reportProblems(this, [
+      ...propProblems(where, [
+        ['idleSessionTimeoutMinutes', props.idleSessionTimeoutMinutes, sessionRules.idleSessionTimeoutMinutes],
+        ['maxSessionDurationMinutes', props.maxSessionDurationMinutes, sessionRules.maxSessionDurationMinutes],
+        ['runAsDefaultUser', props.runAsDefaultUser, rules.linuxUserName],
+        ['destination.s3KeyPrefix', props.destination.s3KeyPrefix, sessionRules.s3KeyPrefix],
+        ['destination.logGroupName', props.destination.logGroupName, sessionRules.logGroupName],
+      ]),
+      ...combinationProblems(where, props),
     ]);
-    checkCombinations(where, props);
 
     this.content = sessionPreferencesContent(props);
     this.document = new SsmDocument(this, 'document', {
@@ -242,7 +257,7 @@ export function sessionPreferencesContent(props: SessionPreferencesProps): Sessi
   };
 }
 
-function checkCombinations(where: string, props: SessionPreferencesProps): void {
+function combinationProblems(where: string, props: SessionPreferencesProps): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const d = props.destination;
   if (d.s3BucketName === undefined && d.logGroupName === undefined) {
@@ -262,7 +277,25 @@ function checkCombinations(where: string, props: SessionPreferencesProps): void 
       message: 'must name the KMS key that encrypts session data. Pass SessionAuditLogs.destination',
     });
   }
-  if ((props.runAsEnabled ?? SESSION_PREFERENCES_DEFAULTS.runAsEnabled) && props.runAsDefaultUser === undefined) {
+  const runAsEnabled = props.runAsEnabled ?? SESSION_PREFERENCES_DEFAULTS.runAsEnabled;
+  if (!(props.allowSharedDefaultUser ?? false)) {
+    if (!runAsEnabled) {
+      problems.push({
+        file: where,
+        path: 'runAsEnabled',
+        value: false,
+        message: `must be true unless allowSharedDefaultUser is true: without run-as every session runs as the shared ${SHARED_SESSION_USER}. Turn run-as on, or set allowSharedDefaultUser: true to accept the shared user`,
+      });
+    } else if (props.runAsDefaultUser === SHARED_SESSION_USER) {
+      problems.push({
+        file: where,
+        path: 'runAsDefaultUser',
+        value: props.runAsDefaultUser,
+        message: `must not be the shared ${SHARED_SESSION_USER} unless allowSharedDefaultUser is true: run-as exists so that sessions do not share it. Name an OS user of your own (for example "ec2-user"), or set allowSharedDefaultUser: true`,
+      });
+    }
+  }
+  if (runAsEnabled && props.runAsDefaultUser === undefined) {
     problems.push({
       file: where,
       path: 'runAsDefaultUser',
@@ -271,5 +304,5 @@ function checkCombinations(where: string, props: SessionPreferencesProps): void 
         'must name a default OS user when run-as is enabled (sessions of callers without an SSMSessionRunAs tag run as it). Set it, for example "ec2-user", or turn run-as off',
     });
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  return problems;
 }

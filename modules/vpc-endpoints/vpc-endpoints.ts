@@ -3,8 +3,9 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
-import { type ConfigProblem, ConfigError } from '../core/config-error';
-import { type AwsRegion, rules, sessionRules, validateProps } from '../core/rules';
+import type { ConfigProblem } from '../core/config-error';
+import { type AwsRegion, propProblems, rules, sessionRules } from '../core/rules';
+import { reportProblems } from '../core/validation';
 
 /**
  * The interface endpoints an instance without a NAT needs for Session Manager: the agent's channel
@@ -65,14 +66,13 @@ export class VpcEndpoints extends Construct {
   constructor(scope: Construct, id: string, props: VpcEndpointsProps) {
     super(scope, id);
     const where = this.node.path;
-    validateProps(where, [
+    const problems: ConfigProblem[] = propProblems(where, [
       ['region', props.region, rules.region],
       ['vpcId', props.vpcId, sessionRules.vpcId],
       ['vpcCidrBlock', props.vpcCidrBlock, sessionRules.ipv4Cidr],
       ...props.subnetIds.map((v, i) => [`subnetIds.${i}`, v, sessionRules.subnetId] as const),
       ...props.routeTableIds.map((v, i) => [`routeTableIds.${i}`, v, sessionRules.routeTableId] as const),
     ]);
-    const problems: ConfigProblem[] = [];
     if (props.subnetIds.length === 0) {
       problems.push({
         file: where,
@@ -89,7 +89,7 @@ export class VpcEndpoints extends Construct {
         message: 'must list at least one route table for the S3 gateway endpoint. Add the route tables of the subnets',
       });
     }
-    if (problems.length > 0) throw new ConfigError(problems);
+    reportProblems(this, problems);
 
     const provider = props.provider;
     this.securityGroup = new SecurityGroup(this, 'security-group', {

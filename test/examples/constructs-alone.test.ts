@@ -5,6 +5,7 @@ import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { ConfigError, loadEnvironment } from '../../environments';
 import { example } from '../../environments/example';
 import {
+  IdentityCenterPermissionSet,
   LaunchTagger,
   ManagedInstanceRole,
   SamlFederation,
@@ -57,8 +58,7 @@ describe('the ownership-tag SCP and the launch tagger, both with their defaults'
     provider,
     accountId: ACCOUNT,
     region: REGION,
-    federatedRoleName: 'PlatformShell',
-    federatedRoleUniqueId: federation.role.uniqueId,
+    federation,
   });
   const synthesized = synthStack(stack);
   const taggerRoleName = synthesized.json.resource.aws_iam_role[
@@ -117,7 +117,12 @@ describe('the ownership-tag SCP and the launch tagger, both with their defaults'
       provider: otherProvider,
       accountId: ACCOUNT,
       region: REGION,
-      permissionSetName: 'Shell',
+      permissionSet: new IdentityCenterPermissionSet(other, 'permission-set', {
+        instanceArn: 'arn:aws:sso:::instance/ssoins-0123456789abcdef',
+        permissionSetName: 'Shell',
+        sessionAccessPolicy: named,
+        accountId: ACCOUNT,
+      }),
     });
     expect(named.launchTaggerNames()).toEqual(['central-tagger']);
   });

@@ -7,6 +7,7 @@ import { GitHubActionsRoles, type GitHubActionsRolesProps } from '../../modules/
 import { TERRAFORM_RESOURCE_ACTIONS } from '../../modules/github-oidc/terraform-actions';
 import { decideUnsafe } from '../support/iam';
 import { readPolicy } from '../support/synth';
+import { validated } from '../support/validation';
 
 const ACCOUNT = '111111111111';
 const PROVIDER = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
@@ -23,7 +24,7 @@ const props: GitHubActionsRolesProps = {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function synth(overrides: Partial<GitHubActionsRolesProps> = {}): any {
   const stack = new TerraformStack(Testing.app(), 'test');
-  new GitHubActionsRoles(stack, 'ci', { ...props, ...overrides });
+  validated(() => new GitHubActionsRoles(stack, 'ci', { ...props, ...overrides }));
   return JSON.parse(Testing.synth(stack));
 }
 

@@ -9,6 +9,7 @@ import { IDENTITY_CENTER_TEST_SOURCE } from '../support/identity-center-source';
 import { policyAt } from '../support/policies';
 import { type SynthesizedStack, synthesize } from '../support/synth';
 import { planOffline, terraformVersion } from '../support/terraform';
+import { InvalidConstruct, validated } from '../support/validation';
 
 const ACCOUNT = '222222222222';
 const INSTANCE = 'arn:aws:sso:::instance/ssoins-0123456789abcdef';
@@ -25,13 +26,16 @@ function synthPermissionSet(overrides: Partial<IdentityCenterPermissionSetProps>
       ? { owner: true, attributes: { tags: [{ principalTag: 'AppId', instanceTag: 'APP_ID' }], groups: 2 } }
       : { owner: true },
   });
-  new IdentityCenterPermissionSet(stack, 'identity-center', {
-    instanceArn: INSTANCE,
-    permissionSetName: 'SsmShellAccess',
-    sessionAccessPolicy,
-    accountId: ACCOUNT,
-    ...overrides,
-  });
+  validated(
+    () =>
+      new IdentityCenterPermissionSet(stack, 'identity-center', {
+        instanceArn: INSTANCE,
+        permissionSetName: 'SsmShellAccess',
+        sessionAccessPolicy,
+        accountId: ACCOUNT,
+        ...overrides,
+      }),
+  );
   return { json: JSON.parse(Testing.synth(stack)), policy: sessionAccessPolicy };
 }
 
@@ -107,7 +111,7 @@ describe('IdentityCenterPermissionSet', () => {
       'must be an identity store user or group id',
     ],
   ])('rejects %s before creating anything', (_, overrides, message) => {
-    expect(() => synthPermissionSet(overrides)).toThrow(ConfigError);
+    expect(() => synthPermissionSet(overrides)).toThrow(InvalidConstruct);
     expect(() => synthPermissionSet(overrides)).toThrow(message);
   });
 });

@@ -2,8 +2,12 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
 import { decide as decideLaunch, decideTagMode } from '../../handlers/launch-tagger/decide';
 import { parseRunInstancesEvent } from '../../handlers/launch-tagger/event';
-import { ConfigError } from '../../modules/core/config-error';
 import type { PolicyDocument } from '../../modules/core/policy-document';
+import { IdentityCenterPermissionSet } from '../../modules/identity-center/identity-center-permission-set';
+import { SamlFederation } from '../../modules/saml-federation/saml-federation';
+import { SessionAccessPolicy } from '../../modules/session-access-policy/session-access-policy';
+import { EXAMPLE_METADATA } from '../support/saml-metadata';
+import { validated } from '../support/validation';
 import { LaunchTagger, type LaunchTaggerProps } from '../../modules/launch-tagger/launch-tagger';
 import { IDENTITY_CENTER_TEST_SOURCE } from '../support/identity-center-source';
 import { synthStack } from '../support/construct-synth';
@@ -36,14 +40,28 @@ const props: LaunchTaggerProps = {
   accountId: ACCOUNT,
   region: REGION,
   name: 'ic-launch-tagger',
-  permissionSetName: 'SsmShellAccess',
   launcherRoleNames: ['ServiceWorkbenchLauncher'],
 };
+
+/** The permission set people launch with, and the policy it carries, in `scope`. */
+function permissionSetIn(scope: TerraformStack, permissionSetName = 'SsmShellAccess'): IdentityCenterPermissionSet {
+  const sessionAccessPolicy = new SessionAccessPolicy(scope, 'session-access', {
+    accountId: ACCOUNT,
+    regions: [REGION],
+    environment: 'test',
+  });
+  return new IdentityCenterPermissionSet(scope, 'permission-set', {
+    instanceArn: 'arn:aws:sso:::instance/ssoins-0123456789abcdef',
+    permissionSetName,
+    sessionAccessPolicy,
+    accountId: ACCOUNT,
+  });
+}
 
 function synthTagger(overrides: Partial<LaunchTaggerProps> = {}): SynthesizedStack {
   const taggerStack = new TerraformStack(Testing.app(), 'test');
   new AwsProvider(taggerStack, 'aws', { region: REGION, allowedAccountIds: [ACCOUNT] });
-  new LaunchTagger(taggerStack, 'tagger', { ...props, ...overrides });
+  new LaunchTagger(taggerStack, 'tagger', { ...props, permissionSet: permissionSetIn(taggerStack), ...overrides });
   return synthStack(taggerStack);
 }
 
@@ -147,29 +165,25 @@ describe('an Identity Center tagger with launchers (tag mode)', () => {
     });
   });
 
-  it.each<[string, Partial<LaunchTaggerProps>, string]>([
+  it.each<[string, (scope: TerraformStack) => Partial<LaunchTaggerProps>, string]>([
     [
       'both identity sources',
-      { federatedRoleName: 'SsmFederatedShell', federatedRoleUniqueId: 'AROA2EXAMPLEFEDROLE01' },
-      'permissionSetName must not be given with federatedRoleName',
+      (scope) => ({
+        permissionSet: permissionSetIn(scope),
+        federation: new SamlFederation(scope, 'federation', {
+          accountId: ACCOUNT,
+          providerName: 'ExampleAdfs',
+          metadataXml: EXAMPLE_METADATA,
+          roleName: 'SsmFederatedShell',
+        }),
+      }),
+      'bad/tagger: permissionSet must not be given with federation',
     ],
-    ['neither', { permissionSetName: undefined }, 'federatedRoleName must be given (with federatedRoleUniqueId)'],
-    [
-      'a bad permission set name',
-      { permissionSetName: 'has spaces' },
-      'permissionSetName must be a permission set name',
-    ],
+    ['neither', () => ({}), 'bad/tagger: federation must be given'],
   ])('refuses %s', (_label, overrides, message) => {
     const bad = new TerraformStack(Testing.app(), 'bad');
     new AwsProvider(bad, 'aws', { region: REGION });
-    let error: unknown;
-    try {
-      new LaunchTagger(bad, 'tagger', { ...props, ...overrides });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toContain(message);
+    expect(() => validated(() => new LaunchTagger(bad, 'tagger', { ...props, ...overrides(bad) }))).toThrow(message);
   });
 });
 

@@ -1,18 +1,19 @@
 import type { AwsRegion } from '../../modules/core/rules';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
 import { loadEnvironments } from '../../environments';
 import { example } from '../../environments/example';
-import { ConfigError } from '../../modules/core/config-error';
 import type { PolicyDocument } from '../../modules/core/policy-document';
 import { checkPolicies, policiesInScope } from '../../modules/core/policy-lint';
 import { OWNER_TAG_KEY as HANDLER_OWNER_TAG_KEY } from '../../handlers/launch-tagger/decide';
 import { DEFAULT_BUNDLE_PATH } from '../../modules/launch-tagger/bundle';
 import { OWNERSHIP_TAG } from '../../modules/core/tag-names';
 import { LaunchTagger, type LaunchTaggerProps } from '../../modules/launch-tagger/launch-tagger';
+import { SamlFederation } from '../../modules/saml-federation/saml-federation';
+import { InvalidConstruct, validated } from '../support/validation';
+import { EXAMPLE_METADATA } from '../support/saml-metadata';
 import { launchTaggerRolePattern } from '../../modules/session-access-policy/access-rules';
 import { synthStack } from '../support/construct-synth';
 import { matchesPattern } from '../support/event-pattern';
@@ -30,21 +31,35 @@ import { FIXTURES, type FixtureName, fixture } from '../handlers/launch-tagger/f
 const ACCOUNT = '111111111111';
 const FEDERATED_ROLE_ID = 'AROA2EXAMPLEFEDROLE01';
 
-const props: LaunchTaggerProps = {
+const props: Omit<LaunchTaggerProps, 'federation'> = {
   accountId: ACCOUNT,
   region: 'us-east-1',
   name: 'test-launch-tagger',
-  federatedRoleName: 'SsmFederatedShell',
-  federatedRoleUniqueId: FEDERATED_ROLE_ID,
   launcherRoleNames: ['ServiceWorkbenchLauncher'],
 };
 
-/** One tagger in us-east-1 through an aliased provider, as a stack's second region gets it. */
-function synthTagger(overrides: Partial<LaunchTaggerProps> = {}): SynthesizedStack {
+/** The federation a tagger serves, in `stack`. */
+function federationIn(stack: TerraformStack): SamlFederation {
+  return new SamlFederation(stack, 'federation', {
+    accountId: ACCOUNT,
+    providerName: 'ExampleAdfs',
+    metadataXml: EXAMPLE_METADATA,
+    roleName: 'SsmFederatedShell',
+  });
+}
+
+/** A stack with a default provider in eu-west-1 and an aliased one in us-east-1, as a two-region environment has. */
+function stackWithProviders(): { stack: TerraformStack; provider: AwsProvider } {
   const stack = new TerraformStack(Testing.app(), 'test');
   new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
   const provider = new AwsProvider(stack, 'aws_us-east-1', { region: 'us-east-1', alias: 'us-east-1' });
-  new LaunchTagger(stack, 'tagger', { ...props, provider, ...overrides });
+  return { stack, provider };
+}
+
+/** One tagger in us-east-1 through an aliased provider, as a stack's second region gets it. */
+function synthTagger(overrides: Partial<LaunchTaggerProps> = {}): SynthesizedStack {
+  const { stack, provider } = stackWithProviders();
+  new LaunchTagger(stack, 'tagger', { ...props, provider, federation: federationIn(stack), ...overrides });
   return synthStack(stack);
 }
 
@@ -84,7 +99,7 @@ describe('LaunchTagger resources', () => {
       environment: {
         variables: {
           FEDERATED_ROLE_NAME: 'SsmFederatedShell',
-          FEDERATED_ROLE_UNIQUE_ID: FEDERATED_ROLE_ID,
+          FEDERATED_ROLE_UNIQUE_ID: expect.stringMatching(/^\$\{aws_iam_role\.federation_role_\w+\.unique_id\}$/),
           LAUNCHER_ROLE_NAMES: 'ServiceWorkbenchLauncher',
         },
       },
@@ -238,8 +253,8 @@ describe('LaunchTagger resources', () => {
   });
 
   it('passes the project policy lint', () => {
-    const scope = new TerraformStack(Testing.app(), 'lint');
-    new LaunchTagger(scope, 'tagger', props);
+    const { stack: scope, provider } = stackWithProviders();
+    new LaunchTagger(scope, 'tagger', { ...props, provider, federation: federationIn(scope) });
     expect(() => checkPolicies(policiesInScope(scope))).not.toThrow();
   });
 
@@ -250,7 +265,10 @@ describe('LaunchTagger resources', () => {
 
 describe('LaunchTagger props validation', () => {
   const build = (overrides: Partial<LaunchTaggerProps>) => () =>
-    new LaunchTagger(new TerraformStack(Testing.app(), 'test'), 'tagger', { ...props, ...overrides });
+    validated(() => {
+      const { stack, provider } = stackWithProviders();
+      return new LaunchTagger(stack, 'tagger', { ...props, provider, federation: federationIn(stack), ...overrides });
+    });
 
   it.each<[string, Partial<LaunchTaggerProps>, string]>([
     ['a name too long for the role name', { name: 'x'.repeat(41) }, 'test/tagger: name must be 1-40 characters'],
@@ -261,11 +279,6 @@ describe('LaunchTagger props validation', () => {
     ],
     ['a launcher twice', { launcherRoleNames: ['A', 'A'] }, 'launcherRoleNames.1 must be listed once'],
     ['a bad launcher name', { launcherRoleNames: ['bad name'] }, 'launcherRoleNames.0 must be a valid IAM role name'],
-    [
-      'a role id that is not one',
-      { federatedRoleUniqueId: 'AIDA-not-a-role' },
-      'federatedRoleUniqueId must be an IAM role unique id',
-    ],
     [
       'a short log retention',
       { logRetentionDays: 30 },
@@ -295,16 +308,57 @@ describe('LaunchTagger props validation', () => {
     ],
     // A JavaScript caller (or a cast) can still pass any string: it is checked at run time too.
     ['an unknown region', { region: 'eu-west-9' as AwsRegion }, 'region must be an AWS region name'],
-  ])('rejects %s before creating anything', (_label, overrides, message) => {
-    expect(build(overrides)).toThrow(ConfigError);
+    [
+      "a region other than its provider's",
+      { region: 'eu-west-1' },
+      'test/tagger: region must be the region of its provider (us-east-1)',
+    ],
+    [
+      'no identity source',
+      { federation: undefined },
+      'test/tagger: federation must be given: the SamlFederation whose role launches instances',
+    ],
+  ])('rejects %s, reported when the app is validated', (_label, overrides, message) => {
+    expect(build(overrides)).toThrow(InvalidConstruct);
     expect(build(overrides)).toThrow(message);
   });
 
-  it("accepts a reference to the role's unique_id (Terraform resolves it)", () => {
-    const stack = new TerraformStack(Testing.app(), 'test');
-    const role = new IamRole(stack, 'federated', { name: 'SsmFederatedShell', assumeRolePolicy: '{}' });
-    expect(() => new LaunchTagger(stack, 'tagger', { ...props, federatedRoleUniqueId: role.uniqueId })).not.toThrow();
+  it('reports every problem of its props at once', () => {
+    let problems: readonly string[] = [];
+    try {
+      build({ name: 'x'.repeat(41), maxRetryAttempts: 3, region: 'eu-west-1' })();
+    } catch (error) {
+      problems = (error as InvalidConstruct).problems;
+    }
+    expect(problems).toEqual([
+      expect.stringContaining('region must be the region of its provider'),
+      expect.stringContaining('name must be 1-40 characters'),
+      expect.stringContaining('maxRetryAttempts must be 0, 1 or 2'),
+    ]);
   });
+
+  it("takes the region from its provider when it is left out", () => {
+    const { stack, provider } = stackWithProviders();
+    const tagger = validated(
+      () => new LaunchTagger(stack, 'tagger', { ...props, region: undefined, provider, federation: federationIn(stack) }),
+    );
+    expect(tagger.region).toBe('us-east-1');
+    const { stack: defaults } = stackWithProviders();
+    const primary = validated(
+      () => new LaunchTagger(defaults, 'tagger', { ...props, region: undefined, federation: federationIn(defaults) }),
+    );
+    expect(primary.region).toBe('eu-west-1');
+  });
+
+  it("reads the federated role's name and unique id from the federation, so they cannot be misspelt", () => {
+    const synthesized = synthTagger();
+    const role = logicalIdAt(synthesized, 'aws_iam_role', 'federation/role');
+    expect(at(synthesized, 'aws_lambda_function', 'function').environment.variables).toMatchObject({
+      FEDERATED_ROLE_NAME: resourceAt(synthesized, 'aws_iam_role', 'federation/role').name,
+      FEDERATED_ROLE_UNIQUE_ID: `\${aws_iam_role.${role}.unique_id}`,
+    });
+  });
+
 
   it('asks for `npm run build` when the deployment package is missing', () => {
     const stack = new TerraformStack(Testing.app(), 'test');

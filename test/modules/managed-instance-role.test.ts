@@ -1,7 +1,6 @@
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
-import { ConfigError } from '../../modules/core/config-error';
 import { sessionKeyPolicy } from '../../modules/session-audit-logs/session-audit-logs';
 import type { PolicyStatement } from '../../modules/core/policy-document';
 import type { SessionLogDestination } from '../../modules/core/session-log-destination';
@@ -13,6 +12,7 @@ import {
 import { synthStack } from '../support/construct-synth';
 import { logicalIdAt, resourceAt } from '../support/synth';
 import { evaluate, policyAt } from '../support/policies';
+import { InvalidConstruct, validated } from '../support/validation';
 
 const ACCOUNT = '111111111111';
 const KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
@@ -29,10 +29,13 @@ const cloudWatchOnly: SessionLogDestination = {
 };
 
 function build(overrides: Partial<ManagedInstanceRoleProps> = {}): ManagedInstanceRole {
-  return new ManagedInstanceRole(new TerraformStack(Testing.app(), 'test'), 'managed-instance-role', {
-    ...base,
-    ...overrides,
-  });
+  return validated(
+    () =>
+      new ManagedInstanceRole(new TerraformStack(Testing.app(), 'test'), 'managed-instance-role', {
+        ...base,
+        ...overrides,
+      }),
+  );
 }
 
 const byId = (role: ManagedInstanceRole) =>
@@ -163,7 +166,7 @@ describe('ManagedInstanceRole', () => {
 
   it('validates its props before creating anything', () => {
     expect(() => build({ roleName: 'bad role' })).toThrow('roleName must be a valid IAM role name');
-    expect(() => build({ accountId: '1' })).toThrow(ConfigError);
+    expect(() => build({ accountId: '1' })).toThrow(InvalidConstruct);
     expect(() => build({ logDestinations: [{ region: 'us-east-1', s3BucketName: 'x' }] })).toThrow(
       'logDestinations must name regions of the role (eu-west-1)',
     );

@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { LaunchTagger } from '../../modules/launch-tagger/launch-tagger';
 import { ManagedInstanceRole } from '../../modules/managed-instance-role/managed-instance-role';
 import { SamlFederation } from '../../modules/saml-federation/saml-federation';
+import { EXAMPLE_METADATA } from '../support/saml-metadata';
 
 /**
  * `permissionsBoundaryArn` on every construct that creates a role: no boundary by default, the
@@ -19,7 +20,7 @@ const constructs: [string, (scope: Construct, boundary: { permissionsBoundaryArn
       new SamlFederation(scope, 'federation', {
         accountId: ACCOUNT,
         providerName: 'TestIdp',
-        metadataXml: `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">${' '.repeat(1000)}</md:EntityDescriptor>`,
+        metadataXml: EXAMPLE_METADATA,
         roleName: 'TestShell',
         ...boundary,
       }),
@@ -41,8 +42,13 @@ const constructs: [string, (scope: Construct, boundary: { permissionsBoundaryArn
         accountId: ACCOUNT,
         region: 'eu-west-1',
         name: 'test-launch-tagger',
-        federatedRoleName: 'TestShell',
-        federatedRoleUniqueId: 'AROA2EXAMPLEFEDROLE01',
+        // The federation's own role is checked in the SamlFederation case: this one has no boundary.
+        federation: new SamlFederation(new TerraformStack(Testing.app(), 'federation'), 'federation', {
+          accountId: ACCOUNT,
+          providerName: 'TestIdp',
+          metadataXml: EXAMPLE_METADATA,
+          roleName: 'TestShell',
+        }),
         ...boundary,
       }),
   ],

@@ -4,7 +4,11 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { TerraformStack, Testing } from 'cdktf';
 import { type EnvironmentInput, environmentSources, loadEnvironments } from '../../environments';
 import { example } from '../../environments/example';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, formatProblem } from '../../modules/core/config-error';
+import { synthesizeApp } from '../../modules/core/validation';
 import {
   type PolicyDocument,
   type PolicyStatement,
@@ -312,7 +316,7 @@ describe('checks over a construct tree', () => {
     }
   });
 
-  it('stops the stack before synth when the session access policy outgrows its quota', () => {
+  it('stops the app before anything is written when the session access policy outgrows its quota', () => {
     const tags = Array.from({ length: 8 }, (_, i) => ({
       principalTag: `ApplicationIdentifierNumber${i}`,
       instanceTag: `APPLICATION_IDENTIFIER_NUMBER_${i}`,
@@ -322,9 +326,13 @@ describe('checks over a construct tree', () => {
       access: { ...example.access, attributeRule: { tags, groups: 20 } },
     };
     const configs = loadEnvironments([{ file: 'environments/huge.ts', input }]);
-    expect(() => buildApp(configs, {})).toThrow(ConfigError);
-    expect(() => buildApp(configs, {})).toThrow(
-      /example\/session-access\/role-policy: policy must be at most 10,240 characters without whitespace \(IAM inline policies of one role, all together\), but it has [\d,]+/,
+    const outdir = mkdtempSync(join(tmpdir(), 'ssm-fa-quota-'));
+    const app = buildApp(configs, { outdir });
+    const written: string[] = [];
+    expect(synthesizeApp(app, { stderr: (text) => written.push(text), setExitCode: false })).toBe(false);
+    expect(written.join('')).toMatch(
+      /example\/Default\/session-access\/role-policy: policy must be at most 10,240 characters without whitespace \(IAM inline policies of one role, all together\), but it has [\d,]+/,
     );
+    expect(existsSync(join(outdir, 'stacks', 'example', 'cdk.tf.json'))).toBe(false);
   });
 });

@@ -1,5 +1,8 @@
 import { Testing, TerraformStack } from 'cdktf';
-import { ConfigError } from '../../modules/core/config-error';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXAMPLE_METADATA } from '../support/saml-metadata';
+import { validated } from '../support/validation';
 import type { PolicyDocument } from '../../modules/core/policy-document';
 import { SamlFederation, type SamlFederationProps } from '../../modules/saml-federation/saml-federation';
 import { decide, decideUnsafe } from '../support/iam';
@@ -13,7 +16,7 @@ const AUDIENCE = 'https://signin.aws.amazon.com/saml';
 const props: SamlFederationProps = {
   accountId: ACCOUNT,
   providerName: 'ExampleAdfs',
-  metadataXml: `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">${' '.repeat(1000)}</md:EntityDescriptor>`,
+  metadataXml: EXAMPLE_METADATA,
   roleName: 'SsmFederatedShell',
 };
 
@@ -21,7 +24,7 @@ const props: SamlFederationProps = {
 function synthFederation(overrides: Partial<SamlFederationProps> = {}): any {
   const app = Testing.app();
   const stack = new TerraformStack(app, 'test');
-  new SamlFederation(stack, 'federation', { ...props, ...overrides });
+  validated(() => new SamlFederation(stack, 'federation', { ...props, ...overrides }));
   return JSON.parse(Testing.synth(stack));
 }
 
@@ -56,8 +59,10 @@ describe('SamlFederation resources', () => {
     expect(provider.saml_metadata_document).toContain('$${x} %%{y}');
   });
 
-  it('validates its props before creating anything', () => {
-    expect(() => synthFederation({ roleName: 'bad role', maxSessionDurationHours: 24 })).toThrow(ConfigError);
+  it('reports every problem of its props when the app is validated', () => {
+    expect(() => synthFederation({ roleName: 'bad role', maxSessionDurationHours: 24 })).toThrow(
+      /roleName must be a valid IAM role name[\s\S]*maxSessionDurationHours must be a whole number/,
+    );
     expect(() => synthFederation({ roleName: 'bad role' })).toThrow(
       'test/federation: roleName must be a valid IAM role name',
     );
@@ -65,7 +70,38 @@ describe('SamlFederation resources', () => {
       'maxSessionDurationHours must be a whole number of hours from 1 to 12',
     );
     expect(() => synthFederation({ metadataXml: '<x/>' })).toThrow(
-      'metadataXml must be a SAML metadata document of 1,000 to 10,000,000 characters',
+      'metadataXml must be a metadata document of 1,000 to 10,000,000 characters',
+    );
+  });
+
+  // IAM's CreateSAMLProvider refuses these at apply; the synth reports them first.
+  const withoutIdp = EXAMPLE_METADATA.replace(/IDPSSODescriptor/g, 'SPSSODescriptor');
+  // Padded back over IAM's 1,000-character minimum, which the certificate alone made up.
+  const withoutCertificate = EXAMPLE_METADATA.replace(/<(\w+:)?KeyDescriptor[\s\S]*?<\/(\w+:)?KeyDescriptor>/g, '').replace(
+    /(<\/(\w+:)?EntityDescriptor>)/,
+    `<!--${' '.repeat(1000)}-->$1`,
+  );
+  const encryptionKeyOnly = EXAMPLE_METADATA.replace(/use="signing"/g, 'use="encryption"');
+  it.each([
+    ['no IDPSSODescriptor (a service provider\'s metadata)', withoutIdp, 'metadataXml must describe an identity provider'],
+    ['no signing certificate', withoutCertificate, "metadataXml must hold the IdP's signing certificate"],
+    ['only an encryption key', encryptionKeyOnly, "metadataXml must hold the IdP's signing certificate"],
+  ])('refuses metadata with %s', (_label, metadataXml, message) => {
+    expect(withoutIdp).not.toContain('IDPSSODescriptor');
+    expect(withoutCertificate).not.toContain('X509Certificate');
+    expect(() => synthFederation({ metadataXml })).toThrow(message);
+  });
+
+  it('accepts the IdP metadata of every shipped environment', () => {
+    for (const file of ['example-adfs-metadata.xml', 'dev-okta-metadata.xml', 'prod-entra-metadata.xml']) {
+      const metadataXml = readFileSync(join(__dirname, '..', '..', 'environments', 'idp', file), 'utf8');
+      expect(() => synthFederation({ metadataXml })).not.toThrow();
+    }
+  });
+
+  it('refuses a principal tag name with a space', () => {
+    expect(() => synthFederation({ principalTagNames: ['App Id'] })).toThrow(
+      'principalTagNames.0 must be a tag key without spaces',
     );
   });
 
@@ -219,9 +255,11 @@ describe('source identity, evaluated on the trust policy', () => {
     expect(federation.idpConfiguration.sourceIdentityAttribute).toBeUndefined();
   });
 
-  it('rejects an unknown mode before creating anything', () => {
+  it('rejects an unknown mode', () => {
     const stack = new TerraformStack(Testing.app(), 'bad');
-    expect(() => new SamlFederation(stack, 'federation', { ...props, sourceIdentity: 'sometimes' as 'off' })).toThrow(
+    expect(() =>
+      validated(() => new SamlFederation(stack, 'federation', { ...props, sourceIdentity: 'sometimes' as 'off' })),
+    ).toThrow(
       /sourceIdentity must be "off", "allowed" or "required"/,
     );
   });

@@ -3,7 +3,6 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
-import { ConfigError } from '../../modules/core/config-error';
 import { sessionKeyPolicy } from '../../modules/session-audit-logs/session-audit-logs';
 import type { PolicyStatement } from '../../modules/core/policy-document';
 import { quotaSize } from '../../modules/core/policy-lint';
@@ -18,13 +17,14 @@ import {
 } from '../../modules/session-access-policy/session-access-policy';
 import { synthStack } from '../support/construct-synth';
 import { evaluate, policyAt } from '../support/policies';
+import { InvalidConstruct, validated } from '../support/validation';
 
 const ACCOUNT = '111111111111';
 const base: SessionAccessPolicyProps = { accountId: ACCOUNT, regions: ['eu-west-1'], environment: 'test' };
 
 function build(overrides: Partial<SessionAccessPolicyProps> = {}): SessionAccessPolicy {
   const stack = new TerraformStack(Testing.app(), 'test');
-  return new SessionAccessPolicy(stack, 'session-access', { ...base, ...overrides });
+  return validated(() => new SessionAccessPolicy(stack, 'session-access', { ...base, ...overrides }));
 }
 
 function statement(policy: SessionAccessPolicy, sid: string): PolicyStatement {
@@ -262,7 +262,7 @@ describe('SessionAccessPolicy validation', () => {
       'groups must be a whole number',
     ],
   ])('rejects %s before creating anything', (_, overrides, message) => {
-    expect(() => build(overrides)).toThrow(ConfigError);
+    expect(() => build(overrides)).toThrow(InvalidConstruct);
     expect(() => build(overrides)).toThrow(message);
   });
 });

@@ -1,6 +1,5 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
-import { ConfigError } from '../../modules/core/config-error';
 import type { PolicyDocument } from '../../modules/core/policy-document';
 import {
   SessionAuditLogs,
@@ -10,6 +9,7 @@ import {
 import { synthStack } from '../support/construct-synth';
 import { decide, decideUnsafe } from '../support/iam';
 import { type SynthesizedStack, logicalIdAt, readPolicy, resourceAt, resourcesOfType } from '../support/synth';
+import { InvalidConstruct, validated } from '../support/validation';
 
 const ACCOUNT = '111111111111';
 const REGION = 'us-east-1';
@@ -27,7 +27,7 @@ function synthAuditLogs(overrides: Partial<Props> = {}): { stack: SynthesizedSta
   const app = Testing.app();
   const stack = new TerraformStack(app, 'test');
   const provider = new AwsProvider(stack, 'aws_us', { region: REGION, alias: REGION });
-  const logs = new SessionAuditLogs(stack, 'logs', { provider, ...base, ...overrides });
+  const logs = validated(() => new SessionAuditLogs(stack, 'logs', { provider, ...base, ...overrides }));
   return { stack: synthStack(stack), logs };
 }
 
@@ -35,7 +35,7 @@ function problemsOf(overrides: Partial<Props>): string[] {
   try {
     synthAuditLogs(overrides);
   } catch (error) {
-    if (error instanceof ConfigError) return error.message.split('\n');
+    if (error instanceof InvalidConstruct) return [...error.problems];
     throw error;
   }
   return [];

@@ -14,6 +14,7 @@ import {
 import { synthStack } from '../support/construct-synth';
 import { type SynthesizedStack, resourceAt, resourcesOfType, synthesize } from '../support/synth';
 import { validateOffline } from '../support/terraform';
+import { InvalidConstruct, validated } from '../support/validation';
 
 const KEY_ARN = 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const destination: SessionLogDestination = {
@@ -37,7 +38,9 @@ function synthPreferences(
   const provider = aliased
     ? new AwsProvider(stack, 'aws_us', { region: 'us-east-1', alias: 'us-east-1' })
     : new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-  const preferences = new SessionPreferences(stack, 'preferences', { provider, ...base, ...overrides });
+  const preferences = validated(
+    () => new SessionPreferences(stack, 'preferences', { provider, ...base, ...overrides }),
+  );
   return { stack: synthStack(stack), preferences };
 }
 
@@ -50,7 +53,7 @@ function problemsOf(overrides: Partial<Props>): string[] {
   try {
     synthPreferences(overrides);
   } catch (error) {
-    if (error instanceof ConfigError) return error.message.split('\n');
+    if (error instanceof InvalidConstruct) return [...error.problems];
     throw error;
   }
   return [];
@@ -107,11 +110,31 @@ describe('SessionPreferences: the document', () => {
     expect(inputs.maxSessionDuration).toBe('60');
   });
 
-  it('with run-as off, runs sessions as ssm-user and names no default user', () => {
-    const { inputs } = contentOf(synthPreferences({ runAsEnabled: false, runAsDefaultUser: undefined }).stack);
+  it('with run-as off (an explicit opt-in to the shared user), runs sessions as ssm-user and names no default user', () => {
+    const { inputs } = contentOf(
+      synthPreferences({ runAsEnabled: false, runAsDefaultUser: undefined, allowSharedDefaultUser: true }).stack,
+    );
     expect(inputs.runAsEnabled).toBe(false);
     expect(inputs.runAsDefaultUser).toBe('');
   });
+
+  it('refuses the shared ssm-user unless allowSharedDefaultUser opts in', () => {
+    expect(problemsOf({ runAsEnabled: false, runAsDefaultUser: undefined })).toEqual([
+      expect.stringContaining(
+        'test/preferences: runAsEnabled must be true unless allowSharedDefaultUser is true: without run-as every session runs as the shared ssm-user',
+      ),
+    ]);
+    expect(problemsOf({ runAsDefaultUser: 'ssm-user' })).toEqual([
+      expect.stringContaining(
+        'test/preferences: runAsDefaultUser must not be the shared ssm-user unless allowSharedDefaultUser is true',
+      ),
+    ]);
+    expect(problemsOf({ runAsDefaultUser: 'ssm-user', allowSharedDefaultUser: true })).toEqual([]);
+    expect(contentOf(synthPreferences({ runAsDefaultUser: 'ssm-user', allowSharedDefaultUser: true }).stack).inputs)
+      .toMatchObject({ runAsEnabled: true, runAsDefaultUser: 'ssm-user' });
+  });
+
+
 
   it('without a log group, leaves CloudWatch out and does not stream', () => {
     const { logGroupName: _omit, ...s3Only } = destination;
@@ -244,6 +267,15 @@ describe('the environment: session settings, wiring and outputs', () => {
     }
     return [];
   }
+  it('refuses ssm-user in an environment file unless runAs.allowSharedDefaultUser opts in', () => {
+    expect(problemsOfEnv((i) => (i.runAs = { enabled: true, defaultUser: 'ssm-user' }))).toEqual([
+      expect.stringContaining('runAs.defaultUser must not be the shared ssm-user unless runAs.allowSharedDefaultUser is true'),
+    ]);
+    expect(problemsOfEnv((i) => (i.runAs = { enabled: false }))).toEqual([
+      expect.stringContaining('runAs.enabled must be true unless runAs.allowSharedDefaultUser is true'),
+    ]);
+    expect(problemsOfEnv((i) => (i.runAs = { enabled: false, allowSharedDefaultUser: true }))).toEqual([]);
+  });
 
   it.each([
     ['idleTimeoutMinutes', 61, 'must be a whole number of minutes from 1 to 60'],

@@ -5,6 +5,7 @@ import { example } from '../../environments/example';
 import { VpcEndpoints, type VpcEndpointsProps } from '../../modules/vpc-endpoints/vpc-endpoints';
 import { synthStack } from '../support/construct-synth';
 import { type SynthesizedStack, resourceAt, resourcesOfType, synthesize } from '../support/synth';
+import { InvalidConstruct, validated } from '../support/validation';
 
 type Props = Omit<VpcEndpointsProps, 'provider'>;
 const base: Props = {
@@ -20,7 +21,7 @@ function synthEndpoints(overrides: Partial<Props> = {}): SynthesizedStack {
   const app = Testing.app();
   const stack = new TerraformStack(app, 'test');
   const provider = new AwsProvider(stack, 'aws_us', { region: 'us-east-1', alias: 'us-east-1' });
-  new VpcEndpoints(stack, 'endpoints', { provider, ...base, ...overrides });
+  validated(() => new VpcEndpoints(stack, 'endpoints', { provider, ...base, ...overrides }));
   return synthStack(stack);
 }
 
@@ -28,7 +29,7 @@ function problemsOf(overrides: Partial<Props>): string[] {
   try {
     synthEndpoints(overrides);
   } catch (error) {
-    if (error instanceof ConfigError) return error.message.split('\n');
+    if (error instanceof InvalidConstruct) return [...error.problems];
     throw error;
   }
   return [];

@@ -2,7 +2,7 @@ import { environmentSources } from '../../environments';
 import type { EnvironmentConfig } from '../../environments';
 import type { PolicyDocument, PolicyStatement } from '../../modules/core/policy-document';
 import { SESSION_ACCESS_SIDS as SIDS } from '../../modules/session-access-policy/session-access-policy';
-import { ciRoleNames, launchTaggerName, stateKey } from '../../stacks/names';
+import { ciRoleNames, launchTaggerName, stateKey } from '../../modules/ssm-federated-access/names';
 import type { AccessConfig } from '../../cli/access/access-config';
 import {
   type AccessCase,

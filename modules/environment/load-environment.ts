@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { z } from 'zod';
-import { type ConfigProblem, ConfigError } from '../modules/core/config-error';
+import { type ConfigProblem, ConfigError } from '../core/config-error';
+import { samlMetadataProblem } from '../saml-federation/saml-metadata';
 
-export { type ConfigProblem, ConfigError, formatProblem } from '../modules/core/config-error';
-import { type AwsRegion, type EnvironmentInput, type EnvironmentSettings, environmentSchema } from './schema';
+export { type ConfigProblem, ConfigError, formatProblem } from '../core/config-error';
+import { type AwsRegion, type EnvironmentInput, type EnvironmentSettings, environmentSchema } from './environment-schema';
 
 /** An environment file's contents and where they came from (for error messages). */
 export interface EnvironmentSource {
@@ -24,13 +24,13 @@ export type EnvironmentConfig = EnvironmentSettings & {
   readonly samlMetadataXml?: string;
 };
 
-/** IAM accepts SAML metadata documents of 1,000 to 10,000,000 characters. */
-export const SAML_METADATA_MIN_CHARS = 1_000;
-export const SAML_METADATA_MAX_CHARS = 10_000_000;
+export { SAML_METADATA_MAX_CHARS, SAML_METADATA_MIN_CHARS } from '../saml-federation/saml-metadata';
 
 export interface LoadOptions {
   /** Directory that relative paths in environment files (the metadata XML) are resolved from. @default process.cwd() */
   readonly rootDir?: string;
+  /** Put before every field path in the problems (e.g. `environment.` for a construct prop). @default '' */
+  readonly pathPrefix?: string;
 }
 
 /**
@@ -70,13 +70,20 @@ export function loadEnvironment(source: EnvironmentSource, options: LoadOptions 
   return loadEnvironments([source], options)[0];
 }
 
-function validateEnvironment(
+/** Validates one environment: the validated config, or every problem (never both). */
+export function validateEnvironment(
   source: EnvironmentSource,
-  options: LoadOptions,
+  options: LoadOptions = {},
 ): { config?: EnvironmentConfig; problems: ConfigProblem[] } {
+  const prefix = options.pathPrefix ?? '';
   const parsed = environmentSchema.safeParse(source.input, { reportInput: true });
   if (!parsed.success) {
-    return { problems: parsed.error.issues.map((issue) => toProblem(source.file, issue)) };
+    return {
+      problems: parsed.error.issues.map((issue) => {
+        const problem = toProblem(source.file, issue);
+        return { ...problem, path: `${prefix}${problem.path}` };
+      }),
+    };
   }
   const settings = parsed.data;
   const problems: ConfigProblem[] = [];
@@ -85,7 +92,7 @@ function validateEnvironment(
     const path = settings.identity.metadataFile;
     const result = readSamlMetadata(resolve(options.rootDir ?? process.cwd(), path));
     if (typeof result === 'string') samlMetadataXml = result;
-    else problems.push({ file: source.file, path: 'identity.metadataFile', value: path, message: result.problem });
+    else problems.push({ file: source.file, path: `${prefix}identity.metadataFile`, value: path, message: result.problem });
   }
   if (problems.length > 0) return { problems };
   return {
@@ -111,7 +118,10 @@ function toProblem(file: string, issue: z.core.$ZodIssue): ConfigProblem {
   return { file, path, value: input, message };
 }
 
-/** Reads the IdP metadata and checks what IAM checks: size, well-formed XML, an EntityDescriptor root. */
+/**
+ * Reads the IdP metadata and checks what IAM checks (`samlMetadataProblem`): size, well-formed XML,
+ * an EntityDescriptor root, an IDPSSODescriptor and a signing certificate.
+ */
 export function readSamlMetadata(absolutePath: string): string | { problem: string } {
   let xml: string;
   try {
@@ -122,24 +132,6 @@ export function readSamlMetadata(absolutePath: string): string | { problem: stri
       problem: `must name a readable IdP metadata XML file (${code} at ${absolutePath}). Download the metadata from your IdP and fix the path`,
     };
   }
-  if (xml.length < SAML_METADATA_MIN_CHARS || xml.length > SAML_METADATA_MAX_CHARS) {
-    return {
-      problem: `must name a metadata document of ${SAML_METADATA_MIN_CHARS.toLocaleString('en-US')} to ${SAML_METADATA_MAX_CHARS.toLocaleString('en-US')} characters as IAM requires, but it has ${xml.length.toLocaleString('en-US')}. Download the full metadata from your IdP`,
-    };
-  }
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) {
-    return {
-      problem: `must name well-formed XML: ${valid.err.msg} at line ${valid.err.line}, column ${valid.err.col}. Download the metadata again from your IdP`,
-    };
-  }
-  const root = Object.keys(new XMLParser({ ignoreDeclaration: true, ignorePiTags: true }).parse(xml)).filter(
-    (key) => key !== '#text',
-  );
-  if (root.length !== 1 || root[0].replace(/^[^:]*:/, '') !== 'EntityDescriptor') {
-    return {
-      problem: `must name SAML metadata whose root element is an EntityDescriptor, found ${root.join(', ') || 'none'}. Use the IdP's SAML 2.0 federation metadata`,
-    };
-  }
-  return xml;
+  const problem = samlMetadataProblem(xml);
+  return problem === undefined ? xml : { problem: problem.replace(/^must be /, 'must name ') };
 }

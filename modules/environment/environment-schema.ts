@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { AWS_REGIONS, type AwsRegion, type Rule, rules, sessionRules } from '../modules/core/rules';
-import { DEFAULT_RUN_AS_SOURCE, identityCenterRules } from '../modules/identity-center/identity-center-rules';
-import { accessRulesOf, principalTagsRead } from '../modules/session-access-policy/access-rules';
-import { launchTaggerRules } from '../modules/launch-tagger/rules';
-import { S3_BUCKET_NAME_MAX_LENGTH, auditLogNames } from '../modules/session-audit-logs/names';
+import { AWS_REGIONS, type AwsRegion, type Rule, rules, sessionRules } from '../core/rules';
+import { DEFAULT_RUN_AS_SOURCE, identityCenterRules } from '../identity-center/identity-center-rules';
+import { accessRulesOf, principalTagsRead } from '../session-access-policy/access-rules';
+import { launchTaggerRules } from '../launch-tagger/rules';
+import { S3_BUCKET_NAME_MAX_LENGTH, auditLogNames } from '../session-audit-logs/names';
+import { SHARED_SESSION_USER } from '../core/tag-names';
 
 export { AWS_REGIONS, type AwsRegion };
 
@@ -103,9 +104,22 @@ const runAsSchema = z
     enabled: z.boolean().default(true),
     /** OS user for sessions whose caller has no `SSMSessionRunAs` tag (the trust policy requires one when enabled). */
     defaultUser: str(rules.linuxUserName).optional(),
+    /**
+     * Accept sessions running as the shared `ssm-user` (run-as off, or `ssm-user` as the default
+     * user), which run-as exists to avoid. Off, both are errors.
+     */
+    allowSharedDefaultUser: z.boolean().default(false),
   })
   .refine((runAs) => !runAs.enabled || runAs.defaultUser !== undefined, {
     error: 'must name a default OS user when run-as is enabled. Set runAs.defaultUser, for example "ec2-user"',
+    path: ['defaultUser'],
+  })
+  .refine((runAs) => runAs.allowSharedDefaultUser || runAs.enabled, {
+    error: `must be true unless runAs.allowSharedDefaultUser is true: without run-as every session runs as the shared ${SHARED_SESSION_USER}. Turn run-as on, or set runAs.allowSharedDefaultUser: true to accept the shared user`,
+    path: ['enabled'],
+  })
+  .refine((runAs) => runAs.allowSharedDefaultUser || runAs.defaultUser !== SHARED_SESSION_USER, {
+    error: `must not be the shared ${SHARED_SESSION_USER} unless runAs.allowSharedDefaultUser is true: run-as exists so that sessions do not share it. Name an OS user of your own (for example "ec2-user"), or set runAs.allowSharedDefaultUser: true`,
     path: ['defaultUser'],
   });
 
@@ -115,7 +129,7 @@ const tagPair = z.strictObject({
     error: 'must be a principal tag name (a letter first, then letters, digits and _.:/=+-@, at most 120 characters)',
   }),
   /** Instance tag name that must equal the principal tag, e.g. `APP_ID`. */
-  instanceTag: tagKey,
+  instanceTag: str(rules.accessTagKey),
 });
 
 const accessSchema = z.strictObject({
@@ -326,7 +340,7 @@ export const environmentSchema = z
     /** Further regions that get the regional resources too. */
     additionalRegions: z.array(region).default([]),
     identity: identitySchema,
-    runAs: runAsSchema.default({ enabled: true, defaultUser: 'ec2-user' }),
+    runAs: runAsSchema.default({ enabled: true, defaultUser: 'ec2-user', allowSharedDefaultUser: false }),
     access: accessSchema.default({ ownerRule: true, sshEnabled: false, portForwardingEnabled: false }),
     launchTagger: launchTaggerSchema.default({ enabled: true, launcherRoleNames: [] }),
     /** Session Manager preferences (the regional SSM-SessionManagerRunShell document). */

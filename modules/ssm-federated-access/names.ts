@@ -1,5 +1,5 @@
-import type { EnvironmentConfig } from '../environments/load';
-import { RUN_AS_TAG } from '../modules/core/tag-names';
+import type { EnvironmentConfig } from '../environment/load-environment';
+import { RUN_AS_TAG } from '../core/tag-names';
 
 /**
  * Names an environment gives its resources and settings. They are derived from the environment,

@@ -1,0 +1,359 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformProvider, TerraformStack, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { type ConfigProblem, ConfigError, formatProblem } from '../core/config-error';
+import { POLICY_QUOTAS, policiesInScope, policyProblems } from '../core/policy-lint';
+import type { AwsRegion } from '../core/rules';
+import { reportProblems } from '../core/validation';
+import type { EnvironmentInput } from '../environment/environment-schema';
+import { type EnvironmentConfig, validateEnvironment } from '../environment/load-environment';
+import { GitHubActionsRoles } from '../github-oidc/github-actions-roles';
+import { IdentityCenterPermissionSet } from '../identity-center/identity-center-permission-set';
+import { LaunchTagger } from '../launch-tagger/launch-tagger';
+import { ManagedInstanceRole } from '../managed-instance-role/managed-instance-role';
+import { SamlFederation } from '../saml-federation/saml-federation';
+import { accessRulesOf } from '../session-access-policy/access-rules';
+import { SessionAccessPolicy } from '../session-access-policy/session-access-policy';
+import { ciRoleNames, managedInstanceRoleName, principalTagNames, stateKey } from './names';
+import {
+  addCentralLogBucketOutputs,
+  addFederationOutputs,
+  addIdentityCenterOutputs,
+  addLaunchTaggerOutputs,
+  addSessionOutputs,
+  output,
+} from './outputs';
+import type { RegionResources } from './region-resources';
+import { addLaunchTagger, addRegionSessionResources } from './regional';
+
+/**
+ * Properties of {@link SsmFederatedAccess}.
+ */
+export interface SsmFederatedAccessProps {
+  /**
+   * The environment: one AWS account, its regions and its identity source, in the shape of an
+   * environment file ({@link EnvironmentInput}), validated the same way (or what
+   * `loadEnvironment` returned). Its `backend` is not used: the state backend is the stack's.
+   */
+  readonly environment: EnvironmentInput | EnvironmentConfig;
+  /**
+   * The AWS provider of each region of the environment, when the stack has its own. Give one for
+   * every region or none; each must be configured for the region it is given for.
+   *
+   * @default - one provider per region, created here: the default provider for the primary region
+   * and one aliased by its region name for each further region, each with `allowed_account_ids`
+   * set to the environment's account and its `tags` as default tags
+   */
+  readonly providers?: Partial<Readonly<Record<AwsRegion, AwsProvider>>>;
+  /**
+   * The provider for the Identity Center resources (identity type `identity-center`): it must
+   * reach the organization's management or delegated administrator account.
+   *
+   * @default - a provider aliased `identity_center` for `identity.region` and `identity.adminAccountId`,
+   * assuming `identity.adminRoleArn` when it is set
+   */
+  readonly identityCenterProvider?: AwsProvider;
+  /**
+   * Folder that relative paths of the environment (`identity.metadataFile`) are read from.
+   *
+   * @default - the current working directory (where `cdktf` runs the app)
+   */
+  readonly rootDir?: string;
+}
+
+/**
+ * Everything one environment deploys, composed and wired: the SAML federation (or the IAM
+ * Identity Center permission set), the session access policy attached to it, the managed-instance
+ * role, and in every region the Session Manager preferences, the audit logs, the VPC endpoints
+ * where configured, and the launch tagger; the GitHub Actions roles when `ci` is set; and the
+ * outputs an operator needs (IdP values, role ARNs, the ownership-tag SCP, the central log
+ * bucket's policies).
+ *
+ * The environment is validated when the construct is created. Problems are reported through
+ * `node.addValidation`, all at once when the app synthesizes (use `synthesizeApp(app)`), and a
+ * construct with an invalid environment creates nothing.
+ *
+ * @example
+ * ```ts
+ * const stack = new TerraformStack(app, 'payments-prod');
+ * new SsmFederatedAccess(stack, 'access', {
+ *   environment: {
+ *     name: 'payments-prod',
+ *     accountId: '123456789012',
+ *     primaryRegion: 'eu-west-1',
+ *     identity: { type: 'saml', providerName: 'Okta', metadataFile: 'okta-metadata.xml', roleName: 'PaymentsShell' },
+ *     runAs: { enabled: true, defaultUser: 'ec2-user' },
+ *   },
+ * });
+ * synthesizeApp(app);
+ * ```
+ */
+export class SsmFederatedAccess extends Construct {
+  /** The validated environment; undefined when it was invalid (the synth then reports why). */
+  readonly config?: EnvironmentConfig;
+  /** Each region of the environment, the primary first, with what is managed there. */
+  readonly regions: readonly RegionResources[] = [];
+  /** The SAML provider and federated role (SAML identity source only). */
+  readonly federation?: SamlFederation;
+  /** The permission set (Identity Center identity source only). */
+  readonly identityCenter?: IdentityCenterPermissionSet;
+  /** Who may open which session: the federated role's or the permission set's policy. */
+  readonly sessionAccess?: SessionAccessPolicy;
+  /** Role and instance profile for the instances people connect to. */
+  readonly managedInstanceRole?: ManagedInstanceRole;
+  /** The launch tagger of each region (in `regions` order); empty when it is off. */
+  readonly launchTaggers: readonly LaunchTagger[] = [];
+  /** The GitHub Actions roles and the permissions boundary (environments with `ci` only). */
+  readonly ci?: GitHubActionsRoles;
+
+  constructor(scope: Construct, id: string, props: SsmFederatedAccessProps) {
+    super(scope, id);
+    const config = validatedEnvironment(this, props);
+    if (config === undefined) return;
+    const providers = this.regionProviders(config, props);
+    if (providers === undefined) return;
+    this.config = config;
+    const primaryRegion = config.regions[0];
+    const defaultTags = [{ tags: { ...config.tags, ManagedBy: 'ssm-federated-access' } }];
+
+    // CI: the roles the plan-review and deploy workflows assume through GitHub's OIDC provider, and
+    // the permissions boundary that every role of the stack then carries (first, so roles can name it).
+    if (config.ci) {
+      const names = ciRoleNames(config);
+      this.ci = new GitHubActionsRoles(this, 'github-actions', {
+        accountId: config.accountId,
+        repository: config.ci.githubRepository,
+        deployEnvironment: config.name,
+        planRoleName: names.plan,
+        deployRoleName: names.deploy,
+        regions: config.regions,
+        createOidcProvider: config.ci.createOidcProvider,
+        ...(config.backend.type === 's3'
+          ? { state: { bucket: config.backend.bucket, key: stateKey(config, config.backend.key) } }
+          : {}),
+      });
+    }
+    const permissionsBoundaryArn = this.ci?.permissionsBoundaryArn;
+    const boundary = permissionsBoundaryArn === undefined ? {} : { permissionsBoundaryArn };
+
+    const identity = config.identity;
+    if (identity.type === 'saml') {
+      this.federation = new SamlFederation(this, 'federation', {
+        accountId: config.accountId,
+        providerName: identity.providerName,
+        metadataXml: config.samlMetadataXml ?? '',
+        roleName: identity.roleName,
+        maxSessionDurationHours: identity.maxSessionDurationHours,
+        requireRunAsTag: config.runAs.enabled,
+        principalTagNames: principalTagNames(config),
+        sourceIdentity: identity.sourceIdentity,
+        ...boundary,
+      });
+    }
+
+    // Session Manager preferences and audit logging, per region (and VPC endpoints where configured).
+    const sessions = config.regions.map((region) =>
+      addRegionSessionResources(this, config, region, providers[region]),
+    );
+    addSessionOutputs(this, config, sessions);
+
+    // Who may open which session, and the role of the instances they open it on.
+    const destinations = sessions.map((s) => s.auditLogs.destination);
+    this.sessionAccess = new SessionAccessPolicy(this, 'session-access', {
+      accountId: config.accountId,
+      regions: config.regions,
+      environment: config.name,
+      rules: accessRulesOf(config.access),
+      sshEnabled: config.access.sshEnabled,
+      portForwardingEnabled: config.access.portForwardingEnabled,
+      sessionKmsKeyArns: destinations.flatMap((d) => (d.kmsKeyArn ? [d.kmsKeyArn] : [])),
+    });
+    this.managedInstanceRole = new ManagedInstanceRole(this, 'managed-instance-role', {
+      accountId: config.accountId,
+      regions: config.regions,
+      roleName: managedInstanceRoleName(config),
+      logDestinations: destinations,
+      ...boundary,
+    });
+    output(
+      this,
+      'managed_instance_profile_name',
+      this.managedInstanceRole.instanceProfile.name,
+      'Instance profile for the instances people connect to',
+    );
+    output(
+      this,
+      'ownership_tag_scp',
+      this.sessionAccess.scpJson,
+      'Organization SCP protecting the AwsUserId tag (attach it from the management account)',
+    );
+    addCentralLogBucketOutputs(this, config, this.managedInstanceRole);
+
+    if (this.federation) {
+      this.sessionAccess.attachToRole(this.federation.role);
+      addFederationOutputs(this, this.federation, primaryRegion);
+    }
+    if (identity.type === 'identity-center') {
+      // Identity Center is managed from the organization's management or delegated administrator account.
+      const provider =
+        props.identityCenterProvider ??
+        new AwsProvider(this, 'aws_identity_center', {
+          alias: 'identity_center',
+          region: identity.region,
+          allowedAccountIds: [identity.adminAccountId],
+          defaultTags,
+          ...(identity.adminRoleArn
+            ? { assumeRole: [{ roleArn: identity.adminRoleArn, sessionName: `${config.name}-identity-center` }] }
+            : {}),
+        });
+      this.identityCenter = new IdentityCenterPermissionSet(this, 'identity-center', {
+        provider,
+        instanceArn: identity.instanceArn,
+        permissionSetName: identity.permissionSetName,
+        sessionDurationHours: identity.sessionDurationHours,
+        sessionAccessPolicy: this.sessionAccess,
+        accountId: config.accountId,
+        runAsSource: identity.runAsAttribute,
+        attributeSources: identity.attributePaths,
+        manageAccessControlAttributes: identity.manageAccessControlAttributes,
+        assignments: identity.assignments,
+      });
+      addIdentityCenterOutputs(this, this.identityCenter);
+    }
+
+    // Launch tagger: one per region, one deployment package for all. SAML: owner values start with
+    // the federated role's unique id, which Terraform knows. Identity Center: the permission set's
+    // role (AWSReservedSSO_*) exists only once Identity Center provisions it, so the function
+    // recognises its sessions by path and name and looks its id up at run time.
+    if (config.launchTagger.enabled) {
+      const bundle = LaunchTagger.bundleAsset(this, 'launch-tagger-bundle');
+      this.launchTaggers = config.regions.map((region) =>
+        addLaunchTagger(this, config, region, providers[region], {
+          bundle,
+          ...(this.federation ? { federation: this.federation } : {}),
+          ...(this.identityCenter ? { permissionSet: this.identityCenter } : {}),
+          ...boundary,
+        }),
+      );
+      addLaunchTaggerOutputs(this, config.regions, this.launchTaggers);
+    }
+    this.regions = config.regions.map((region, index) => ({
+      region,
+      provider: providers[region],
+      primary: index === 0,
+      ...sessions[index],
+      ...(this.launchTaggers[index] ? { launchTagger: this.launchTaggers[index] } : {}),
+    }));
+
+    // Keep last: lints and sizes every policy rendered above, when the app is validated.
+    const sessionAccess = this.sessionAccess;
+    const ci = this.ci;
+    this.node.addValidation({
+      validate: () => {
+        try {
+          return policyProblems([
+            ...policiesInScope(this),
+            // The CI policies are rendered at synth time (from the resource types above): check them now.
+            ...(ci?.policiesToCheck() ?? []),
+            {
+              where: sessionAccess.node.path,
+              attribute: 'ownership_tag_scp',
+              kind: 'service-control',
+              document: sessionAccess.scpDocument,
+              quota: POLICY_QUOTAS.serviceControlPolicy,
+            },
+          ]).map(formatProblem);
+        } catch (error) {
+          if (error instanceof ConfigError) return error.problems.map(formatProblem);
+          throw error;
+        }
+      },
+    });
+  }
+
+  /** The provider of every region: the ones given (checked), or one created per region. */
+  private regionProviders(
+    config: EnvironmentConfig,
+    props: SsmFederatedAccessProps,
+  ): Record<string, AwsProvider> | undefined {
+    const where = this.node.path;
+    const given = props.providers;
+    if (given === undefined) {
+      const existing = TerraformStack.of(this)
+        .node.findAll()
+        .find(
+          (c) =>
+            TerraformProvider.isTerraformProvider(c) &&
+            (c as TerraformProvider).terraformResourceType === 'aws' &&
+            (c as TerraformProvider).alias === undefined,
+        );
+      if (existing) {
+        reportProblems(this, [
+          {
+            file: where,
+            path: 'providers',
+            value: undefined,
+            message: `must be given when the stack already has a default AWS provider (${existing.node.path}): a second one would be a duplicate provider configuration. Pass your providers, e.g. providers: { '${config.regions[0]}': provider }`,
+          },
+        ]);
+        return undefined;
+      }
+      const defaultTags = [{ tags: { ...config.tags, ManagedBy: 'ssm-federated-access' } }];
+      return Object.fromEntries(
+        config.regions.map((region, index) => {
+          const primary = index === 0;
+          const provider = new AwsProvider(this, primary ? 'aws' : `aws_${region}`, {
+            region,
+            // Guards against deploying into the wrong account with the wrong credentials.
+            allowedAccountIds: [config.accountId],
+            defaultTags,
+            ...(primary ? {} : { alias: region }),
+          });
+          return [region, provider];
+        }),
+      );
+    }
+    const problems: ConfigProblem[] = [];
+    const missing = config.regions.filter((region) => given[region] === undefined);
+    if (missing.length > 0) {
+      problems.push({
+        file: where,
+        path: 'providers',
+        value: Object.keys(given),
+        message: `must have a provider for every region of the environment; missing ${missing.join(', ')}. Add them, or leave providers out to have them created`,
+      });
+    }
+    for (const [region, provider] of Object.entries(given)) {
+      if (!config.regions.includes(region as AwsRegion)) {
+        problems.push({
+          file: where,
+          path: `providers.${region}`,
+          value: region,
+          message: `must name a region of the environment (${config.regions.join(', ')}). Remove it or add the region to the environment`,
+        });
+      } else if (provider?.region !== undefined && !Token.isUnresolved(provider.region) && provider.region !== region) {
+        problems.push({
+          file: where,
+          path: `providers.${region}`,
+          value: provider.region,
+          message: `must be a provider for ${region}, but it is configured for ${provider.region}: the region's resources would be created in the wrong region. Pass the provider of ${region}`,
+        });
+      }
+    }
+    reportProblems(this, problems);
+    return problems.length > 0 ? undefined : (given as Record<string, AwsProvider>);
+  }
+}
+
+/** The environment, validated here unless it already was (what `loadEnvironment` returns). */
+function validatedEnvironment(scope: Construct, props: SsmFederatedAccessProps): EnvironmentConfig | undefined {
+  const environment = props.environment;
+  // The schema is strict: an environment file has neither `source` nor `regions`; a validated one has both.
+  if ('source' in environment && 'regions' in environment) return environment;
+  const result = validateEnvironment(
+    { file: scope.node.path, input: environment as EnvironmentInput },
+    { ...(props.rootDir ? { rootDir: props.rootDir } : {}), pathPrefix: 'environment.' },
+  );
+  reportProblems(scope, result.problems);
+  return result.config;
+}
