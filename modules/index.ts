@@ -10,6 +10,18 @@
  * @packageDocumentation
  */
 
+// One whole environment, composed and wired.
+export { SsmFederatedAccess, type SsmFederatedAccessProps } from './ssm-federated-access/ssm-federated-access';
+export { type RegionResources } from './ssm-federated-access/region-resources';
+export { type EnvironmentInput, type EnvironmentSettings } from './environment/environment-schema';
+export {
+  type EnvironmentConfig,
+  type EnvironmentSource,
+  type LoadOptions,
+  loadEnvironment,
+  loadEnvironments,
+} from './environment/load-environment';
+
 // Who may sign in: a SAML federation or an IAM Identity Center permission set.
 export {
   SamlFederation,
@@ -60,8 +72,9 @@ export { type AwsRegion, AWS_REGIONS } from './core/rules';
 // Connecting.
 export { sshConfigSnippet, consoleSessionUrl, INSTANCE_ID_PLACEHOLDER } from './session-preferences/connect';
 
-// Errors and policies as data.
-export { ConfigError, type ConfigProblem } from './core/config-error';
+// Errors, validation and policies as data.
+export { ConfigError, type ConfigProblem, formatProblem } from './core/config-error';
+export { synthesizeApp, type SynthesizeAppOptions, validationProblems } from './core/validation';
 export {
   type PolicyDocument,
   type PolicyStatement,

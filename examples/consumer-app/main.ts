@@ -1,62 +1,41 @@
-// A platform team's own CDKTF app that uses the constructs from the ssm-federated-access package:
-// one account, one region, SAML federation with run-as, session logging and the instance role.
-import { readFileSync } from 'node:fs';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { App, TerraformOutput, TerraformStack } from 'cdktf';
-import type { Construct } from 'constructs';
-import {
-  ManagedInstanceRole,
-  SamlFederation,
-  SessionAccessPolicy,
-  SessionAuditLogs,
-  SessionPreferences,
-} from 'ssm-federated-access';
-
-const accountId = '123456789012';
-const region = 'eu-west-1';
-
-class ShellAccessStack extends TerraformStack {
-  constructor(scope: Construct, id: string) {
-    super(scope, id);
-    const provider = new AwsProvider(this, 'aws', { region, allowedAccountIds: [accountId] });
-
-    const federation = new SamlFederation(this, 'federation', {
-      accountId,
-      providerName: 'CorpIdp',
-      // cdktf runs the app from this folder.
-      metadataXml: readFileSync('idp-metadata.xml', 'utf8'),
-      roleName: 'PlatformShell',
-      maxSessionDurationHours: 2,
-    });
-
-    const logs = new SessionAuditLogs(this, 'audit-logs', { provider, region, accountId, environmentName: 'platform' });
-    new SessionPreferences(this, 'preferences', {
-      provider,
-      destination: logs.destination,
-      runAsEnabled: true,
-      runAsDefaultUser: 'ec2-user',
-    });
-
-    const access = new SessionAccessPolicy(this, 'access', {
-      accountId,
-      regions: [region],
-      environment: 'platform',
-      sessionKmsKeyArns: [logs.kmsKeyArn],
-    });
-    access.attachToRole(federation.role);
-
-    const instances = new ManagedInstanceRole(this, 'instances', {
-      accountId,
-      regions: [region],
-      roleName: 'platform-ssm-instance',
-      logDestinations: [logs.destination],
-    });
-
-    new TerraformOutput(this, 'role_arn', { value: federation.roleArn });
-    new TerraformOutput(this, 'instance_profile', { value: instances.instanceProfile.name });
-  }
-}
+// A platform team's own CDKTF app: one environment of theirs in two regions, with Okta-style SAML
+// federation and run-as, three attribute (ABAC) groups, the launch tagger, and transcripts in the
+// organization's central log-archive bucket. `SsmFederatedAccess` composes and wires everything.
+import { App, TerraformStack } from 'cdktf';
+import { SsmFederatedAccess, synthesizeApp } from 'ssm-federated-access';
 
 const app = new App();
-new ShellAccessStack(app, 'shell-access');
-app.synth();
+const stack = new TerraformStack(app, 'shell-access');
+
+new SsmFederatedAccess(stack, 'access', {
+  environment: {
+    name: 'platform',
+    accountId: '123456789012',
+    primaryRegion: 'eu-west-1',
+    additionalRegions: ['eu-central-1'],
+    identity: {
+      type: 'saml',
+      providerName: 'CorpIdp',
+      // Read from the folder cdktf runs the app in.
+      metadataFile: 'idp-metadata.xml',
+      roleName: 'PlatformShell',
+      maxSessionDurationHours: 2,
+    },
+    runAs: { enabled: true, defaultUser: 'ec2-user' },
+    access: {
+      ownerRule: true,
+      attributeRule: { tags: [{ principalTag: 'AppId', instanceTag: 'APP_ID' }], groups: 3 },
+    },
+    launchTagger: { enabled: true },
+    logging: {
+      centralBucket: {
+        name: 'example-org-session-archive',
+        kmsKeyArn: 'arn:aws:kms:eu-west-1:222222222222:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9',
+      },
+    },
+    tags: { Team: 'platform' },
+  },
+});
+
+// Every problem of every construct at once, without a stack trace, and nothing written.
+synthesizeApp(app);

@@ -25,6 +25,7 @@ const tagValue = z
   .refine(rules.tagValue.test, { error: rules.tagValue.message });
 
 const samlIdentity = z.strictObject({
+  /** A SAML 2.0 identity provider (ADFS, Okta, Entra ID ...) and a federated role. */
   type: z.literal('saml'),
   /** Name of the IAM SAML provider. */
   providerName: str(rules.samlProviderName),
@@ -54,6 +55,7 @@ const samlIdentity = z.strictObject({
 
 /** IAM Identity Center: a permission set instead of a SAML provider and role. */
 const identityCenterIdentity = z.strictObject({
+  /** IAM Identity Center: a permission set instead of a SAML provider and role. */
   type: z.literal('identity-center'),
   /** The Identity Center instance, e.g. `arn:aws:sso:::instance/ssoins-0123456789abcdef`. */
   instanceArn: str(identityCenterRules.instanceArn),
@@ -87,7 +89,9 @@ const identityCenterIdentity = z.strictObject({
   assignments: z
     .array(
       z.strictObject({
+        /** Whether `principalId` is an Identity Center group or user. */
         principalType: z.enum(['GROUP', 'USER'], { error: 'must be "GROUP" or "USER"' }),
+        /** The Identity Center group or user id. */
         principalId: str(identityCenterRules.principalId),
       }),
     )
@@ -138,7 +142,9 @@ const accessSchema = z.strictObject({
   /** Attribute (ABAC) rule: instance tags must equal principal tags, in N numbered groups. */
   attributeRule: z
     .strictObject({
+      /** The principal-tag to instance-tag pairs of group 1; group k >= 2 uses `<principalTag><k>`. */
       tags: z.array(tagPair).min(1, { error: 'must list at least one principal-tag to instance-tag pair' }),
+      /** How many numbered groups (`AppId`, `AppId2` ... `AppIdN`), one statement each. @default 1 */
       groups: z
         .number()
         .int({ error: 'must be a whole number of groups from 1 to 20. Pick a value in that range' })
@@ -198,7 +204,12 @@ const sessionSchema = z.strictObject({
   maxDurationMinutes: num(sessionRules.maxSessionDurationMinutes).default(60),
   /** Commands run at the start of every session, per OS (shell, environment, working directory). */
   shellProfile: z
-    .strictObject({ linux: z.string().default(''), windows: z.string().default('') })
+    .strictObject({
+      /** Linux and macOS: commands such as `cd ~ && exec bash --login`. @default none */
+      linux: z.string().default(''),
+      /** Windows: PowerShell commands. @default none */
+      windows: z.string().default(''),
+    })
     .default({ linux: '', windows: '' }),
   /**
    * Adopt the region's existing `SSM-SessionManagerRunShell` document with a Terraform import block.
@@ -212,6 +223,7 @@ const loggingSchema = z
     /** Transcripts to an S3 bucket per region (or to `centralBucket`). */
     s3: z
       .strictObject({
+        /** Upload session transcripts to S3. @default true */
         enabled: z.boolean().default(true),
         /** @default "sessions" ("sessions/<account>/<region>" in a central bucket) */
         keyPrefix: str(sessionRules.s3KeyPrefix).optional(),
@@ -220,6 +232,7 @@ const loggingSchema = z
     /** Transcripts to the log group `/aws/ssm/<environment>/sessions` per region. */
     cloudWatch: z
       .strictObject({
+        /** Send session logs to CloudWatch Logs. @default true */
         enabled: z.boolean().default(true),
         /** Stream output as it happens instead of uploading it when the session ends. */
         streamingEnabled: z.boolean().default(true),
@@ -234,13 +247,20 @@ const loggingSchema = z
     /** S3 Object Lock default retention on the transcript bucket. Adding it later replaces the bucket. */
     objectLock: z
       .strictObject({
+        /** `GOVERNANCE` or `COMPLIANCE` retention of every transcript object. */
         mode: z.enum(['GOVERNANCE', 'COMPLIANCE'], { error: sessionRules.objectLockMode.message }),
+        /** How long each transcript object is locked, in days. */
         days: num(sessionRules.lifecycleDays),
       })
       .optional(),
     /** A bucket in a log-archive account instead of a bucket per region here. */
     centralBucket: z
-      .strictObject({ name: str(sessionRules.s3BucketName), kmsKeyArn: str(sessionRules.kmsKeyArn) })
+      .strictObject({
+        /** Name of the central bucket. */
+        name: str(sessionRules.s3BucketName),
+        /** ARN of the KMS key that encrypts it (a key ARN, not an alias). */
+        kmsKeyArn: str(sessionRules.kmsKeyArn),
+      })
       .optional(),
   })
   .superRefine((logging, ctx) => {
@@ -280,6 +300,7 @@ const loggingSchema = z
   });
 
 const vpcEndpointsSchema = z.strictObject({
+  /** The VPC of the instances. */
   vpcId: str(sessionRules.vpcId),
   /** The VPC's IPv4 CIDR block: the only source the endpoints accept HTTPS from. */
   vpcCidr: str(sessionRules.ipv4Cidr),
@@ -297,26 +318,33 @@ const backendSchema = z.discriminatedUnion(
   'type',
   [
     z.strictObject({
+      /** A state file on the machine that runs Terraform. */
       type: z.literal('local'),
       /** State file path. @default terraform.<environment>.tfstate */
       path: z.string().min(1).optional(),
     }),
     z.strictObject({
+      /** An S3 bucket (with native locking). */
       type: z.literal('s3'),
+      /** The state bucket. */
       bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
         error: 'must be an S3 bucket name (3-63 characters: a-z, 0-9, . and -)',
       }),
       /** @default <environment>/terraform.tfstate */
       key: z.string().min(1).optional(),
+      /** The state bucket's region. */
       region,
       /** S3 native state locking (a `.tflock` object beside the state). */
       useLockfile: z.boolean().default(true),
     }),
     z.strictObject({
+      /** HCP Terraform (or Terraform Enterprise). */
       type: z.literal('hcp'),
+      /** The HCP Terraform organization. */
       organization: z.string().min(1, { error: 'must name the HCP Terraform organization' }),
       /** @default the environment name */
       workspace: z.string().min(1).optional(),
+      /** Terraform Enterprise host name. @default app.terraform.io */
       hostname: z.string().min(1).optional(),
     }),
   ],
@@ -339,9 +367,13 @@ export const environmentSchema = z
     primaryRegion: region,
     /** Further regions that get the regional resources too. */
     additionalRegions: z.array(region).default([]),
+    /** Who signs in: a SAML identity provider, or IAM Identity Center. */
     identity: identitySchema,
+    /** Each person's session runs as their own OS user (`SSMSessionRunAs`). @default run-as on, default user ec2-user */
     runAs: runAsSchema.default({ enabled: true, defaultUser: 'ec2-user', allowSharedDefaultUser: false }),
+    /** Which instances people may open sessions on, and which session documents. @default the owner rule only; no SSH or port forwarding */
     access: accessSchema.default({ ownerRule: true, sshEnabled: false, portForwardingEnabled: false }),
+    /** The launch tagger that writes the `AwsUserId` owner tag on new instances. @default on, caller mode */
     launchTagger: launchTaggerSchema.default({ enabled: true, launcherRoleNames: [] }),
     /** Session Manager preferences (the regional SSM-SessionManagerRunShell document). */
     session: sessionSchema.default({
@@ -362,6 +394,7 @@ export const environmentSchema = z
     vpcEndpoints: z.partialRecord(region, vpcEndpointsSchema).default({}),
     /** Tags on every resource (the provider's default_tags). */
     tags: z.record(tagKey, tagValue).default({}),
+    /** Where Terraform keeps the environment's state (not used by `SsmFederatedAccess`: the stack's backend is). @default local */
     backend: backendSchema.default({ type: 'local' }),
     /** GitHub Actions roles (OIDC) for the plan-review and deploy workflows. @default none */
     ci: ciSchema.optional(),

@@ -5,12 +5,18 @@ import { type ConfigProblem, ConfigError } from '../core/config-error';
 import { samlMetadataProblem } from '../saml-federation/saml-metadata';
 
 export { type ConfigProblem, ConfigError, formatProblem } from '../core/config-error';
-import { type AwsRegion, type EnvironmentInput, type EnvironmentSettings, environmentSchema } from './environment-schema';
+import {
+  type AwsRegion,
+  type EnvironmentInput,
+  type EnvironmentSettings,
+  environmentSchema,
+} from './environment-schema';
 
 /** An environment file's contents and where they came from (for error messages). */
 export interface EnvironmentSource {
   /** Path of the file, relative to the project root, e.g. `environments/prod.ts`. */
   readonly file: string;
+  /** The file's contents: what it exports. */
   readonly input: EnvironmentInput;
 }
 
@@ -26,6 +32,7 @@ export type EnvironmentConfig = EnvironmentSettings & {
 
 export { SAML_METADATA_MAX_CHARS, SAML_METADATA_MIN_CHARS } from '../saml-federation/saml-metadata';
 
+/** Options of {@link loadEnvironments}. */
 export interface LoadOptions {
   /** Directory that relative paths in environment files (the metadata XML) are resolved from. @default process.cwd() */
   readonly rootDir?: string;
@@ -92,7 +99,13 @@ export function validateEnvironment(
     const path = settings.identity.metadataFile;
     const result = readSamlMetadata(resolve(options.rootDir ?? process.cwd(), path));
     if (typeof result === 'string') samlMetadataXml = result;
-    else problems.push({ file: source.file, path: `${prefix}identity.metadataFile`, value: path, message: result.problem });
+    else
+      problems.push({
+        file: source.file,
+        path: `${prefix}identity.metadataFile`,
+        value: path,
+        message: result.problem,
+      });
   }
   if (problems.length > 0) return { problems };
   return {

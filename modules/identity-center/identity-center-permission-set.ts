@@ -130,17 +130,17 @@ export class IdentityCenterPermissionSet extends Construct {
     const missing = props.sessionAccessPolicy.principalTags.filter((tag) => !(tag in attributeMap));
     reportProblems(this, [
       ...propProblems(this.node.path, [
-      ['instanceArn', props.instanceArn, identityCenterRules.instanceArn],
-      ['permissionSetName', props.permissionSetName, identityCenterRules.permissionSetName],
-      ['sessionDurationHours', hours, rules.sessionDurationHours],
-      ['accountId', props.accountId, rules.accountId],
-      ...Object.entries(attributeMap).flatMap(([key, source]) => [
-        [`attributeSources.${key}`, key, identityCenterRules.attributeKey] as const,
-        [`attributeSources.${key}`, source, identityCenterRules.attributeSource] as const,
-      ]),
-      ...(props.assignments ?? []).map(
-        (a, i) => [`assignments.${i}.principalId`, a.principalId, identityCenterRules.principalId] as const,
-      ),
+        ['instanceArn', props.instanceArn, identityCenterRules.instanceArn],
+        ['permissionSetName', props.permissionSetName, identityCenterRules.permissionSetName],
+        ['sessionDurationHours', hours, rules.sessionDurationHours],
+        ['accountId', props.accountId, rules.accountId],
+        ...Object.entries(attributeMap).flatMap(([key, source]) => [
+          [`attributeSources.${key}`, key, identityCenterRules.attributeKey] as const,
+          [`attributeSources.${key}`, source, identityCenterRules.attributeSource] as const,
+        ]),
+        ...(props.assignments ?? []).map(
+          (a, i) => [`assignments.${i}.principalId`, a.principalId, identityCenterRules.principalId] as const,
+        ),
       ]),
       ...missing.map((tag) => ({
         file: this.node.path,

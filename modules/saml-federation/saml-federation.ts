@@ -195,9 +195,11 @@ export class SamlFederation extends Construct {
             message: 'must be "off", "allowed" or "required". Pick one of them',
           },
         ],
-        ...(props.principalTagNames ?? []).map(
-          (tag, i): PropCheck => [`principalTagNames.${i}`, tag, rules.accessTagKey],
-        ),
+        ...(props.principalTagNames ?? []).map((tag, i): PropCheck => [
+          `principalTagNames.${i}`,
+          tag,
+          rules.accessTagKey,
+        ]),
       ]),
       ...(metadataProblem === undefined
         ? []

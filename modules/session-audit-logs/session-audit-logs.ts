@@ -9,6 +9,7 @@ import type { ConfigProblem } from '../core/config-error';
 import { type PolicyDocument, policyDocument, renderPolicy } from '../core/policy-document';
 import { type AwsRegion, propProblems, rules, sessionRules } from '../core/rules';
 import { reportProblems } from '../core/validation';
+import { resolveRegion } from '../core/provider-region';
 import type { SessionLogDestination } from '../core/session-log-destination';
 import { PrivateBucket } from './private-bucket';
 
@@ -28,8 +29,13 @@ export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
 export interface SessionAuditLogsProps {
   /** The region's provider; every resource of this construct uses it. */
   readonly provider: AwsProvider;
-  /** The region the provider manages (names and ARNs are built from it). */
-  readonly region: AwsRegion;
+  /**
+   * The region the provider manages (names and ARNs are built from it); an error when it is not
+   * the provider's.
+   *
+   * @default - the region of `provider`
+   */
+  readonly region?: AwsRegion;
   /** The account the resources live in (names and ARNs are built from it, without a data source). */
   readonly accountId: string;
   /**
@@ -189,9 +195,10 @@ export class SessionAuditLogs extends Construct {
   constructor(scope: Construct, id: string, props: SessionAuditLogsProps) {
     super(scope, id);
     const where = this.node.path;
+    const resolved = resolveRegion(this, props.region, props.provider);
+    const region = resolved.region;
     const propChecks = propProblems(where, [
       ['accountId', props.accountId, rules.accountId],
-      ['region', props.region, rules.region],
       ['logRetentionDays', props.logRetentionDays, sessionRules.logRetentionDays],
       ['transcriptArchiveAfterDays', props.transcriptArchiveAfterDays, sessionRules.lifecycleDays],
       ['transcriptExpirationDays', props.transcriptExpirationDays, sessionRules.transcriptExpirationDays],
@@ -210,8 +217,9 @@ export class SessionAuditLogs extends Construct {
     const central = props.centralBucketName !== undefined;
     const archiveAfterDays = props.transcriptArchiveAfterDays ?? SESSION_AUDIT_LOGS_DEFAULTS.transcriptArchiveAfterDays;
     const expirationDays = props.transcriptExpirationDays ?? SESSION_AUDIT_LOGS_DEFAULTS.transcriptExpirationDays;
-    const names = auditLogNames(props.environmentName, props.accountId, props.region);
+    const names = auditLogNames(props.environmentName, props.accountId, region);
     reportProblems(this, [
+      ...resolved.problems,
       ...propChecks,
       ...combinationProblems(where, props, {
         s3Enabled,
@@ -227,12 +235,12 @@ export class SessionAuditLogs extends Construct {
     const logGroupNames = [...(cloudWatchEnabled ? [names.logGroup] : []), ...(props.additionalLogGroupNames ?? [])];
     this.keyPolicy = sessionKeyPolicy({
       accountId: props.accountId,
-      region: props.region,
+      region: region,
       logGroupNames,
     });
     this.kmsKey = new KmsKey(this, 'key', {
       provider,
-      description: `Session Manager sessions and transcripts of ${props.environmentName} in ${props.region}`,
+      description: `Session Manager sessions and transcripts of ${props.environmentName} in ${region}`,
       enableKeyRotation: true,
       deletionWindowInDays: SESSION_KEY_DELETION_WINDOW_DAYS,
       policy: renderPolicy(this.keyPolicy),
@@ -302,7 +310,7 @@ export class SessionAuditLogs extends Construct {
     }
 
     this.destination = {
-      region: props.region,
+      region: region,
       ...(s3BucketName === undefined
         ? {}
         : {
@@ -310,7 +318,7 @@ export class SessionAuditLogs extends Construct {
             s3KeyPrefix:
               props.s3KeyPrefix ??
               (central
-                ? `${SESSION_AUDIT_LOGS_DEFAULTS.s3KeyPrefix}/${props.accountId}/${props.region}`
+                ? `${SESSION_AUDIT_LOGS_DEFAULTS.s3KeyPrefix}/${props.accountId}/${region}`
                 : SESSION_AUDIT_LOGS_DEFAULTS.s3KeyPrefix),
           }),
       ...(this.logGroupName === undefined ? {} : { logGroupName: this.logGroupName }),

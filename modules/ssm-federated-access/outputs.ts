@@ -12,9 +12,12 @@ import type { SessionPreferences } from '../session-preferences/session-preferen
 import { type PolicyStatement, policyDocument, renderPolicy } from '../core/policy-document';
 import type { AwsRegion } from '../core/rules';
 
-/** One stack output; its name is the contract operators and scripts read. */
-export function output(stack: Construct, name: string, value: unknown, description: string): void {
-  new TerraformOutput(stack, name, { value, description });
+/**
+ * One stack output; its name is the contract operators and scripts read (`terraform output <name>`),
+ * so it is the output's Terraform name wherever the construct sits in the stack.
+ */
+export function output(scope: Construct, name: string, value: unknown, description: string): void {
+  new TerraformOutput(scope, name, { value, description }).overrideLogicalId(name);
 }
 
 /** What the Identity Center administrator and the operators need. */
@@ -35,11 +38,7 @@ export function addIdentityCenterOutputs(stack: Construct, identityCenter: Ident
 }
 
 /** What the IdP administrator configures. */
-export function addFederationOutputs(
-  stack: Construct,
-  federation: SamlFederation,
-  primaryRegion: AwsRegion,
-): void {
+export function addFederationOutputs(stack: Construct, federation: SamlFederation, primaryRegion: AwsRegion): void {
   const idp = federation.idpConfiguration;
   output(stack, 'federated_role_arn', federation.roleArn, 'ARN of the federated role');
   output(stack, 'saml_provider_arn', federation.providerArn, 'ARN of the IAM SAML provider');
@@ -185,7 +184,9 @@ export function centralLogBucketStatements(
   kmsKeyArn: string,
 ): { bucketStatements: PolicyStatement[]; keyStatements: PolicyStatement[] } {
   const principal = { AWS: instanceRoleArn };
-  const objects = [...new Set(keyPrefixes)].map((prefix) => `arn:aws:s3:::${bucketName}/${prefix ? `${prefix}/` : ''}*`);
+  const objects = [...new Set(keyPrefixes)].map(
+    (prefix) => `arn:aws:s3:::${bucketName}/${prefix ? `${prefix}/` : ''}*`,
+  );
   const bucketStatements: PolicyStatement[] = [
     {
       Sid: `SessionTranscriptsFrom${accountId}`,

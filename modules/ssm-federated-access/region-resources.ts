@@ -7,6 +7,7 @@ import type { VpcEndpoints } from '../vpc-endpoints/vpc-endpoints';
 
 /** One region of an environment and what {@link SsmFederatedAccess} manages there. */
 export interface RegionResources {
+  /** The region's name. */
   readonly region: AwsRegion;
   /** The provider of the region: the default provider for the primary region, an aliased one for each further region (or the ones passed in `providers`). */
   readonly provider: AwsProvider;

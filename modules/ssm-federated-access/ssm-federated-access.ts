@@ -152,9 +152,7 @@ export class SsmFederatedAccess extends Construct {
     }
 
     // Session Manager preferences and audit logging, per region (and VPC endpoints where configured).
-    const sessions = config.regions.map((region) =>
-      addRegionSessionResources(this, config, region, providers[region]),
-    );
+    const sessions = config.regions.map((region) => addRegionSessionResources(this, config, region, providers[region]));
     addSessionOutputs(this, config, sessions);
 
     // Who may open which session, and the role of the instances they open it on.

@@ -4,8 +4,9 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
 import type { ConfigProblem } from '../core/config-error';
-import { type AwsRegion, propProblems, rules, sessionRules } from '../core/rules';
+import { type AwsRegion, propProblems, sessionRules } from '../core/rules';
 import { reportProblems } from '../core/validation';
+import { resolveRegion } from '../core/provider-region';
 
 /**
  * The interface endpoints an instance without a NAT needs for Session Manager: the agent's channel
@@ -27,8 +28,13 @@ export type SessionManagerInterfaceService = (typeof SESSION_MANAGER_INTERFACE_S
 export interface VpcEndpointsProps {
   /** The region's provider; every resource of this construct uses it. */
   readonly provider: AwsProvider;
-  /** The region of the VPC (service names are built from it). */
-  readonly region: AwsRegion;
+  /**
+   * The region of the VPC (service names are built from it); an error when it is not the
+   * provider's.
+   *
+   * @default - the region of `provider`
+   */
+  readonly region?: AwsRegion;
   /** Prefix of the security group name, `<namePrefix>-ssm-endpoints`, e.g. the environment name. */
   readonly namePrefix: string;
   /** The VPC of the instances, e.g. `vpc-0123456789abcdef0`. */
@@ -66,13 +72,17 @@ export class VpcEndpoints extends Construct {
   constructor(scope: Construct, id: string, props: VpcEndpointsProps) {
     super(scope, id);
     const where = this.node.path;
-    const problems: ConfigProblem[] = propProblems(where, [
-      ['region', props.region, rules.region],
-      ['vpcId', props.vpcId, sessionRules.vpcId],
-      ['vpcCidrBlock', props.vpcCidrBlock, sessionRules.ipv4Cidr],
-      ...props.subnetIds.map((v, i) => [`subnetIds.${i}`, v, sessionRules.subnetId] as const),
-      ...props.routeTableIds.map((v, i) => [`routeTableIds.${i}`, v, sessionRules.routeTableId] as const),
-    ]);
+    const resolved = resolveRegion(this, props.region, props.provider);
+    const region = resolved.region;
+    const problems: ConfigProblem[] = [
+      ...resolved.problems,
+      ...propProblems(where, [
+        ['vpcId', props.vpcId, sessionRules.vpcId],
+        ['vpcCidrBlock', props.vpcCidrBlock, sessionRules.ipv4Cidr],
+        ...props.subnetIds.map((v, i) => [`subnetIds.${i}`, v, sessionRules.subnetId] as const),
+        ...props.routeTableIds.map((v, i) => [`routeTableIds.${i}`, v, sessionRules.routeTableId] as const),
+      ]),
+    ];
     if (props.subnetIds.length === 0) {
       problems.push({
         file: where,
@@ -114,7 +124,7 @@ export class VpcEndpoints extends Construct {
       endpoints[service] = new VpcEndpoint(this, service, {
         provider,
         vpcId: props.vpcId,
-        serviceName: `com.amazonaws.${props.region}.${service}`,
+        serviceName: `com.amazonaws.${region}.${service}`,
         vpcEndpointType: 'Interface',
         privateDnsEnabled: true,
         subnetIds: [...props.subnetIds],
@@ -125,7 +135,7 @@ export class VpcEndpoints extends Construct {
     this.s3GatewayEndpoint = new VpcEndpoint(this, 's3', {
       provider,
       vpcId: props.vpcId,
-      serviceName: `com.amazonaws.${props.region}.s3`,
+      serviceName: `com.amazonaws.${region}.s3`,
       vpcEndpointType: 'Gateway',
       routeTableIds: [...props.routeTableIds],
     });

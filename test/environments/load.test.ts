@@ -40,6 +40,9 @@ function metadataFile(content: string): string {
 const validMetadata = `<?xml version="1.0"?>
 <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com">
   <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    <md:KeyDescriptor use="signing">
+      <ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>MIIBexample</ds:X509Certificate></ds:X509Data></ds:KeyInfo>
+    </md:KeyDescriptor>
     <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://idp.example.com/sso"/>
   </md:IDPSSODescriptor>
   <!-- ${'padding '.repeat(130)} -->
@@ -54,7 +57,7 @@ describe('shipped environments', () => {
   it('example demonstrates every feature', () => {
     const config = loadEnvironment(environmentSources[0]);
     expect(config.regions).toEqual(['eu-west-1', 'us-east-1']);
-    expect(config.runAs).toEqual({ enabled: true, defaultUser: 'ec2-user' });
+    expect(config.runAs).toEqual({ enabled: true, defaultUser: 'ec2-user', allowSharedDefaultUser: false });
     expect(config.access).toMatchObject({
       ownerRule: true,
       attributeRule: { tags: [{ principalTag: 'AppId', instanceTag: 'APP_ID' }], groups: 2 },
@@ -168,7 +171,63 @@ describe('environment rules: each names file, field, value and fix', () => {
     expect(problemsOf(withChanges((i) => (i.runAs = { enabled: true })))).toEqual([
       expect.stringContaining(`${FILE}: runAs.defaultUser must name a default OS user when run-as is enabled`),
     ]);
-    expect(problemsOf(withChanges((i) => (i.runAs = { enabled: false })))).toEqual([]);
+    expect(problemsOf(withChanges((i) => (i.runAs = { enabled: false, allowSharedDefaultUser: true })))).toEqual([]);
+  });
+
+  it('run-as off: sessions would run as the shared ssm-user, so it needs the explicit opt-in', () => {
+    expect(problemsOf(withChanges((i) => (i.runAs = { enabled: false })))).toEqual([
+      expect.stringContaining(`${FILE}: runAs.enabled must be true unless runAs.allowSharedDefaultUser is true`),
+    ]);
+  });
+
+  it('metadata: rejects what IAM would refuse at apply (no IDPSSODescriptor, no signing certificate)', () => {
+    const noIdp = metadataFile(validMetadata.replace(/IDPSSODescriptor/g, 'SPSSODescriptor'));
+    expect(problemsOf(withChanges((i) => i.identity.type === 'saml' && (i.identity.metadataFile = noIdp)))).toEqual([
+      expect.stringContaining(`${FILE}: identity.metadataFile must describe an identity provider: an IDPSSODescriptor`),
+    ]);
+    const noCertificate = metadataFile(validMetadata.replace(/<md:KeyDescriptor[\s\S]*<\/md:KeyDescriptor>/, ''));
+    expect(
+      problemsOf(withChanges((i) => i.identity.type === 'saml' && (i.identity.metadataFile = noCertificate))),
+    ).toEqual([expect.stringContaining("identity.metadataFile must hold the IdP's signing certificate")]);
+  });
+
+  it('tag keys the access rules compare: no spaces (they become IAM condition keys and SAML attribute names)', () => {
+    expect(
+      problemsOf(
+        withChanges(
+          (i) =>
+            (i.access = { ...i.access, attributeRule: { tags: [{ principalTag: 'AppId', instanceTag: 'APP ID' }] } }),
+        ),
+      ),
+    ).toEqual([
+      expect.stringContaining(`${FILE}: access.attributeRule.tags.0.instanceTag must be a tag key without spaces`),
+    ]);
+  });
+
+  it.each([
+    'xn--example-logs',
+    'sthree-logs',
+    'amzn-s3-demo-logs',
+    'logs-s3alias',
+    'logs--ol-s3',
+    'logs.mrap',
+    'a.-b',
+    'a-.b',
+  ])('central bucket name: rejects %s (reserved by S3, or not DNS-compatible)', (name) => {
+    expect(
+      problemsOf(
+        withChanges(
+          (i) =>
+            (i.logging = {
+              ...i.logging,
+              centralBucket: {
+                name,
+                kmsKeyArn: 'arn:aws:kms:eu-west-1:222222222222:key/mrk-0123456789abcdef0123456789abcdef',
+              },
+            }),
+        ),
+      ),
+    ).toEqual([expect.stringContaining(`${FILE}: logging.centralBucket.name must be an S3 bucket name`)]);
   });
 
   it('metadata: rejects a missing file', () => {
@@ -197,7 +256,7 @@ describe('environment rules: each names file, field, value and fix', () => {
   it('metadata: rejects malformed XML with its line', () => {
     const path = metadataFile(validMetadata.replace('</md:IDPSSODescriptor>', '</md:IDPSSO>'));
     const lines = problemsOf(withChanges((i) => i.identity.type === 'saml' && (i.identity.metadataFile = path)));
-    expect(lines).toEqual([expect.stringMatching(/identity\.metadataFile must name well-formed XML: .* at line 5/)]);
+    expect(lines).toEqual([expect.stringMatching(/identity\.metadataFile must name well-formed XML: .* at line 8/)]);
   });
 
   it('metadata: rejects a root other than EntityDescriptor', () => {

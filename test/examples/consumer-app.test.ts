@@ -1,6 +1,6 @@
 import { validateWorkflow } from '@action-validator/core';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -28,6 +28,12 @@ interface PackedFile {
   path: string;
 }
 
+interface StackJson {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  resource: Record<string, any>;
+  output: Record<string, unknown>;
+}
+
 describe('the packed package in a consumer app', () => {
   let work: string;
   let files: string[];
@@ -47,6 +53,7 @@ describe('the packed package in a consumer app', () => {
     }[];
     files = packed.files.map((f) => f.path);
     cpSync(join(root, 'examples', 'consumer-app'), join(work, 'app'), { recursive: true });
+    cpSync(join(root, 'examples', 'composed-constructs'), join(work, 'composed'), { recursive: true });
     // Everything the app needs is in the npm cache after the project's own install.
     const install = ['install', '--no-audit', '--no-fund', '--ignore-scripts', join(work, packed.filename)];
     try {
@@ -54,6 +61,8 @@ describe('the packed package in a consumer app', () => {
     } catch {
       npm([...install, '--prefer-offline'], join(work, 'app'));
     }
+    // The second example needs nothing the first does not have.
+    symlinkSync(join(work, 'app', 'node_modules'), join(work, 'composed', 'node_modules'), 'dir');
   }, 300_000);
 
   it('ships the constructs, their declarations, the launch tagger zip and the review command, and nothing of the app or tests', () => {
@@ -73,11 +82,12 @@ describe('the packed package in a consumer app', () => {
     ).toEqual([]);
   });
 
-  it('has no runtime dependencies but its peers; the AGPL evaluator is an optional one', () => {
+  it('depends only on its peers and two small libraries; the AGPL evaluator is an optional peer', () => {
     const manifest = JSON.parse(
       readFileSync(join(work, 'app', 'node_modules', 'ssm-federated-access', 'package.json'), 'utf8'),
     );
-    expect(manifest.dependencies).toBeUndefined();
+    // The environment schema and the SAML metadata check run in the constructs: two MIT libraries.
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(['fast-xml-parser', 'zod']);
     expect(Object.keys(manifest.peerDependencies).sort()).toEqual([
       '@cdktf/provider-aws',
       '@cloud-copilot/iam-policy',
@@ -92,8 +102,9 @@ describe('the packed package in a consumer app', () => {
     expect(manifest.bin).toEqual({ 'ssm-federated-access': 'dist/cli/main.js' });
   });
 
-  it('compiles against the declarations, synthesizes, validates and plans', () => {
-    const app = join(work, 'app');
+  /** Compiles an example app against the packed declarations, runs it, and plans its stack offline. */
+  function synthAndPlan(folder: string, stackName: string): { json: StackJson; plan: ReturnType<typeof planOffline> } {
+    const app = join(work, folder);
     execFileSync(process.execPath, [join(app, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', app], {
       cwd: app,
       stdio: 'pipe',
@@ -104,20 +115,78 @@ describe('the packed package in a consumer app', () => {
       stdio: 'pipe',
       env: { ...process.env, CDKTF_OUTDIR: outdir },
     });
-    const stackDir = join(outdir, 'stacks', 'shell-access');
-    const stackJson = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
-    expect(Object.keys(stackJson.resource)).toEqual(
+    const stackDir = join(outdir, 'stacks', stackName);
+    const json = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as StackJson;
+    return { json, plan: planOffline(stackDir, json) };
+  }
+
+  it('SsmFederatedAccess in two regions: compiles against the declarations, synthesizes, validates and plans', () => {
+    const { json, plan } = synthAndPlan('app', 'shell-access');
+    expect(Object.keys(json.resource)).toEqual(
       expect.arrayContaining([
         'aws_iam_saml_provider',
         'aws_iam_role',
         'aws_ssm_document',
         'aws_kms_key',
-        'aws_s3_bucket',
+        'aws_lambda_function',
+        'aws_cloudwatch_event_rule',
       ]),
     );
-    const result = planOffline(stackDir, stackJson);
-    expect(result.validate).toContain('Success! The configuration is valid.');
-    expect(result.plan).toMatch(/Plan: [1-9]\d* to add, 0 to change, 0 to destroy\./);
+    // One preferences document and one launch tagger per region, each through its region's provider.
+    const documents = Object.values(json.resource.aws_ssm_document) as { provider?: string }[];
+    expect(documents.map((d) => d.provider ?? 'aws').sort()).toEqual(['aws', 'aws.eu-central-1']);
+    const functions = Object.values(json.resource.aws_lambda_function) as { provider?: string }[];
+    expect(functions.map((f) => f.provider ?? 'aws').sort()).toEqual(['aws', 'aws.eu-central-1']);
+    // The central archive bucket: no bucket here, and its policies as outputs for the archive account.
+    expect(json.resource.aws_s3_bucket).toBeUndefined();
+    expect(Object.keys(json.output)).toEqual(
+      expect.arrayContaining(['central_log_bucket_policy', 'central_log_key_policy_statements', 'ownership_tag_scp']),
+    );
+    expect(plan.validate).toContain('Success! The configuration is valid.');
+    expect(plan.plan).toMatch(/Plan: [1-9]\d* to add, 0 to change, 0 to destroy\./);
+  });
+
+  it('the lower-level constructs composed by hand: compiles, synthesizes, validates and plans', () => {
+    const { json, plan } = synthAndPlan('composed', 'composed-shell-access');
+    expect(Object.keys(json.resource)).toEqual(
+      expect.arrayContaining(['aws_iam_saml_provider', 'aws_iam_role', 'aws_ssm_document', 'aws_lambda_function']),
+    );
+    expect(plan.validate).toContain('Success! The configuration is valid.');
+    expect(plan.plan).toMatch(/Plan: [1-9]\d* to add, 0 to change, 0 to destroy\./);
+  });
+
+  it('a mistake in the app is reported once, on one line per problem, with no stack trace, and nothing is written', () => {
+    const app = join(work, 'composed');
+    const source = readFileSync(join(app, 'main.ts'), 'utf8');
+    const broken = source
+      .replace("roleName: 'PlatformShell'", "roleName: 'Platform Shell'")
+      .replace("runAsDefaultUser: 'ec2-user'", "runAsDefaultUser: 'ssm-user'");
+    expect(broken).not.toBe(source);
+    const brokenDir = join(work, 'broken');
+    cpSync(app, brokenDir, { recursive: true, dereference: false, filter: (f) => !f.includes('cdktf.out') });
+    writeFileSync(join(brokenDir, 'main.ts'), broken);
+    execFileSync(process.execPath, [join(brokenDir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', brokenDir], {
+      cwd: brokenDir,
+      stdio: 'pipe',
+    });
+    const outdir = join(brokenDir, 'out');
+    const result = spawnSync(process.execPath, [join(brokenDir, 'dist', 'main.js')], {
+      cwd: brokenDir,
+      encoding: 'utf8',
+      env: { ...process.env, CDKTF_OUTDIR: outdir },
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'Invalid configuration, nothing synthesized:',
+      expect.stringMatching(
+        /^composed-shell-access\/federation: roleName must be a valid IAM role name .*\(got "Platform Shell"\)$/,
+      ),
+      expect.stringMatching(
+        /^composed-shell-access\/preferences: runAsDefaultUser must not be the shared ssm-user .*\(got "ssm-user"\)$/,
+      ),
+    ]);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(outdir, 'stacks', 'composed-shell-access', 'cdk.tf.json'))).toBe(false);
   });
 
   describe('the review command in the consumer app', () => {
@@ -160,13 +229,15 @@ describe('the packed package in a consumer app', () => {
       expect(report).toMatch(new RegExp(`\\| shell-access \\| ${resources} \\| 0 \\| 0 \\| 0 \\| [1-9]\\d* \\|`));
       expect(report).toContain('### shell-access (offline plan: compared with an empty account)');
       expect(report).toMatch(
-        /\*\*inline policy\*\* of `aws_iam_role_policy\.access_role-policy_[0-9A-F]+`, as configured/,
+        /\*\*inline policy\*\* of `aws_iam_role_policy\.access_session-access_role-policy_[0-9A-F]+`, as configured/,
       );
       expect(report).toContain('- added Allow statement `StartSessionOnOwnInstances`');
       expect(report).toContain(
         '- :unlock: gained: alice (federated): own instance in eu-west-1 (AwsUserId = her aws:userid) (`ssm:StartSession` on `arn:aws:ec2:eu-west-1:123456789012:instance/i-0123456789abcdef0`)',
       );
-      expect(report).toMatch(/:unlock: gained: instance role platform-ssm-instance: write a transcript in eu-west-1/);
+      expect(report).toMatch(
+        /:unlock: gained: instance role platform-ssm-managed-instance: write a transcript in eu-west-1/,
+      );
       expect(report).not.toMatch(/gained: .*someone else's instance/);
       expect(report).toMatch(
         /<summary>Access matrix after the plan: \d+ cases, \d+ allowed, \d+ gained, 0 lost<\/summary>/,

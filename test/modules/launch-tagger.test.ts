@@ -337,10 +337,11 @@ describe('LaunchTagger props validation', () => {
     ]);
   });
 
-  it("takes the region from its provider when it is left out", () => {
+  it('takes the region from its provider when it is left out', () => {
     const { stack, provider } = stackWithProviders();
     const tagger = validated(
-      () => new LaunchTagger(stack, 'tagger', { ...props, region: undefined, provider, federation: federationIn(stack) }),
+      () =>
+        new LaunchTagger(stack, 'tagger', { ...props, region: undefined, provider, federation: federationIn(stack) }),
     );
     expect(tagger.region).toBe('us-east-1');
     const { stack: defaults } = stackWithProviders();
@@ -358,7 +359,6 @@ describe('LaunchTagger props validation', () => {
       FEDERATED_ROLE_UNIQUE_ID: `\${aws_iam_role.${role}.unique_id}`,
     });
   });
-
 
   it('asks for `npm run build` when the deployment package is missing', () => {
     const stack = new TerraformStack(Testing.app(), 'test');

@@ -77,13 +77,17 @@ describe('SamlFederation resources', () => {
   // IAM's CreateSAMLProvider refuses these at apply; the synth reports them first.
   const withoutIdp = EXAMPLE_METADATA.replace(/IDPSSODescriptor/g, 'SPSSODescriptor');
   // Padded back over IAM's 1,000-character minimum, which the certificate alone made up.
-  const withoutCertificate = EXAMPLE_METADATA.replace(/<(\w+:)?KeyDescriptor[\s\S]*?<\/(\w+:)?KeyDescriptor>/g, '').replace(
-    /(<\/(\w+:)?EntityDescriptor>)/,
-    `<!--${' '.repeat(1000)}-->$1`,
-  );
+  const withoutCertificate = EXAMPLE_METADATA.replace(
+    /<(\w+:)?KeyDescriptor[\s\S]*?<\/(\w+:)?KeyDescriptor>/g,
+    '',
+  ).replace(/(<\/(\w+:)?EntityDescriptor>)/, `<!--${' '.repeat(1000)}-->$1`);
   const encryptionKeyOnly = EXAMPLE_METADATA.replace(/use="signing"/g, 'use="encryption"');
   it.each([
-    ['no IDPSSODescriptor (a service provider\'s metadata)', withoutIdp, 'metadataXml must describe an identity provider'],
+    [
+      "no IDPSSODescriptor (a service provider's metadata)",
+      withoutIdp,
+      'metadataXml must describe an identity provider',
+    ],
     ['no signing certificate', withoutCertificate, "metadataXml must hold the IdP's signing certificate"],
     ['only an encryption key', encryptionKeyOnly, "metadataXml must hold the IdP's signing certificate"],
   ])('refuses metadata with %s', (_label, metadataXml, message) => {
@@ -259,8 +263,6 @@ describe('source identity, evaluated on the trust policy', () => {
     const stack = new TerraformStack(Testing.app(), 'bad');
     expect(() =>
       validated(() => new SamlFederation(stack, 'federation', { ...props, sourceIdentity: 'sometimes' as 'off' })),
-    ).toThrow(
-      /sourceIdentity must be "off", "allowed" or "required"/,
-    );
+    ).toThrow(/sourceIdentity must be "off", "allowed" or "required"/);
   });
 });

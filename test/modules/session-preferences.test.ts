@@ -130,11 +130,10 @@ describe('SessionPreferences: the document', () => {
       ),
     ]);
     expect(problemsOf({ runAsDefaultUser: 'ssm-user', allowSharedDefaultUser: true })).toEqual([]);
-    expect(contentOf(synthPreferences({ runAsDefaultUser: 'ssm-user', allowSharedDefaultUser: true }).stack).inputs)
-      .toMatchObject({ runAsEnabled: true, runAsDefaultUser: 'ssm-user' });
+    expect(
+      contentOf(synthPreferences({ runAsDefaultUser: 'ssm-user', allowSharedDefaultUser: true }).stack).inputs,
+    ).toMatchObject({ runAsEnabled: true, runAsDefaultUser: 'ssm-user' });
   });
-
-
 
   it('without a log group, leaves CloudWatch out and does not stream', () => {
     const { logGroupName: _omit, ...s3Only } = destination;
@@ -269,7 +268,9 @@ describe('the environment: session settings, wiring and outputs', () => {
   }
   it('refuses ssm-user in an environment file unless runAs.allowSharedDefaultUser opts in', () => {
     expect(problemsOfEnv((i) => (i.runAs = { enabled: true, defaultUser: 'ssm-user' }))).toEqual([
-      expect.stringContaining('runAs.defaultUser must not be the shared ssm-user unless runAs.allowSharedDefaultUser is true'),
+      expect.stringContaining(
+        'runAs.defaultUser must not be the shared ssm-user unless runAs.allowSharedDefaultUser is true',
+      ),
     ]);
     expect(problemsOfEnv((i) => (i.runAs = { enabled: false }))).toEqual([
       expect.stringContaining('runAs.enabled must be true unless runAs.allowSharedDefaultUser is true'),
