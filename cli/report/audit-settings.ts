@@ -203,11 +203,12 @@ function lifecycleDanger(setting: string, before: unknown, after: unknown): stri
     : undefined;
 }
 
-function lifecycleChange(rc: ResourceChange): SettingsChange | undefined {
+function lifecycleChange(rc: ResourceChange, configured?: ConfiguredPolicy): SettingsChange | undefined {
   const { before, after } = rc.change;
   const settings = compare(before ? lifecycleDays(before) : new Map(), lifecycleDays(after), lifecycleDanger);
   if (settings.length === 0) return undefined;
-  const bucket = after?.bucket ?? before?.bucket;
+  // A bucket created by the same plan is known only after apply: its reference names it instead.
+  const bucket = after?.bucket ?? before?.bucket ?? configured?.(rc, 'bucket');
   return {
     address: rc.address,
     label: typeof bucket === 'string' && bucket !== '' ? `lifecycle of bucket \`${bucket}\`` : 'bucket lifecycle',
@@ -224,7 +225,7 @@ export function settingsChanges(rc: ResourceChange, configured?: ConfiguredPolic
       : rc.type === 'aws_cloudwatch_log_group'
         ? logGroupChange(rc)
         : rc.type === 'aws_s3_bucket_lifecycle_configuration'
-          ? lifecycleChange(rc)
+          ? lifecycleChange(rc, configured)
           : undefined;
   return change ? [change] : [];
 }

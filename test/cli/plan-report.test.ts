@@ -295,6 +295,55 @@ describe('audit settings, before -> after', () => {
     ]);
   });
 
+  it("a real offline plan: every region's preferences as configured, every retention, nothing flagged", () => {
+    const { stacks } = synthesize(environmentSources.filter((s) => s.input.name === 'example'));
+    const json = stacks.get('example')!.json;
+    const configured = (rc: { type: string; name: string }, attribute: string) => {
+      const value = json.resource?.[rc.type]?.[rc.name]?.[attribute];
+      return typeof value === 'string' ? value : undefined;
+    };
+    const rcs = managedChanges(fixture('offline-audit'));
+    const changes = rcs.flatMap((rc) => settingsChanges(rc, configured));
+    expect(changes.map((c) => c.label).sort()).toEqual([
+      'Session Manager preferences',
+      'Session Manager preferences',
+      expect.stringMatching(
+        /^lifecycle of bucket `\$\{aws_s3_bucket\.session-audit-logs-eu-west-1_access-logs_bucket_/,
+      ),
+      expect.stringMatching(
+        /^lifecycle of bucket `\$\{aws_s3_bucket\.session-audit-logs-eu-west-1_transcripts_bucket_/,
+      ),
+      expect.stringMatching(
+        /^lifecycle of bucket `\$\{aws_s3_bucket\.session-audit-logs-us-east-1_access-logs_bucket_/,
+      ),
+      expect.stringMatching(
+        /^lifecycle of bucket `\$\{aws_s3_bucket\.session-audit-logs-us-east-1_transcripts_bucket_/,
+      ),
+      'log group `/aws/lambda/example-launch-tagger`',
+      'log group `/aws/lambda/example-launch-tagger`',
+      'log group `/aws/ssm/example/sessions`',
+      'log group `/aws/ssm/example/sessions`',
+    ]);
+    expect(weakenedSettings(changes)).toEqual([]);
+    const [preferences] = changes.filter((c) => c.label === 'Session Manager preferences');
+    expect(preferences.afterAsConfigured).toBe(true);
+    expect(preferences.settings).toEqual(
+      expect.arrayContaining([
+        { setting: 'runAsEnabled', after: 'true' },
+        { setting: 'kmsKeyId', after: expect.stringMatching(/^"\$\{aws_kms_key\.session-audit-logs-eu-west-1_key_/) },
+        { setting: 'idleSessionTimeout', after: '"20"' },
+      ]),
+    );
+    // Without the configuration, the content is what the plan says: known only after apply.
+    const withoutConfiguration = rcs
+      .flatMap((rc) => settingsChanges(rc))
+      .filter((c) => c.label === 'Session Manager preferences');
+    expect(withoutConfiguration.map((c) => c.settings)).toEqual([
+      [{ setting: 'content', after: '(known only after apply)' }],
+      [{ setting: 'content', after: '(known only after apply)' }],
+    ]);
+  });
+
   it('ignores other documents', () => {
     const rc = {
       address: 'aws_ssm_document.other',

@@ -3,6 +3,9 @@
  * (test/fixtures/plans) from the example environment as this branch synthesizes it, in the shape
  * `terraform show -json` gives. Run it when the example's addresses or session policy change, and
  * review the result like any other change.
+ *
+ * With `--terraform` it also plans the example offline with Terraform (`TF_PROVIDER_MIRROR` for the
+ * providers) and keeps the audit-setting resources of that real plan as `offline-audit.json`.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +15,7 @@ import { readStackAccess } from '../../cli/access/read-stack';
 import { readResolvedPolicy, resolveReferences } from '../support/policies';
 import { type SynthesizedStack, logicalIdAt, synthesize } from '../support/synth';
 import type { ChangeAction, ResourceChange, TerraformPlan } from '../../cli/report/terraform-plan';
+import { planOfflineJson } from '../../cli/terraform';
 
 const { configs, stacks } = synthesize(environmentSources.filter((s) => s.input.name === 'example'));
 const config = configs[0];
@@ -174,15 +178,29 @@ const plans: Record<string, ResourceChange[]> = {
 };
 
 const dir = join(__dirname, '..', '..', 'test', 'fixtures', 'plans');
-for (const [name, resourceChanges] of Object.entries(plans)) {
+const write = (name: string, resourceChanges: readonly ResourceChange[], terraformVersion = '1.11.4') => {
   const plan: TerraformPlan & Record<string, unknown> = {
     format_version: '1.2',
-    terraform_version: '1.11.4',
+    terraform_version: terraformVersion,
     resource_changes: resourceChanges,
     applyable: true,
     complete: true,
     errored: false,
   };
   writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(plan, null, 2)}\n`);
-}
+};
+for (const [name, resourceChanges] of Object.entries(plans)) write(name, resourceChanges);
 process.stdout.write(`wrote ${Object.keys(plans).length} plans to ${dir}\n`);
+
+const AUDIT_TYPES = ['aws_ssm_document', 'aws_cloudwatch_log_group', 'aws_s3_bucket_lifecycle_configuration'];
+if (process.argv.includes('--terraform')) {
+  void planOfflineJson(stack.dir, stack.json).then((text) => {
+    const real = JSON.parse(text) as TerraformPlan & { terraform_version: string };
+    write(
+      'offline-audit',
+      (real.resource_changes ?? []).filter((rc) => AUDIT_TYPES.includes(rc.type)),
+      real.terraform_version,
+    );
+    process.stdout.write(`wrote offline-audit.json from a real offline plan to ${dir}\n`);
+  });
+}
