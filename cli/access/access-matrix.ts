@@ -72,12 +72,12 @@ export function accessMatrix(...args: [SynthesizedAccess] | [unknown, Synthesize
   const cases: AccessCase[] = [];
 
   // The person, as the federated role's or the permission set's session.
-  const ic = model.identity.part === 'permission-set' ? model.identity : undefined;
-  const roleName = ic
-    ? `AWSReservedSSO_${ic.permissionSetName}_${IC_ROLE_SUFFIX}`
-    : model.identity.part === 'federated-role'
-      ? model.identity.roleName
-      : '';
+  const identity = model.identity;
+  const ic = identity.part === 'permission-set' ? identity : undefined;
+  const roleName =
+    identity.part === 'permission-set'
+      ? `AWSReservedSSO_${identity.permissionSetName}_${IC_ROLE_SUFFIX}`
+      : identity.roleName;
   const rolePath = ic ? `aws-reserved/sso.amazonaws.com/${ic.region}/` : '';
   const person = (name: string, tags: Record<string, string> = {}): Caller => ({
     label: `${name} (${ic ? 'Identity Center' : 'federated'})`,
@@ -703,7 +703,7 @@ export function accessMatrix(...args: [SynthesizedAccess] | [unknown, Synthesize
     policies: { identity: [], resource: instanceTrust },
   });
 
-  // The GitHub Actions roles and the permissions boundary (test/support/ci-access.ts).
+  // A central bucket's own key, and the GitHub Actions roles and the permissions boundary (ci-access.ts).
   centralBucketKeyCases({ ...helpers, otherAccount: OTHER_ACCOUNT, agent, agentPolicy: instancePolicy });
   cases.push(...ciRoleCases(model, access.ci, access.destinations, access.instanceRoleName));
   return cases;

@@ -323,6 +323,12 @@ describe("a central bucket's own key", () => {
       "role central-logs-github-plan kms:Decrypt: decrypt transcripts with the central bucket's key (eu-west-1) -> ExplicitlyDenied",
       "role central-logs-github-plan kms:Decrypt: decrypt transcripts with the central bucket's key (eu-west-1) (beside an attached allow-all policy) -> ExplicitlyDenied",
     ]);
+    // What people need is the session key of each region, which stays in the account.
+    expect(
+      central.cases
+        .filter((c) => c.area === 'kms' && c.expected === 'Allowed')
+        .map((c) => `${c.action}: ${c.description}`),
+    ).toEqual(['kms:GenerateDataKey: session key in eu-west-1', 'kms:GenerateDataKey: session key in eu-central-1']);
     // Every region's destination uses the one central key; its region names the S3 endpoint.
     expect(keyCases(central.cases)).toHaveLength(18);
     for (const m of matrices.filter((x) => x !== central)) expect(keyCases(m.cases)).toEqual([]);
