@@ -1,33 +1,24 @@
-import type { AccessConfig as EnvironmentConfig } from './access-config';
-import type { PolicyDocument } from '../../modules/core/policy-document';
 import { SAML_SIGNIN_AUDIENCE } from '../../modules/saml-federation/saml-federation';
 import {
   OWNERSHIP_TAG,
   SESSION_ACCESS_SIDS as SIDS,
   groupTagName,
 } from '../../modules/session-access-policy/session-access-policy';
-import type { AccessCase, Caller, SynthesizedAccess } from './access-matrix';
-import type { Decision } from './evaluator';
-import { readResolvedPolicy } from './policies';
-import type { DescribedResource } from './read-stack';
 import type { SynthesizedStack } from '../stacks/synthesized-stack';
+import { type AccessModel, type DescribedResource, type IdentityAccess, runAsEnabled } from './access-model';
+import type { Decision } from './evaluator';
+import type { Caller, MatrixHelpers } from './matrix-case';
+import { readResolvedPolicy } from './policies';
 
 /**
- * Access-matrix cases for the identity side: source identity on the SAML role's trust policy,
- * Systems Manager managed instances (`mi-*`), and the launch tagger's owner values, Identity
- * Center included. `accessMatrix` calls each with the helpers it builds for its own cases.
+ * Access-matrix cases for the identity side: the SAML role's trust policy (the run-as session tag
+ * and source identity), Systems Manager managed instances (`mi-*`), and the launch tagger's owner
+ * values, Identity Center included. `accessMatrix` calls each with the helpers it builds for its
+ * own cases.
  */
 
-/** What these cases read from a synthesized stack, beside what `readAccess` reads. */
-export interface IdentityAccess {
-  /** The SAML federated role's trust policy (SAML environments only). */
-  readonly federatedTrust?: PolicyDocument;
-  /** Each region's launch tagger role and its policy (none where the stack has no tagger). */
-  readonly launchTaggerPolicies?: readonly { region: string; roleName: string; policy: PolicyDocument }[];
-}
-
 export function readIdentityAccess(
-  config: EnvironmentConfig,
+  model: AccessModel,
   stack: SynthesizedStack,
   taggerRoles: readonly DescribedResource<'launch-tagger-role'>[],
 ): IdentityAccess {
@@ -45,39 +36,14 @@ export function readIdentityAccess(
       policy: readResolvedPolicy(stack, policy.policy),
     };
   });
+  const identity = model.identity;
   const federatedRole = Object.entries(resources('aws_iam_role')).find(
-    ([, r]) => config.identity.type === 'saml' && r.name === config.identity.roleName,
+    ([, r]) => identity.part === 'federated-role' && r.name === identity.roleName,
   );
   return {
     ...(federatedRole ? { federatedTrust: readResolvedPolicy(stack, federatedRole[1].assume_role_policy) } : {}),
     launchTaggerPolicies: taggers,
   };
-}
-
-/** The helpers of `accessMatrix` these cases use. */
-export interface MatrixHelpers {
-  readonly config: EnvironmentConfig;
-  readonly access: SynthesizedAccess;
-  readonly add: (
-    c: Omit<AccessCase, 'simulation' | 'principal'> & {
-      caller: Caller;
-      context?: Record<string, string | string[]>;
-      policies: { identity: PolicyDocument[]; resource?: PolicyDocument };
-    },
-  ) => void;
-  readonly startOn: (
-    description: string,
-    caller: Caller,
-    resource: string,
-    instanceTags: Record<string, string>,
-    expected: Decision,
-    expectedSid?: string,
-  ) => void;
-  readonly person: (name: string, tags?: Record<string, string>) => Caller;
-  /** The aws:userid of a person's session. */
-  readonly userId: (name: string) => string;
-  readonly instance: (region: string, account?: string) => string;
-  readonly otherAccount: string;
 }
 
 const MANAGED_INSTANCE_ID = 'mi-0123456789abcdef0';
@@ -87,16 +53,15 @@ const MANAGED_INSTANCE_ID = 'mi-0123456789abcdef0';
  * rule reaches them, the owner rule does not (only EC2 launches are tagged).
  */
 export function managedInstanceCases(m: MatrixHelpers): void {
-  const { config } = m;
-  const [primary] = config.regions;
-  const managed = (region: string, account = config.accountId) =>
+  const { accountId, regions, attributeRule: attributes } = m.access.model.sessionPolicy;
+  const [primary] = regions;
+  const managed = (region: string, account = accountId) =>
     `arn:aws:ssm:${region}:${account}:managed-instance/${MANAGED_INSTANCE_ID}`;
   const runAs = { SSMSessionRunAs: 'alice' };
-  const attributes = config.access.attributeRule;
   if (attributes) {
     const principalTags = Object.fromEntries(attributes.tags.map((p) => [groupTagName(p.principalTag, 1), 'mi-value']));
     const instanceTags = Object.fromEntries(attributes.tags.map((p) => [p.instanceTag, 'mi-value']));
-    for (const region of config.regions) {
+    for (const region of regions) {
       m.startOn(
         `managed instance in ${region}: attribute group 1 matches`,
         m.person('alice', { ...runAs, ...principalTags }),
@@ -130,67 +95,98 @@ export function managedInstanceCases(m: MatrixHelpers): void {
   );
 }
 
-/** Source identity on the SAML role's trust policy, as the environment sets it. */
-export function sourceIdentityCases(m: MatrixHelpers): void {
-  const { config, access } = m;
-  if (config.identity.type !== 'saml' || !access.federatedTrust) return;
-  const mode = config.identity.sourceIdentity;
-  const providerArn = `arn:aws:iam::${config.accountId}:saml-provider/${config.identity.providerName}`;
-  const roleArn = `arn:aws:iam::${config.accountId}:role/${config.identity.roleName}`;
-  const idp = (provider: string): Caller => ({
+/** Sign-in through the SAML role's trust policy: the run-as session tag and source identity. */
+export function signInCases(m: MatrixHelpers): void {
+  const { access } = m;
+  const identity = access.model.identity;
+  if (identity.part !== 'federated-role' || !access.federatedTrust) return;
+  const { accountId } = access.model.sessionPolicy;
+  const runAs = runAsEnabled(access.model);
+  const mode = identity.sourceIdentity;
+  const providerArn = `arn:aws:iam::${accountId}:saml-provider/${identity.providerName}`;
+  const roleArn = `arn:aws:iam::${accountId}:role/${identity.roleName}`;
+  const runAsTag = (value: string) => ({ 'aws:RequestTag/SSMSessionRunAs': value, 'aws:TagKeys': ['SSMSessionRunAs'] });
+  const idp = (provider: string, tags: Record<string, string | string[]> = runAs ? runAsTag('alice') : {}): Caller => ({
     label: `SAML provider ${provider.split('/').pop()}`,
     arn: provider,
-    context: {
-      'saml:aud': SAML_SIGNIN_AUDIENCE,
-      ...(config.runAs.enabled
-        ? { 'aws:RequestTag/SSMSessionRunAs': 'alice', 'aws:TagKeys': ['SSMSessionRunAs'] }
-        : {}),
-    },
+    context: { 'saml:aud': SAML_SIGNIN_AUDIENCE, ...tags },
   });
   const trust = { identity: [], resource: access.federatedTrust };
   const signIn = (
     description: string,
     caller: Caller,
     action: string,
-    sourceIdentity: string | undefined,
+    context: Record<string, string | string[]>,
     expected: Decision,
   ) =>
     m.add({
       area: 'sign-in',
-      description: `${description} (source identity ${mode})`,
+      description,
       caller,
       action,
       resource: roleArn,
-      context: sourceIdentity === undefined ? {} : { 'sts:SourceIdentity': sourceIdentity },
+      context,
       expected,
       // Unvalidated runs name no deciding statement of a resource policy.
-      ...(expected === 'Allowed' && action === 'sts:AssumeRoleWithSAML'
+      ...(expected === 'Allowed' && action !== 'sts:SetSourceIdentity'
         ? { expectedSid: 'resource:AssumeWithSamlFromThisProvider' }
         : {}),
       // The evaluator does not know that AWS checks sts:SetSourceIdentity in the AssumeRoleWithSAML
       // request's context (saml:aud, the request tags); both sides are asserted, so nothing is dropped quietly.
-      ...(action === 'sts:AssumeRoleWithSAML' ? {} : { unsafe: true }),
+      ...(action === 'sts:SetSourceIdentity' ? { unsafe: true } : {}),
       policies: trust,
     });
+
+  // The run-as tag: required on the sign-in itself, not only on sts:TagSession, or an IdP that sends
+  // no tags would sign people in untagged, as the shared default user.
+  if (runAs) {
+    for (const action of ['sts:AssumeRoleWithSAML', 'sts:TagSession']) {
+      signIn(`sign-in with the SSMSessionRunAs session tag (run-as on)`, idp(providerArn), action, {}, 'Allowed');
+      signIn(
+        'sign-in without the SSMSessionRunAs session tag is refused (run-as on)',
+        idp(providerArn, {}),
+        action,
+        {},
+        'ImplicitlyDenied',
+      );
+      signIn(
+        'sign-in with an empty SSMSessionRunAs session tag is refused (run-as on)',
+        idp(providerArn, runAsTag('')),
+        action,
+        {},
+        'ImplicitlyDenied',
+      );
+    }
+  } else {
+    signIn(
+      'sign-in without the SSMSessionRunAs session tag (run-as off)',
+      idp(providerArn, {}),
+      'sts:AssumeRoleWithSAML',
+      {},
+      'Allowed',
+    );
+  }
+
+  const withSourceIdentity = (value: string): Record<string, string> => ({ 'sts:SourceIdentity': value });
   signIn(
-    "the IdP sets the person's name as source identity",
+    `the IdP sets the person's name as source identity (source identity ${mode})`,
     idp(providerArn),
     'sts:SetSourceIdentity',
-    'alice@example.com',
+    withSourceIdentity('alice@example.com'),
     mode === 'off' ? 'ImplicitlyDenied' : 'Allowed',
   );
   signIn(
-    'sign-in without a source identity',
+    `sign-in without a source identity (source identity ${mode})`,
     idp(providerArn),
     'sts:AssumeRoleWithSAML',
-    undefined,
+    {},
     mode === 'required' ? 'ImplicitlyDenied' : 'Allowed',
   );
   signIn(
-    'another SAML provider sets a source identity',
-    idp(`arn:aws:iam::${config.accountId}:saml-provider/SomeOtherIdp`),
+    `another SAML provider sets a source identity (source identity ${mode})`,
+    idp(`arn:aws:iam::${accountId}:saml-provider/SomeOtherIdp`),
     'sts:SetSourceIdentity',
-    'alice@example.com',
+    withSourceIdentity('alice@example.com'),
     'ImplicitlyDenied',
   );
 }
@@ -202,16 +198,17 @@ export function sourceIdentityCases(m: MatrixHelpers): void {
  * value's shape (a role session's aws:userid) and the permission set session's own id is used.
  */
 export function launchTaggerOwnerCases(m: MatrixHelpers): void {
-  const { config, access } = m;
+  const { access } = m;
+  const { accountId, environment, regions, ownerRule } = access.model.sessionPolicy;
   const taggers = access.launchTaggerPolicies ?? [];
-  if (!config.access.ownerRule || taggers.length === 0) return;
+  if (!ownerRule || taggers.length === 0) return;
   for (const { region, roleName, policy } of taggers) {
     const tagger: Caller = {
       label: `launch tagger ${roleName}`,
-      arn: `arn:aws:sts::${config.accountId}:assumed-role/${roleName}/${config.name}-launch-tagger`,
+      arn: `arn:aws:sts::${accountId}:assumed-role/${roleName}/${environment}-launch-tagger`,
       context: {
-        'aws:PrincipalArn': `arn:aws:iam::${config.accountId}:role/${roleName}`,
-        'aws:PrincipalAccount': config.accountId,
+        'aws:PrincipalArn': `arn:aws:iam::${accountId}:role/${roleName}`,
+        'aws:PrincipalAccount': accountId,
         'aws:RequestedRegion': region,
       },
     };
@@ -244,8 +241,8 @@ export function launchTaggerOwnerCases(m: MatrixHelpers): void {
       m.instance(region, m.otherAccount),
     );
   }
-  if (config.identity.type === 'identity-center') {
-    const [primary] = config.regions;
+  if (access.model.identity.part === 'permission-set') {
+    const [primary] = regions;
     m.startOn(
       'the instance she launched through the permission set, tagged by the launch tagger',
       m.person('alice', { SSMSessionRunAs: 'alice' }),

@@ -8,14 +8,17 @@ import {
   SESSION_DOCUMENTS,
   groupTagName,
 } from '../../modules/session-access-policy/session-access-policy';
-import type { AccessConfig } from './access-config';
-import { type Decision, type Evaluation, evaluate } from './evaluator';
-import { type StackAccess, type SynthesizedAccess, readStackAccess } from './read-stack';
 import type { SynthesizedStack } from '../stacks/synthesized-stack';
+import { launchTaggerOwnerCases, managedInstanceCases, signInCases } from './access-matrix-identity';
+import type { StackAccess, SynthesizedAccess } from './access-model';
+import { centralBucketKeyCases } from './access-matrix-central-key';
+import { ciRoleCases } from './ci-access';
+import { type Decision, type Evaluation, evaluate } from './evaluator';
+import type { AccessCase, AccessResult, Caller } from './matrix-case';
+import { readStackAccess } from './read-stack';
 
-export type { SynthesizedAccess, ResolvedDestination } from './read-stack';
-import { launchTaggerOwnerCases, managedInstanceCases, sourceIdentityCases } from './access-matrix-identity';
-import { type CiArea, ciRoleCases } from './ci-access';
+export type { AccessModel, ResolvedDestination, StackAccess, SynthesizedAccess } from './access-model';
+export type { AccessArea, AccessCase, AccessResult, Caller } from './matrix-case';
 
 /**
  * The access matrix: who may do what to which resource, for one environment, as data. The jest
@@ -24,40 +27,6 @@ import { type CiArea, ciRoleCases } from './ci-access';
  * IAM evaluator, on the policies and settings read from the synthesized `cdk.tf.json`
  * (read-stack.ts), so they cannot drift.
  */
-
-export interface AccessCase {
-  /** What the case shows, e.g. "own instance". */
-  readonly description: string;
-  readonly area:
-    | 'console'
-    | 'start session'
-    | 'documents'
-    | 'own sessions'
-    | 'kms'
-    | 'ownership tag'
-    | 'scp'
-    | 'instance role'
-    | 'sign-in'
-    | 'launch tagger'
-    | CiArea;
-  /** Who asks, in words. */
-  readonly principal: string;
-  readonly action: string;
-  readonly resource: string;
-  readonly expected: Decision;
-  /** The statement that must decide (prefixed `scp:` or `resource:` outside the identity policy). */
-  readonly expectedSid?: string;
-  readonly simulation: Simulation;
-  /** AWS-owned document ARNs have no account, which the evaluator's validation rejects. */
-  readonly unsafe?: boolean;
-}
-
-export interface AccessResult {
-  readonly case: AccessCase;
-  readonly evaluation: Evaluation;
-  /** Decision as expected and, where one is named, decided by the expected statement. */
-  readonly pass: boolean;
-}
 
 const OTHER_ACCOUNT = '999999999999';
 const INSTANCE_ID = 'i-0123456789abcdef0';
@@ -74,48 +43,41 @@ const fullAwsAccess: PolicyDocument = {
   Statement: [{ Sid: 'FullAWSAccess', Effect: 'Allow', Action: '*', Resource: '*' }],
 };
 
-export interface Caller {
-  readonly label: string;
-  /** The session ARN that makes the request. */
-  readonly arn: string;
-  readonly context: Record<string, string | string[]>;
-}
-
-/**
- * The matrix's view of an environment: the settings of its environment file that the cases read
- * (`config.access.ownerRule`, `config.identity.roleName`, ...), as a validated environment has them
- * or as `readStackAccess` reads them back from a synthesized stack.
- */
-type EnvironmentConfig = AccessConfig;
-
-/** The stack's policies (the settings come from the stack too; `config` is not needed to find them). */
-export function readAccess(_config: EnvironmentConfig, stack: SynthesizedStack): SynthesizedAccess {
+/** The stack's policies and settings (`_environment` is not needed: both come from the stack). */
+export function readAccess(_environment: unknown, stack: SynthesizedStack): SynthesizedAccess {
   return readStackAccess(stack).access;
 }
 
 /** The matrix of one synthesized stack: its settings and policies, read from the stack itself. */
 export function stackMatrix(stack: SynthesizedStack): StackAccess & { cases: AccessCase[] } {
   const read = readStackAccess(stack);
-  return { ...read, cases: accessMatrix(read.config, read.access) };
+  return { ...read, cases: accessMatrix(read.access) };
 }
 
-/** Every case of the matrix for one environment. */
-export function accessMatrix(config: EnvironmentConfig, access: SynthesizedAccess): AccessCase[] {
-  const account = config.accountId;
-  const [primary] = config.regions;
-  const otherRegion = ['ap-southeast-2', 'sa-east-1', 'ca-central-1'].find(
-    (r) => !config.regions.includes(r as never),
-  )!;
+/**
+ * Every case of the matrix for one stack, from its settings and policies (`access.model`, the
+ * descriptions its constructs wrote, and the policies as synthesized).
+ */
+export function accessMatrix(access: SynthesizedAccess): AccessCase[];
+/** The same, for callers that hold an environment too: the settings still come from `access`. */
+export function accessMatrix(environment: unknown, access: SynthesizedAccess): AccessCase[];
+export function accessMatrix(...args: [SynthesizedAccess] | [unknown, SynthesizedAccess]): AccessCase[] {
+  const access = args.length === 1 ? args[0] : args[1];
+  const model = access.model;
+  const rules = model.sessionPolicy;
+  const { accountId: account, regions, environment } = rules;
+  const [primary] = regions;
+  const otherRegion = ['ap-southeast-2', 'sa-east-1', 'ca-central-1'].find((r) => !regions.includes(r))!;
   const instance = (region: string, acct = account) => `arn:aws:ec2:${region}:${acct}:instance/${INSTANCE_ID}`;
   const cases: AccessCase[] = [];
 
   // The person, as the federated role's or the permission set's session.
-  const ic = config.identity.type === 'identity-center' ? config.identity : undefined;
-  const roleName = ic
-    ? `AWSReservedSSO_${ic.permissionSetName}_${IC_ROLE_SUFFIX}`
-    : config.identity.type === 'saml'
-      ? config.identity.roleName
-      : '';
+  const identity = model.identity;
+  const ic = identity.part === 'permission-set' ? identity : undefined;
+  const roleName =
+    identity.part === 'permission-set'
+      ? `AWSReservedSSO_${identity.permissionSetName}_${IC_ROLE_SUFFIX}`
+      : identity.roleName;
   const rolePath = ic ? `aws-reserved/sso.amazonaws.com/${ic.region}/` : '';
   const person = (name: string, tags: Record<string, string> = {}): Caller => ({
     label: `${name} (${ic ? 'Identity Center' : 'federated'})`,
@@ -216,8 +178,7 @@ export function accessMatrix(config: EnvironmentConfig, access: SynthesizedAcces
   }
 
   // Owner rule.
-  const rules = config.access;
-  for (const region of config.regions) {
+  for (const region of regions) {
     startOn(
       `own instance in ${region} (${OWNERSHIP_TAG} = her aws:userid)`,
       alice,
@@ -328,8 +289,8 @@ export function accessMatrix(config: EnvironmentConfig, access: SynthesizedAcces
   }
 
   // Source identity, managed instances and the launch tagger's owner values (access-matrix-identity.ts).
-  const helpers = { config, access, add, startOn, person, userId: (name: string) => `${ROLE_ID}:${name}`, instance };
-  sourceIdentityCases({ ...helpers, otherAccount: OTHER_ACCOUNT });
+  const helpers = { access, add, startOn, person, userId: (name: string) => `${ROLE_ID}:${name}`, instance };
+  signInCases({ ...helpers, otherAccount: OTHER_ACCOUNT });
   managedInstanceCases({ ...helpers, otherAccount: OTHER_ACCOUNT });
   launchTaggerOwnerCases({ ...helpers, otherAccount: OTHER_ACCOUNT });
 
@@ -348,7 +309,7 @@ export function accessMatrix(config: EnvironmentConfig, access: SynthesizedAcces
       ...(unsafe ? { unsafe } : {}),
       policies: session,
     });
-  for (const region of config.regions) {
+  for (const region of regions) {
     documentCase(`shell document in ${region}`, document(region, SESSION_DOCUMENTS.shell), 'Allowed');
     const ssh = rules.sshEnabled;
     documentCase(
@@ -396,8 +357,7 @@ export function accessMatrix(config: EnvironmentConfig, access: SynthesizedAcces
         ...(expected === 'Allowed' ? { expectedSid: SIDS.ownSessions } : {}),
         policies: session,
       });
-    for (const region of config.regions)
-      sessionCase(`her own session in ${region}`, sessionArn(region), aliceId, 'Allowed');
+    for (const region of regions) sessionCase(`her own session in ${region}`, sessionArn(region), aliceId, 'Allowed');
     sessionCase("someone else's session", sessionArn(primary), bobId, 'ImplicitlyDenied');
     sessionCase('her session id in another account', sessionArn(primary, OTHER_ACCOUNT), aliceId, 'ImplicitlyDenied');
   }
@@ -549,7 +509,7 @@ export function accessMatrix(config: EnvironmentConfig, access: SynthesizedAcces
   const taggerRoles =
     access.launchTaggerRoleNames.length > 0
       ? access.launchTaggerRoleNames
-      : config.regions.map((region) => `${config.name}-launch-tagger-${region}`);
+      : regions.map((region) => `${environment}-launch-tagger-${region}`);
   for (const role of taggerRoles) {
     const tagger = roleCaller(role);
     scpCase(
@@ -561,7 +521,7 @@ export function accessMatrix(config: EnvironmentConfig, access: SynthesizedAcces
       'OtherPolicyAllowsEc2',
     );
   }
-  const launcher = config.launchTagger.launcherRoleNames[0] ?? 'SomeLauncherRole';
+  const launcher = model.launchTaggers[0]?.launcherRoleNames[0] ?? 'SomeLauncherRole';
   scpCase(
     roleCaller(launcher),
     `a launcher role writes ${OWNERSHIP_TAG}`,
@@ -621,7 +581,7 @@ export function accessMatrix(config: EnvironmentConfig, access: SynthesizedAcces
   ]) {
     agentCase('session channel', action, '*', 'Allowed', MANAGED_INSTANCE_SIDS.channels);
   }
-  for (const region of config.regions) {
+  for (const region of regions) {
     agentCase(
       `heartbeat in ${region}`,
       'ssm:UpdateInstanceInformation',
@@ -743,8 +703,9 @@ export function accessMatrix(config: EnvironmentConfig, access: SynthesizedAcces
     policies: { identity: [], resource: instanceTrust },
   });
 
-  // The GitHub Actions roles and the permissions boundary (test/support/ci-access.ts).
-  cases.push(...ciRoleCases(config, access.ci, access.destinations, access.instanceRoleName));
+  // A central bucket's own key, and the GitHub Actions roles and the permissions boundary (ci-access.ts).
+  centralBucketKeyCases({ ...helpers, otherAccount: OTHER_ACCOUNT, agent, agentPolicy: instancePolicy });
+  cases.push(...ciRoleCases(model, access.ci, access.destinations, access.instanceRoleName));
   return cases;
 }
 

@@ -1,33 +1,24 @@
 import type { Simulation } from '@cloud-copilot/iam-simulate';
-import type { AccessConfig as EnvironmentConfig } from './access-config';
 import type { PolicyDocument } from '../../modules/core/policy-document';
 import { CI_SIDS } from '../../modules/github-oidc/ci-policies';
-import { type Decision, evaluate } from './evaluator';
-import { readResolvedPolicy } from './policies';
 import type { SynthesizedStack } from '../stacks/synthesized-stack';
-import type { AccessCase } from './access-matrix';
-import type { ResolvedDestination } from './read-stack';
+import { centralBucketKeys, centralKeyPolicyStandIn } from './access-matrix-central-key';
+import { type AccessModel, type ResolvedDestination, type SynthesizedCiAccess, launchTaggerName } from './access-model';
+import { type Decision, evaluate } from './evaluator';
+import type { AccessCase, CiArea } from './matrix-case';
+import { readResolvedPolicy } from './policies';
+
+export type { SynthesizedCiAccess } from './access-model';
+export type { CiArea } from './matrix-case';
 
 /**
  * The GitHub Actions roles in the access matrix: what the plan and deploy roles may and may not
  * do, evaluated on their policies and the permissions boundary as synthesized. Read by
- * `accessMatrix` (test/support/access-matrix.ts) through `ciRoleCases`.
+ * `accessMatrix` (access-matrix.ts) through `ciRoleCases`.
  *
- * Environment fields read: `name`, `accountId`, `regions`, `ci` (the role names), `backend` (the
- * S3 state location), `launchTagger.enabled` and `identity.type`.
+ * Settings read (the stack's {@link AccessModel}): the session policy's environment, account and
+ * regions, the CI roles' names and state location, the launch taggers and the kind of identity.
  */
-
-/** The CI roles' policies as synthesized, resolved for evaluation. */
-export interface SynthesizedCiAccess {
-  readonly planRoleName: string;
-  readonly deployRoleName: string;
-  readonly boundaryArn: string;
-  /** Every identity policy of the plan role: the reads, and the state read where state is in S3. */
-  readonly planPolicies: readonly PolicyDocument[];
-  /** Every identity policy of the deploy role. */
-  readonly deployPolicies: readonly PolicyDocument[];
-  readonly boundary: PolicyDocument;
-}
 
 interface Resource {
   readonly name?: string;
@@ -40,8 +31,8 @@ interface Resource {
 const REF = /^\$\{aws_iam_(role|policy)\.([\w-]+)\.(name|arn|id)\}$/;
 
 /** The CI roles' policies in a synthesized stack; undefined where the environment has no `ci`. */
-export function readCiAccess(config: EnvironmentConfig, stack: SynthesizedStack): SynthesizedCiAccess | undefined {
-  if (!config.ci) return undefined;
+export function readCiAccess(model: AccessModel, stack: SynthesizedStack): SynthesizedCiAccess | undefined {
+  if (!model.ci) return undefined;
   const resources = (type: string) => (stack.json.resource?.[type] ?? {}) as Record<string, Resource>;
   const roles = resources('aws_iam_role');
   const managed = resources('aws_iam_policy');
@@ -49,7 +40,7 @@ export function readCiAccess(config: EnvironmentConfig, stack: SynthesizedStack)
     const m = REF.exec(ref);
     return m ? roles[m[2]]?.name : ref;
   };
-  const names = ciRoleNames(config.ci);
+  const names = { plan: model.ci.planRoleName, deploy: model.ci.deployRoleName };
   const policiesOf = (roleName: string): PolicyDocument[] => [
     ...Object.values(resources('aws_iam_role_policy_attachment'))
       .filter((a) => roleNameOf(String(a.role)) === roleName)
@@ -70,15 +61,12 @@ export function readCiAccess(config: EnvironmentConfig, stack: SynthesizedStack)
   return {
     planRoleName: names.plan,
     deployRoleName: names.deploy,
-    boundaryArn: `arn:aws:iam::${config.accountId}:policy/${boundary.name}`,
+    boundaryArn: `arn:aws:iam::${model.ci.accountId}:policy/${boundary.name}`,
     planPolicies: policiesOf(names.plan),
     deployPolicies: policiesOf(names.deploy),
     boundary: readResolvedPolicy(stack, boundary.policy!),
   };
 }
-
-/** The matrix areas of the CI roles. */
-export type CiArea = 'ci plan role' | 'ci deploy role' | 'permissions boundary';
 
 /** One case of the CI part of the matrix: a matrix case in one of the CI areas. */
 export type CiAccessCase = Omit<AccessCase, 'area' | 'unsafe'> & { readonly area: CiArea };
@@ -171,15 +159,17 @@ type Destination = ResolvedDestination;
 
 /** The CI roles' cases: both sides for the plan role, the deploy role and the boundary. */
 export function ciRoleCases(
-  config: EnvironmentConfig,
+  model: AccessModel,
   ci: SynthesizedCiAccess | undefined,
   destinations: readonly Destination[],
   instanceRoleName?: string,
 ): CiAccessCase[] {
   if (!ci) return [];
-  const account = config.accountId;
-  const [primary] = config.regions;
-  const prefix = `${config.name}-`;
+  const { accountId: account, environment, regions } = model.sessionPolicy;
+  const [primary] = regions;
+  const prefix = `${environment}-`;
+  // The launch tagger's function, queue and role are the stack's only for SAML environments here.
+  const samlTagger = model.launchTaggers.length > 0 && model.identity.part === 'federated-role';
   const cases: CiAccessCase[] = [];
   const add = (
     area: CiAccessCase['area'],
@@ -205,8 +195,8 @@ export function ciRoleCases(
     });
   };
   const instance = `arn:aws:ec2:${primary}:${account}:instance/i-0123456789abcdef0`;
-  const queue = (region: string) => `arn:aws:sqs:${region}:${account}:${launchTaggerName(config)}-dead-letters`;
-  const state = config.ci?.state ? `arn:aws:s3:::${config.ci.state.bucket}/${config.ci.state.key}` : undefined;
+  const queue = (region: string) => `arn:aws:sqs:${region}:${account}:${launchTaggerName(model)}-dead-letters`;
+  const state = model.ci?.state ? `arn:aws:s3:::${model.ci.state.bucket}/${model.ci.state.key}` : undefined;
 
   // The plan role: what a refresh reads, and no session data, even beside a policy that allows everything.
   for (const [label, identity] of [
@@ -217,7 +207,19 @@ export function ciRoleCases(
       add('ci plan role', ci.planRoleName, identity, { ...c, description: `${c.description}${label}` });
     const extra = label !== '';
     for (const d of destinations) {
-      if (d.s3Bucket) {
+      if (d.s3Bucket && d.s3BucketManagedElsewhere) {
+        // A central bucket is not the stack's: nothing here refreshes it, and its own account's bucket
+        // policy decides who reads it. The plan role's explicit Deny names the stack's buckets only,
+        // so this side is the one the stack can show: nothing of its own grants the read.
+        if (!extra) {
+          plan({
+            description: `read a transcript in the central bucket from ${d.region}`,
+            action: 's3:GetObject',
+            resource: `arn:aws:s3:::${d.s3Bucket}/${d.s3KeyPrefix ? `${d.s3KeyPrefix}/` : ''}alice-0123456789abcdef0.log`,
+            expected: 'ImplicitlyDenied',
+          });
+        }
+      } else if (d.s3Bucket) {
         if (!extra) {
           for (const action of ['s3:GetBucketPolicy', 's3:GetEncryptionConfiguration', 's3:GetBucketVersioning']) {
             plan({
@@ -286,8 +288,19 @@ export function ciRoleCases(
           ...keyPolicy,
         });
       }
+      for (const central of centralBucketKeys([d])) {
+        plan({
+          description: `decrypt transcripts with the central bucket's key (${d.region})`,
+          action: 'kms:Decrypt',
+          resource: central.keyArn,
+          context: { 'kms:ViaService': central.viaS3 },
+          expected: 'ExplicitlyDenied',
+          expectedSid: CI_SIDS.denySessionData,
+          resourcePolicy: centralKeyPolicyStandIn(account),
+        });
+      }
     }
-    if (config.launchTagger.enabled && config.identity.type === 'saml') {
+    if (samlTagger) {
       plan({
         description: `receive a dead letter of the launch tagger in ${primary}`,
         action: 'sqs:ReceiveMessage',
@@ -336,15 +349,15 @@ export function ciRoleCases(
   add('ci plan role', ci.planRoleName, ci.planPolicies, {
     description: 'read a role of the stack (refresh)',
     action: 'iam:GetRole',
-    resource: `arn:aws:iam::${account}:role/${managedInstanceRoleName(config, instanceRoleName)}`,
+    resource: `arn:aws:iam::${account}:role/${managedInstanceRoleName(environment, instanceRoleName)}`,
     expected: 'Allowed',
     expectedSid: CI_SIDS.refreshReads,
   });
-  if (config.launchTagger.enabled && config.identity.type === 'saml') {
+  if (samlTagger) {
     add('ci plan role', ci.planRoleName, ci.planPolicies, {
       description: "read the launch tagger function's configuration (refresh)",
       action: 'lambda:GetFunction',
-      resource: `arn:aws:lambda:${primary}:${account}:function:${launchTaggerName(config)}`,
+      resource: `arn:aws:lambda:${primary}:${account}:function:${launchTaggerName(model)}`,
       expected: 'Allowed',
       expectedSid: CI_SIDS.refreshFunctionReads,
     });
@@ -364,7 +377,7 @@ export function ciRoleCases(
   });
 
   // The deploy role: changes within the boundary, never beyond it, never to the CI roles.
-  const managedRole = `arn:aws:iam::${account}:role/${managedInstanceRoleName(config, instanceRoleName)}`;
+  const managedRole = `arn:aws:iam::${account}:role/${managedInstanceRoleName(environment, instanceRoleName)}`;
   const newRole = `arn:aws:iam::${account}:role/${prefix}new-role`;
   const otherBoundary = `arn:aws:iam::${account}:policy/${prefix}wider-boundary`;
   for (const [label, identity] of [
@@ -434,7 +447,7 @@ export function ciRoleCases(
           });
         }
       }
-      for (const d of destinations.filter((x) => x.s3Bucket)) {
+      for (const d of destinations.filter((x) => x.s3Bucket && !x.s3BucketManagedElsewhere)) {
         deploy({
           description: `change the transcript bucket's lifecycle in ${d.region}`,
           action: 's3:PutLifecycleConfiguration',
@@ -586,7 +599,8 @@ export function ciRoleCases(
     'ExplicitlyDenied',
   );
   for (const d of destinations) {
-    if (d.s3Bucket) {
+    // A central bucket's reads are its own account's to refuse (see the plan role's cases above).
+    if (d.s3Bucket && !d.s3BucketManagedElsewhere) {
       underBoundary(
         `read a transcript in ${d.region}`,
         's3:GetObject',
@@ -607,18 +621,7 @@ export function ciRoleCases(
   return cases;
 }
 
-/** The CI role names as the stack sets them (the review metadata carries the effective names). */
-function ciRoleNames(ci: NonNullable<EnvironmentConfig['ci']>): { plan: string; deploy: string } {
-  if (!ci.planRoleName || !ci.deployRoleName) throw new Error('the CI role names are not known');
-  return { plan: ci.planRoleName, deploy: ci.deployRoleName };
-}
-
-/** The launch tagger function's name (its queue is `<name>-dead-letters`). */
-function launchTaggerName(config: EnvironmentConfig): string {
-  return config.launchTagger.name ?? `${config.name}-launch-tagger`;
-}
-
 /** The instance role's name as the stack synthesized it. */
-function managedInstanceRoleName(config: EnvironmentConfig, instanceRoleName: string | undefined): string {
-  return instanceRoleName ?? `${config.name}-ssm-managed-instance`;
+function managedInstanceRoleName(environment: string, instanceRoleName: string | undefined): string {
+  return instanceRoleName ?? `${environment}-ssm-managed-instance`;
 }

@@ -48,30 +48,30 @@ export const accessReport: Command = {
         if (error instanceof NoAccessModelError) throw new CliError(`no access matrix for ${error.message}`);
         throw error;
       }
-      const { config, access, cases } = matrix;
+      const { access, cases } = matrix;
+      const { sessionPolicy: rule, identity } = access.model;
+      const identityKind = identity.part === 'permission-set' ? 'identity-center' : 'saml';
       const results = await runMatrix(cases);
       const stackFailed = results.filter((r) => !r.pass).length;
       failed += stackFailed;
       const quota =
-        config.identity.type === 'identity-center'
-          ? POLICY_QUOTAS.permissionSetInlinePolicy
-          : POLICY_QUOTAS.roleInlinePolicies;
+        identityKind === 'identity-center' ? POLICY_QUOTAS.permissionSetInlinePolicy : POLICY_QUOTAS.roleInlinePolicies;
       const rules = [
-        config.access.ownerRule ? 'owner (AwsUserId)' : undefined,
-        config.access.attributeRule
-          ? `attributes (${config.access.attributeRule.groups} group(s) of ${config.access.attributeRule.tags
+        rule.ownerRule ? 'owner (AwsUserId)' : undefined,
+        rule.attributeRule
+          ? `attributes (${rule.attributeRule.groups} group(s) of ${rule.attributeRule.tags
               .map((t) => `${t.principalTag}=${t.instanceTag}`)
               .join(', ')})`
           : undefined,
-        config.access.principalTagOwnerRule
-          ? `principal-tag owner (${config.access.principalTagOwnerRule.instanceTag} = ${config.access.principalTagOwnerRule.principalTag})`
+        rule.principalTagOwnerRule
+          ? `principal-tag owner (${rule.principalTagOwnerRule.instanceTag} = ${rule.principalTagOwnerRule.principalTag})`
           : undefined,
       ].filter(Boolean);
       lines.push(
         `## Access matrix: ${stack.name}`,
         '',
-        `Account ${config.accountId}, regions ${config.regions.join(', ')}, identity ${config.identity.type}.`,
-        `Rules: ${rules.join('; ')}. SSH ${config.access.sshEnabled ? 'on' : 'off'}, port forwarding ${config.access.portForwardingEnabled ? 'on' : 'off'}.`,
+        `Account ${rule.accountId}, regions ${rule.regions.join(', ')}, identity ${identityKind}.`,
+        `Rules: ${rules.join('; ')}. SSH ${rule.sshEnabled ? 'on' : 'off'}, port forwarding ${rule.portForwardingEnabled ? 'on' : 'off'}.`,
         `Session access policy: ${quotaSize(access.sessionPolicy).toLocaleString('en-US')} of ${quota.maxChars.toLocaleString('en-US')} characters (${quota.name}).`,
         '',
         markdownTable(results),

@@ -20,7 +20,10 @@ export const PLAN_REPORT_HELP = `Usage: ssm-federated-access plan-report [option
 Plans each stack of a CDKTF app and writes one Markdown report for pull-request review: per stack
 the counts to add, change and destroy; every IAM, key, bucket, queue, permission-set and SCP policy
 that changes, as a statement-level diff; a CAUTION block for each destroyed or replaced transcript
-bucket, log group, KMS key, SAML provider, federated role or permission set; and the access matrix
+bucket, log group, KMS key, SAML provider, federated role or permission set; every audit setting that
+changes (the Session Manager preferences, log group retention, bucket lifecycle days) as a
+before -> after line, with a CAUTION block for each that weakens the audit (run-as or logging
+turned off, encryption removed, retention shortened); and the access matrix
 before and after the plan, as access gained and lost. The matrix comes from the constructs of
 ssm-federated-access that the stacks use; it needs the optional IAM evaluator (AGPL-3.0):
   npm install --save-dev @cloud-copilot/iam-simulate @cloud-copilot/iam-policy

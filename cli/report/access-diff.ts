@@ -59,7 +59,7 @@ export function sentence(c: Pick<AccessCase, 'principal' | 'description' | 'acti
  */
 export async function accessDiff(stack: StackAccess, plan: TerraformPlan): Promise<AccessChanges> {
   const policies = sessionPolicies(stack, plan);
-  const matrix = (sessionPolicy: PolicyDocument) => accessMatrix(stack.config, { ...stack.access, sessionPolicy });
+  const matrix = (sessionPolicy: PolicyDocument) => accessMatrix({ ...stack.access, sessionPolicy });
   const after = await runMatrix(matrix(policies.after));
   const before: AccessResult[] | undefined = policies.before ? await runMatrix(matrix(policies.before)) : undefined;
   const gained: string[] = [];

@@ -1,3 +1,4 @@
+import { settingsChanges } from './audit-settings';
 import { dangers } from './dangers';
 import { type ConfiguredPolicy, policyChanges } from './policy-diff';
 import type { AccessPart, EnvironmentReport } from './render';
@@ -12,6 +13,7 @@ export async function buildEnvironmentReport(
   mode: EnvironmentReport['mode'],
   plan: TerraformPlan,
   accessDiff: AccessDiff,
+  /** An argument of a planned resource as the configuration writes it (policies, document content). */
   configured?: ConfiguredPolicy,
 ): Promise<EnvironmentReport> {
   const changes = managedChanges(plan);
@@ -21,6 +23,7 @@ export async function buildEnvironmentReport(
     counts: countChanges(plan),
     dangers: dangers(changes),
     policies: changes.flatMap((rc) => policyChanges(rc, configured)),
+    settings: changes.flatMap((rc) => settingsChanges(rc, configured)),
     ...(await accessDiff(plan)),
   };
 }

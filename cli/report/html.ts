@@ -1,5 +1,6 @@
 import type { MatrixRow } from './access-diff';
-import { DECISION_LABEL, type EnvironmentReport, MATRIX_HEADERS, matrixCells } from './render';
+import { type SettingsChange, weakenedSettings } from './audit-settings';
+import { DECISION_LABEL, type EnvironmentReport, MATRIX_HEADERS, matrixCells, settingLine } from './render';
 
 /**
  * The report as one self-contained HTML page, for a job summary artifact: per stack the counts,
@@ -38,6 +39,7 @@ tr.lost td { box-shadow: inset 0 2px 0 #0969da, inset 0 -2px 0 #0969da; }
 tr.lost td.change { background: #ddf4ff; color: #0550ae; font-weight: 700; }
 td.unexpected { background: #cf222e; color: #fff; font-weight: 700; white-space: nowrap; }
 table.grid td:first-child { white-space: nowrap; }
+ul.settings li.weakened { color: #a40e26; }
 span.swatch { display: inline-block; width: 14px; height: 14px; border: 1px solid #d0d7de; }
 `;
 
@@ -79,6 +81,14 @@ function grid(rows: readonly MatrixRow[], css: 'matrix' | 'changes'): string {
   ].join('\n');
 }
 
+function settingsList(c: SettingsChange): string {
+  const items = c.settings.map(
+    (s) =>
+      `<li${s.danger ? ' class="weakened"' : ''}><code>${escape(settingLine(s))}</code>${s.danger ? ` <b>${escape(s.danger)}</b>` : ''}</li>`,
+  );
+  return `<p><b>${escape(c.label.replace(/`/g, ''))}</b> of <code>${escape(c.address)}</code></p>\n<ul class="settings">${items.join('')}</ul>`;
+}
+
 function stackSection(env: EnvironmentReport): string {
   const { add, change, destroy } = env.counts;
   const out = [
@@ -89,6 +99,11 @@ function stackSection(env: EnvironmentReport): string {
       (d) =>
         `<p class="caution"><b>${d.what.toUpperCase()}</b>: <code>${escape(d.address)}</code>, a ${escape(d.description)}.${d.reason ? ` Reason: ${escape(d.reason)}.` : ''}</p>`,
     ),
+    ...weakenedSettings(env.settings).map(
+      (w) =>
+        `<p class="caution"><b>WEAKENED</b>: <code>${escape(w.address)}</code>, ${escape(w.label.replace(/`/g, ''))}: ${escape(w.change.danger!)} (<code>${escape(settingLine(w.change))}</code>).</p>`,
+    ),
+    ...(env.settings.length > 0 ? ['<h3>Audit settings</h3>', ...env.settings.map(settingsList)] : []),
   ];
   if (env.accessNote) out.push(`<p class="note">${escape(env.accessNote)}</p>`);
   if (env.access) {

@@ -1,4 +1,5 @@
 import type { AccessChanges, MatrixRow } from './access-diff';
+import { type SettingChange, type SettingsChange, weakenedSettings } from './audit-settings';
 import type { Danger } from './dangers';
 import type { FieldChange, PolicyChange, StatementChange } from './policy-diff';
 import type { ChangeCounts } from './terraform-plan';
@@ -18,6 +19,8 @@ export interface EnvironmentReport extends AccessPart {
   readonly counts: ChangeCounts;
   readonly dangers: readonly Danger[];
   readonly policies: readonly PolicyChange[];
+  /** Audit settings the plan changes (preferences, log retention, bucket lifecycles). */
+  readonly settings: readonly SettingsChange[];
 }
 
 export const REPORT_MARKER = '<!-- ssm-federated-access plan report -->';
@@ -48,6 +51,24 @@ function policyBlock(p: PolicyChange): string[] {
   return [head, '', ...p.statements.flatMap(statementBlock)];
 }
 
+/** One setting as a line: `setting`: before -> after, and why it weakens the audit. */
+export function settingLine(s: SettingChange): string {
+  return `${s.setting}: ${s.before ?? '(not set)'} -> ${s.after ?? '(not set)'}`;
+}
+
+function settingsBlock(c: SettingsChange): string[] {
+  const how = c.afterAsConfigured ? ', as configured (Terraform fills in the `${...}` references at apply)' : '';
+  return [
+    `**${c.label}** of \`${c.address}\`${how}`,
+    '',
+    ...c.settings.map(
+      (s) =>
+        `- \`${s.setting}\`: \`${s.before ?? '(not set)'}\` -> \`${s.after ?? '(not set)'}\`${s.danger ? ` :warning: **${s.danger}**` : ''}`,
+    ),
+    '',
+  ];
+}
+
 export function renderEnvironment(env: EnvironmentReport): string {
   const out: string[] = [];
   const { add, change, destroy } = env.counts;
@@ -60,9 +81,20 @@ export function renderEnvironment(env: EnvironmentReport): string {
       '',
     );
   }
+  for (const w of weakenedSettings(env.settings)) {
+    out.push(
+      `> [!CAUTION]`,
+      `> **WEAKENED: \`${w.address}\`**, ${w.label}: ${w.change.danger} (\`${settingLine(w.change)}\`).`,
+      '',
+    );
+  }
   if (env.policies.length > 0) {
     out.push('#### Policy changes', '');
     for (const p of env.policies) out.push(...policyBlock(p));
+  }
+  if (env.settings.length > 0) {
+    out.push('#### Audit settings', '');
+    for (const c of env.settings) out.push(...settingsBlock(c));
   }
   const access = env.access;
   if (access && (access.gained.length > 0 || access.lost.length > 0)) {
@@ -134,13 +166,13 @@ function matrixTable(access: AccessChanges): string[] {
 export function renderReport(environments: readonly EnvironmentReport[]): string {
   const out = [REPORT_MARKER, '## Terraform plan review', ''];
   out.push(
-    '| environment | add | change | destroy | destroyed or replaced audit/identity resources | policy changes |',
+    '| environment | add | change | destroy | destroyed or replaced audit/identity resources | policy changes | weakened audit settings |',
   );
-  out.push('| --- | ---: | ---: | ---: | ---: | ---: |');
+  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const env of environments) {
-    const flag = env.dangers.length > 0 ? `**${env.dangers.length}** :warning:` : '0';
+    const flag = (n: number) => (n > 0 ? `**${n}** :warning:` : '0');
     out.push(
-      `| ${env.name} | ${env.counts.add} | ${env.counts.change} | ${env.counts.destroy} | ${flag} | ${env.policies.length} |`,
+      `| ${env.name} | ${env.counts.add} | ${env.counts.change} | ${env.counts.destroy} | ${flag(env.dangers.length)} | ${env.policies.length} | ${flag(weakenedSettings(env.settings).length)} |`,
     );
   }
   out.push('');

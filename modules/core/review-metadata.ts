@@ -18,72 +18,91 @@ export const REVIEW_METADATA_KEY = 'ssm-federated-access';
 /** The version of the shape below; the reader refuses a newer one. */
 export const REVIEW_METADATA_VERSION = 1;
 
-export type ReviewPart =
-  | {
-      /** The federated role people assume through a SAML provider (its trust policy). */
-      readonly part: 'federated-role';
-      readonly accountId: string;
-      readonly providerName: string;
-      readonly roleName: string;
-      readonly maxSessionDurationHours: number;
-      readonly requireRunAsTag: boolean;
-      /** Whether the trust policy accepts (`allowed`) or demands (`required`) a source identity. */
-      readonly sourceIdentity?: 'off' | 'allowed' | 'required';
-    }
-  | {
-      /** The people's policy: an inline policy of the federated role or of a permission set. */
-      readonly part: 'session-policy';
-      readonly accountId: string;
-      readonly environment: string;
-      readonly regions: readonly string[];
-      readonly ownerRule: boolean;
-      readonly attributeRule?: {
-        readonly tags: readonly { readonly principalTag: string; readonly instanceTag: string }[];
-        readonly groups: number;
-      };
-      readonly principalTagOwnerRule?: { readonly principalTag: string; readonly instanceTag: string };
-      readonly sshEnabled: boolean;
-      readonly portForwardingEnabled: boolean;
-      /** The organization SCP that protects the ownership tag, as Terraform takes it. */
-      readonly ownershipTagScp: string;
-    }
-  | {
-      /** The Identity Center permission set people sign in through. */
-      readonly part: 'permission-set';
-      readonly instanceArn: string;
-      readonly permissionSetName: string;
-      readonly sessionDurationHours: number;
-      readonly runAsAttribute: string;
-      readonly attributePaths: Readonly<Record<string, string>>;
-      readonly manageAccessControlAttributes: boolean;
-      readonly assignments: readonly { readonly principalType: string; readonly principalId: string }[];
-    }
-  | {
-      /** The instances' role (its trust policy) and where their sessions are logged. */
-      readonly part: 'instance-role';
-      readonly roleName: string;
-      readonly regions: readonly string[];
-      readonly logDestinations: readonly SessionLogDestination[];
-    }
-  | { readonly part: 'instance-policy'; readonly roleName: string }
-  | {
-      /** A launch tagger's function role (the SCP exempts it). */
-      readonly part: 'launch-tagger-role';
-      readonly region: string;
-      /** The function's name (its dead-letter queue is `<name>-dead-letters`). */
-      readonly name?: string;
-      readonly roleName: string;
-      readonly launcherRoleNames: readonly string[];
-    }
-  | {
-      /** The Session Manager preferences of one region. */
-      readonly part: 'session-preferences';
-      readonly region: string;
-      readonly runAsEnabled: boolean;
-      readonly runAsDefaultUser: string;
-    }
-  | ({ readonly part: 'ci-plan-role' } & CiRoles)
-  | ({ readonly part: 'ci-deploy-role' } & CiRoles);
+/** A principal tag and the instance tag it must equal. */
+export interface TagPair {
+  readonly principalTag: string;
+  readonly instanceTag: string;
+}
+
+/** Who may start a session where: the match rules and the session documents an environment turns on. */
+export interface AccessRules {
+  readonly ownerRule: boolean;
+  readonly attributeRule?: { readonly tags: readonly TagPair[]; readonly groups: number };
+  readonly principalTagOwnerRule?: TagPair;
+  readonly sshEnabled: boolean;
+  readonly portForwardingEnabled: boolean;
+}
+
+/** The federated role people assume through a SAML provider (its trust policy). */
+export interface FederatedRoleDescription {
+  readonly part: 'federated-role';
+  readonly accountId: string;
+  readonly providerName: string;
+  readonly roleName: string;
+  readonly maxSessionDurationHours: number;
+  readonly requireRunAsTag: boolean;
+  /** Whether the trust policy accepts (`allowed`) or demands (`required`) a source identity. */
+  readonly sourceIdentity?: 'off' | 'allowed' | 'required';
+}
+
+/** The people's policy: an inline policy of the federated role or of a permission set. */
+export interface SessionPolicyDescription extends AccessRules {
+  readonly part: 'session-policy';
+  readonly accountId: string;
+  /** The environment's name (the stack's, in this repository's app). */
+  readonly environment: string;
+  /** Every region, the primary first. */
+  readonly regions: readonly string[];
+  /** The organization SCP that protects the ownership tag, as Terraform takes it. */
+  readonly ownershipTagScp: string;
+}
+
+/**
+ * The Identity Center permission set people sign in through. `runAsAttribute` and the
+ * `attributePaths` are written escaped (`$${path:userName}`), as {@link literal} makes them.
+ */
+export interface PermissionSetDescription {
+  readonly part: 'permission-set';
+  readonly instanceArn: string;
+  readonly permissionSetName: string;
+  readonly sessionDurationHours: number;
+  readonly runAsAttribute: string;
+  readonly attributePaths: Readonly<Record<string, string>>;
+  readonly manageAccessControlAttributes: boolean;
+  readonly assignments: readonly { readonly principalType: string; readonly principalId: string }[];
+}
+
+/** The instances' role (its trust policy) and where their sessions are logged. */
+export interface InstanceRoleDescription {
+  readonly part: 'instance-role';
+  readonly roleName: string;
+  readonly regions: readonly string[];
+  readonly logDestinations: readonly SessionLogDestination[];
+}
+
+/** The instances' role policy. */
+export interface InstancePolicyDescription {
+  readonly part: 'instance-policy';
+  readonly roleName: string;
+}
+
+/** A launch tagger's function role (the SCP exempts it). */
+export interface LaunchTaggerRoleDescription {
+  readonly part: 'launch-tagger-role';
+  readonly region: string;
+  /** The function's name (its dead-letter queue is `<name>-dead-letters`). */
+  readonly name?: string;
+  readonly roleName: string;
+  readonly launcherRoleNames: readonly string[];
+}
+
+/** The Session Manager preferences of one region. */
+export interface SessionPreferencesDescription {
+  readonly part: 'session-preferences';
+  readonly region: string;
+  readonly runAsEnabled: boolean;
+  readonly runAsDefaultUser: string;
+}
 
 /** The GitHub Actions roles of the review and deploy workflows. */
 export interface CiRoles {
@@ -95,6 +114,22 @@ export interface CiRoles {
   /** The Terraform state object the roles read and write, where it is in S3. */
   readonly state?: { readonly bucket: string; readonly key: string };
 }
+
+/** One of the GitHub Actions roles (both carry the same description). */
+export interface CiRoleDescription extends CiRoles {
+  readonly part: 'ci-plan-role' | 'ci-deploy-role';
+}
+
+export type ReviewPart =
+  | FederatedRoleDescription
+  | SessionPolicyDescription
+  | PermissionSetDescription
+  | InstanceRoleDescription
+  | InstancePolicyDescription
+  | LaunchTaggerRoleDescription
+  | SessionPreferencesDescription
+  | (CiRoleDescription & { readonly part: 'ci-plan-role' })
+  | (CiRoleDescription & { readonly part: 'ci-deploy-role' });
 
 /** Writes a construct's description of `resource` into its `"//"` comment. */
 export function describeForReview(resource: TerraformResource, description: ReviewPart): void {

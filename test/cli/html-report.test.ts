@@ -184,3 +184,24 @@ describe('the HTML access grid in headless Chromium', () => {
     expect(dom).not.toMatch(/<script|<link|<img|url\(|https?:\/\//);
   });
 });
+
+describe('the HTML page: audit settings', () => {
+  const page = async (name: string) =>
+    renderHtml([await buildEnvironmentReport('example', 'live', fixture(name), async () => ({}))]);
+
+  it('says each weakening loudly and lists every changed setting before -> after', async () => {
+    const html = await page('weakened-audit');
+    expect(html.match(/<p class="caution"><b>WEAKENED<\/b>/g)).toHaveLength(7);
+    expect(html).toContain('<h3>Audit settings</h3>');
+    expect(html).toContain(
+      '<li class="weakened"><code>runAsEnabled: true -&gt; false</code> <b>run-as turned off: sessions run as the shared default user, not as each person</b></li>',
+    );
+    expect(html).toContain('<li><code>idleSessionTimeout: &quot;20&quot; -&gt; &quot;60&quot;</code></li>');
+  });
+
+  it('flags nothing where the audit is kept or tightened', async () => {
+    const html = await page('tightened-audit');
+    expect(html).toContain('<h3>Audit settings</h3>');
+    expect(html).not.toMatch(/WEAKENED|class="weakened"/);
+  });
+});

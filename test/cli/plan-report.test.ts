@@ -4,6 +4,7 @@ import { environmentSources } from '../../environments';
 import { readStackAccess } from '../../cli/access/read-stack';
 import { accessDiff } from '../../cli/report/access-diff';
 import { buildEnvironmentReport } from '../../cli/report/build-report';
+import { settingsChanges, weakenedSettings } from '../../cli/report/audit-settings';
 import { dangers } from '../../cli/report/dangers';
 import { renderReport } from '../../cli/report/render';
 import { diffPolicies, policyChanges } from '../../cli/report/policy-diff';
@@ -27,6 +28,7 @@ describe('plan parsing', () => {
     expect(countChanges(fixture('narrowed-policy'))).toEqual({ add: 0, change: 1, destroy: 0 });
     expect(countChanges(fixture('widened-policy'))).toEqual({ add: 0, change: 1, destroy: 0 });
     expect(countChanges(fixture('no-change'))).toEqual({ add: 0, change: 0, destroy: 0 });
+    expect(countChanges(fixture('weakened-audit'))).toEqual({ add: 0, change: 3, destroy: 0 });
   });
 });
 
@@ -159,6 +161,204 @@ describe('policy diffs, statement by statement', () => {
   });
 });
 
+describe('audit settings, before -> after', () => {
+  const settings = (name: string) => managedChanges(fixture(name)).flatMap((rc) => settingsChanges(rc));
+  const byType = (name: string, type: string) =>
+    settings(name).find((c) => c.address.startsWith(`${type}.`))?.settings ?? [];
+
+  it('shows every changed preferences input, and flags the ones that weaken the audit', () => {
+    expect(byType('weakened-audit', 'aws_ssm_document')).toEqual([
+      {
+        setting: 's3BucketName',
+        before: '"example-ssm-sessions-111111111111-eu-west-1"',
+        after: '""',
+        danger: 'S3 transcript logging turned off',
+      },
+      { setting: 's3KeyPrefix', before: '"sessions"', after: '""' },
+      {
+        setting: 'cloudWatchEncryptionEnabled',
+        before: 'true',
+        after: 'false',
+        danger: 'encryption removed: sessions no longer require an encrypted log group',
+      },
+      {
+        setting: 'kmsKeyId',
+        before: expect.stringMatching(/^"arn:aws:kms:eu-west-1:111111111111:key\/[0-9a-f-]{36}"$/),
+        after: '""',
+        danger: 'encryption removed: session data is no longer KMS-encrypted',
+      },
+      {
+        setting: 'runAsEnabled',
+        before: 'true',
+        after: 'false',
+        danger: 'run-as turned off: sessions run as the shared default user, not as each person',
+      },
+      { setting: 'idleSessionTimeout', before: '"20"', after: '"60"' },
+    ]);
+  });
+
+  it('flags shortened retention of the session log group and the transcript bucket', () => {
+    expect(byType('weakened-audit', 'aws_cloudwatch_log_group')).toEqual([
+      {
+        setting: 'retention_in_days',
+        before: '365',
+        after: '30',
+        danger: 'retention shortened: CloudWatch Logs deletes events after 30 days',
+      },
+    ]);
+    const lifecycle = settings('weakened-audit').find((c) => c.address.startsWith('aws_s3_bucket_lifecycle'))!;
+    expect(lifecycle.label).toBe('lifecycle of bucket `example-ssm-sessions-111111111111-eu-west-1`');
+    expect(lifecycle.settings).toEqual([
+      {
+        setting: 'rule archive-then-expire: expiration days',
+        before: '731',
+        after: '90',
+        danger: 'retention shortened: objects are deleted after 90 days instead of 731',
+      },
+      {
+        setting: 'rule archive-then-expire: noncurrent version expiration days',
+        before: '731',
+        after: '90',
+        danger: 'retention shortened: objects are deleted after 90 days instead of 731',
+      },
+    ]);
+  });
+
+  it('shows changes that keep or tighten the audit, without a flag', () => {
+    const changes = settings('tightened-audit');
+    expect(changes.flatMap((c) => c.settings.map((s) => `${s.setting}: ${s.before} -> ${s.after}`))).toEqual([
+      'idleSessionTimeout: "20" -> "10"',
+      'maxSessionDuration: "120" -> "60"',
+      'shellProfile.linux: "cd ~ && exec bash --login" -> "exec bash -l"',
+      'retention_in_days: 365 -> 1827',
+      'rule archive-then-expire: expiration days: 731 -> 1096',
+      'rule archive-then-expire: transition to GLACIER_IR days: 90 -> 30',
+    ]);
+    expect(weakenedSettings(changes)).toEqual([]);
+  });
+
+  it('reports no setting change when nothing changed or the resources are not audit settings', () => {
+    expect(settings('no-change')).toEqual([]);
+    expect(settings('widened-policy')).toEqual([]);
+    // A destroyed bucket is a danger already; its settings are not listed again.
+    expect(settings('destroyed-bucket')).toEqual([]);
+  });
+
+  it('retention 0 keeps log events forever: turning it on is shortening, turning it off is not', () => {
+    const group = (before: number | undefined, after: number | undefined) => ({
+      address: 'aws_cloudwatch_log_group.g',
+      type: 'aws_cloudwatch_log_group',
+      name: 'g',
+      change: {
+        actions: ['update' as const],
+        before: { name: '/aws/ssm/x/sessions', retention_in_days: before },
+        after: { name: '/aws/ssm/x/sessions', retention_in_days: after },
+      },
+    });
+    expect(settingsChanges(group(0, 365))[0].settings[0].danger).toMatch(/retention shortened/);
+    expect(settingsChanges(group(365, 0))[0].settings[0].danger).toBeUndefined();
+    expect(settingsChanges(group(undefined, 0))).toEqual([]);
+  });
+
+  it('reads string booleans as the console writes them, and the configured content when only known after apply', () => {
+    const content = (inputs: object) => JSON.stringify({ schemaVersion: '1.0', inputs });
+    const rc = {
+      address: 'aws_ssm_document.d',
+      type: 'aws_ssm_document',
+      name: 'd',
+      change: {
+        actions: ['update' as const],
+        before: { name: 'SSM-SessionManagerRunShell', content: content({ runAsEnabled: 'true', kmsKeyId: 'k' }) },
+        after: { name: 'SSM-SessionManagerRunShell' },
+        after_unknown: { content: true },
+      },
+    };
+    expect(settingsChanges(rc)[0].settings).toEqual([{ setting: 'content', after: '(known only after apply)' }]);
+    const configured = content({
+      runAsEnabled: false,
+      kmsKeyId: '${aws_kms_key.k.arn}',
+      shellProfile: { linux: 'echo $${HOME}' },
+    });
+    const [change] = settingsChanges(rc, (r, attribute) =>
+      r.name === 'd' && attribute === 'content' ? configured : undefined,
+    );
+    expect(change.afterAsConfigured).toBe(true);
+    expect(change.settings).toEqual([
+      {
+        setting: 'runAsEnabled',
+        before: '"true"',
+        after: 'false',
+        danger: expect.stringMatching(/^run-as turned off/),
+      },
+      { setting: 'kmsKeyId', before: '"k"', after: '"${aws_kms_key.k.arn}"' },
+      { setting: 'shellProfile.linux', after: '"echo ${HOME}"' },
+    ]);
+  });
+
+  it("a real offline plan: every region's preferences as configured, every retention, nothing flagged", () => {
+    const { stacks } = synthesize(environmentSources.filter((s) => s.input.name === 'example'));
+    const json = stacks.get('example')!.json;
+    const configured = (rc: { type: string; name: string }, attribute: string) => {
+      const value = json.resource?.[rc.type]?.[rc.name]?.[attribute];
+      return typeof value === 'string' ? value : undefined;
+    };
+    const rcs = managedChanges(fixture('offline-audit'));
+    const changes = rcs.flatMap((rc) => settingsChanges(rc, configured));
+    expect(changes.map((c) => c.label).sort()).toEqual([
+      'Session Manager preferences',
+      'Session Manager preferences',
+      expect.stringMatching(
+        /^lifecycle of bucket `\$\{aws_s3_bucket\.session-audit-logs-eu-west-1_access-logs_bucket_/,
+      ),
+      expect.stringMatching(
+        /^lifecycle of bucket `\$\{aws_s3_bucket\.session-audit-logs-eu-west-1_transcripts_bucket_/,
+      ),
+      expect.stringMatching(
+        /^lifecycle of bucket `\$\{aws_s3_bucket\.session-audit-logs-us-east-1_access-logs_bucket_/,
+      ),
+      expect.stringMatching(
+        /^lifecycle of bucket `\$\{aws_s3_bucket\.session-audit-logs-us-east-1_transcripts_bucket_/,
+      ),
+      'log group `/aws/lambda/example-launch-tagger`',
+      'log group `/aws/lambda/example-launch-tagger`',
+      'log group `/aws/ssm/example/sessions`',
+      'log group `/aws/ssm/example/sessions`',
+    ]);
+    expect(weakenedSettings(changes)).toEqual([]);
+    const [preferences] = changes.filter((c) => c.label === 'Session Manager preferences');
+    expect(preferences.afterAsConfigured).toBe(true);
+    expect(preferences.settings).toEqual(
+      expect.arrayContaining([
+        { setting: 'runAsEnabled', after: 'true' },
+        { setting: 'kmsKeyId', after: expect.stringMatching(/^"\$\{aws_kms_key\.session-audit-logs-eu-west-1_key_/) },
+        { setting: 'idleSessionTimeout', after: '"20"' },
+      ]),
+    );
+    // Without the configuration, the content is what the plan says: known only after apply.
+    const withoutConfiguration = rcs
+      .flatMap((rc) => settingsChanges(rc))
+      .filter((c) => c.label === 'Session Manager preferences');
+    expect(withoutConfiguration.map((c) => c.settings)).toEqual([
+      [{ setting: 'content', after: '(known only after apply)' }],
+      [{ setting: 'content', after: '(known only after apply)' }],
+    ]);
+  });
+
+  it('ignores other documents', () => {
+    const rc = {
+      address: 'aws_ssm_document.other',
+      type: 'aws_ssm_document',
+      name: 'other',
+      change: {
+        actions: ['update' as const],
+        before: { name: 'MyRunbook', content: '{"inputs":{"runAsEnabled":true}}' },
+        after: { name: 'MyRunbook', content: '{"inputs":{"runAsEnabled":false}}' },
+      },
+    };
+    expect(settingsChanges(rc)).toEqual([]);
+  });
+});
+
 describe('access before and after, in words', () => {
   const { stacks } = synthesize(environmentSources.filter((s) => s.input.name === 'example'));
   const example = readStackAccess(stacks.get('example')!);
@@ -218,7 +418,7 @@ describe('the Markdown report', () => {
 
   it('widened: counts, the statement diff and the gained access', async () => {
     const text = await report('widened-policy');
-    expect(text).toContain('| example | 0 | 1 | 0 | 0 | 1 |');
+    expect(text).toContain('| example | 0 | 1 | 0 | 0 | 1 | 0 |');
     expect(text).toContain('- added Allow statement `StartSessionOnAnyInstance`');
     expect(text).toContain('+ Resource: arn:aws:ec2:*:111111111111:instance/*');
     expect(text).toMatch(/:unlock: gained: alice \(federated\): someone else's instance/);
@@ -237,12 +437,35 @@ describe('the Markdown report', () => {
     expect(text).toContain('> [!CAUTION]');
     expect(text).toMatch(/\*\*DESTROYED: `aws_s3_bucket\.[^`]+`\*\*, a bucket \(session transcripts/);
     expect(text).toMatch(/\*\*REPLACED: `aws_kms_key\.[^`]+`\*\*.*Reason: replace_because_cannot_update/);
-    expect(text).toContain('| example | 1 | 0 | 2 | **2** :warning: | 0 |');
+    expect(text).toContain('| example | 1 | 0 | 2 | **2** :warning: | 0 | 0 |');
   });
 
   it('no change: says so, and nothing else', async () => {
     const text = await report('no-change');
     expect(text).toContain('No changes.');
-    expect(text).not.toMatch(/CAUTION|Policy changes|Access changes/);
+    expect(text).not.toMatch(/CAUTION|Policy changes|Access changes|Audit settings/);
+  });
+
+  it('weakened audit: each weakening said loudly, every setting as a before -> after line', async () => {
+    const text = await report('weakened-audit');
+    expect(text).toContain('| example | 0 | 3 | 0 | 0 | 0 | **7** :warning: |');
+    expect(text).toMatch(
+      /> \*\*WEAKENED: `aws_ssm_document\.[^`]+`\*\*, Session Manager preferences: run-as turned off: .* \(`runAsEnabled: true -> false`\)\./,
+    );
+    expect(text).toMatch(
+      /> \*\*WEAKENED: `aws_cloudwatch_log_group\.[^`]+`\*\*, log group `\/aws\/ssm\/example\/sessions`: retention shortened/,
+    );
+    expect(text).toContain('#### Audit settings');
+    expect(text).toContain('- `idleSessionTimeout`: `"20"` -> `"60"`\n');
+    expect(text).toContain(
+      '- `retention_in_days`: `365` -> `30` :warning: **retention shortened: CloudWatch Logs deletes events after 30 days**',
+    );
+  });
+
+  it('tightened audit: the settings listed, nothing flagged', async () => {
+    const text = await report('tightened-audit');
+    expect(text).toContain('| example | 0 | 3 | 0 | 0 | 0 | 0 |');
+    expect(text).toContain('- `maxSessionDuration`: `"120"` -> `"60"`');
+    expect(text).not.toMatch(/CAUTION|WEAKENED|:warning:/);
   });
 });

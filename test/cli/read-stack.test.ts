@@ -6,6 +6,7 @@ import { TerraformStack, Testing } from 'cdktf';
 import { SamlFederation } from '../../modules/saml-federation/saml-federation';
 import { SessionAccessPolicy } from '../../modules/session-access-policy/session-access-policy';
 import { runMatrix, stackMatrix } from '../../cli/access/access-matrix';
+import { runAsEnabled } from '../../cli/access/access-model';
 import { NoAccessModelError, describedResources, readStackAccess } from '../../cli/access/read-stack';
 import { synthStack } from '../support/construct-synth';
 
@@ -44,28 +45,32 @@ describe('the access model of a consumer stack', () => {
       });
       policy(stack).attachToRole(federation.role);
     });
-    const { config, access, sessionPolicyLocation } = readStackAccess(synthesized);
-    expect(config).toEqual({
-      name: 'team',
-      accountId,
-      primaryRegion: 'eu-west-1',
-      regions: ['eu-west-1'],
-      identity: {
-        type: 'saml',
-        providerName: 'Corp',
-        roleName: 'team-shell',
-        maxSessionDurationHours: 1,
-        sourceIdentity: 'allowed',
-      },
-      runAs: { enabled: false },
-      access: {
+    const { access, sessionPolicyLocation } = readStackAccess(synthesized);
+    expect(access.model).toEqual({
+      sessionPolicy: {
+        part: 'session-policy',
+        accountId,
+        environment: 'team',
+        regions: ['eu-west-1'],
         ownerRule: true,
         principalTagOwnerRule: { principalTag: 'SSMSessionRunAs', instanceTag: 'CreatedBy' },
         sshEnabled: true,
         portForwardingEnabled: false,
+        ownershipTagScp: expect.stringContaining('DenyAccessTagChanges'),
       },
-      launchTagger: { enabled: false, launcherRoleNames: [] },
+      identity: {
+        part: 'federated-role',
+        accountId,
+        providerName: 'Corp',
+        roleName: 'team-shell',
+        maxSessionDurationHours: 1,
+        requireRunAsTag: false,
+        sourceIdentity: 'allowed',
+      },
+      preferences: [],
+      launchTaggers: [],
     });
+    expect(runAsEnabled(access.model)).toBe(false);
     expect(sessionPolicyLocation).toMatchObject({ type: 'aws_iam_role_policy', attribute: 'policy' });
     expect(access.instancePolicy).toBeUndefined();
     expect(access.destinations).toEqual([]);

@@ -3,15 +3,19 @@
  * (test/fixtures/plans) from the example environment as this branch synthesizes it, in the shape
  * `terraform show -json` gives. Run it when the example's addresses or session policy change, and
  * review the result like any other change.
+ *
+ * With `--terraform` it also plans the example offline with Terraform (`TF_PROVIDER_MIRROR` for the
+ * providers) and keeps the audit-setting resources of that real plan as `offline-audit.json`.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { environmentSources } from '../../environments';
 import type { PolicyDocument } from '../../modules/core/policy-document';
 import { readStackAccess } from '../../cli/access/read-stack';
-import { readResolvedPolicy } from '../support/policies';
+import { readResolvedPolicy, resolveReferences } from '../support/policies';
 import { type SynthesizedStack, logicalIdAt, synthesize } from '../support/synth';
 import type { ChangeAction, ResourceChange, TerraformPlan } from '../../cli/report/terraform-plan';
+import { planOfflineJson } from '../../cli/terraform';
 
 const { configs, stacks } = synthesize(environmentSources.filter((s) => s.input.name === 'example'));
 const config = configs[0];
@@ -83,7 +87,81 @@ const keyPath = `session-audit-logs-${config.primaryRegion}/key`;
 const bucket = resource(stack, 'aws_s3_bucket', bucketPath);
 const key = resource(stack, 'aws_kms_key', keyPath);
 
+/** A resource's arguments as AWS holds them once applied: references resolved to stand-in values. */
+const applied = (values: Record<string, unknown>): Record<string, unknown> =>
+  JSON.parse(resolveReferences(stack, JSON.stringify(values)));
+const documentPath = `session-preferences-${config.primaryRegion}/document`;
+const logGroupPath = `session-audit-logs-${config.primaryRegion}/log-group`;
+const lifecyclePath = `session-audit-logs-${config.primaryRegion}/transcripts/lifecycle`;
+const document = applied(resource(stack, 'aws_ssm_document', documentPath));
+const logGroup = applied(resource(stack, 'aws_cloudwatch_log_group', logGroupPath));
+const lifecycle = applied(resource(stack, 'aws_s3_bucket_lifecycle_configuration', lifecyclePath));
+type Rule = { id: string; [field: string]: unknown };
+const withInputs = (inputs: Record<string, unknown>) => {
+  const content = JSON.parse(String(document.content));
+  return { ...document, content: JSON.stringify({ ...content, inputs: { ...content.inputs, ...inputs } }) };
+};
+const withRule = (id: string, change: Partial<Rule>) => ({
+  ...lifecycle,
+  rule: (lifecycle.rule as Rule[]).map((r) => (r.id === id ? { ...r, ...change } : r)),
+});
+const update = (type: string, path: string, before: object, after: object) =>
+  change(type, path, ['update'], before, after);
+
 const plans: Record<string, ResourceChange[]> = {
+  // Every way a change can weaken the audit, in the primary region.
+  'weakened-audit': [
+    roleNoOp,
+    session(['no-op'], policy, policy),
+    update(
+      'aws_ssm_document',
+      documentPath,
+      document,
+      withInputs({
+        runAsEnabled: false,
+        s3BucketName: '',
+        s3KeyPrefix: '',
+        cloudWatchEncryptionEnabled: false,
+        kmsKeyId: '',
+        idleSessionTimeout: '60',
+      }),
+    ),
+    update('aws_cloudwatch_log_group', logGroupPath, logGroup, { ...logGroup, retention_in_days: 30 }),
+    update(
+      'aws_s3_bucket_lifecycle_configuration',
+      lifecyclePath,
+      lifecycle,
+      withRule('archive-then-expire', {
+        expiration: [{ days: 90 }],
+        noncurrent_version_expiration: [{ noncurrent_days: 90 }],
+      }),
+    ),
+  ],
+  // Changes of the same settings that keep or tighten the audit: shown, not flagged.
+  'tightened-audit': [
+    roleNoOp,
+    session(['no-op'], policy, policy),
+    update(
+      'aws_ssm_document',
+      documentPath,
+      document,
+      withInputs({
+        idleSessionTimeout: '10',
+        maxSessionDuration: '60',
+        shellProfile: { linux: 'exec bash -l', windows: '' },
+      }),
+    ),
+    update('aws_cloudwatch_log_group', logGroupPath, logGroup, { ...logGroup, retention_in_days: 1827 }),
+    update(
+      'aws_s3_bucket_lifecycle_configuration',
+      lifecyclePath,
+      lifecycle,
+      withRule('archive-then-expire', {
+        expiration: [{ days: 1096 }],
+        transition: [{ days: 30, storage_class: 'GLACIER_IR' }],
+      }),
+    ),
+  ],
   'widened-policy': [roleNoOp, session(['update'], policy, widened)],
   'narrowed-policy': [roleNoOp, session(['update'], policy, narrowed)],
   'destroyed-bucket': [
@@ -100,15 +178,29 @@ const plans: Record<string, ResourceChange[]> = {
 };
 
 const dir = join(__dirname, '..', '..', 'test', 'fixtures', 'plans');
-for (const [name, resourceChanges] of Object.entries(plans)) {
+const write = (name: string, resourceChanges: readonly ResourceChange[], terraformVersion = '1.11.4') => {
   const plan: TerraformPlan & Record<string, unknown> = {
     format_version: '1.2',
-    terraform_version: '1.11.4',
+    terraform_version: terraformVersion,
     resource_changes: resourceChanges,
     applyable: true,
     complete: true,
     errored: false,
   };
   writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(plan, null, 2)}\n`);
-}
+};
+for (const [name, resourceChanges] of Object.entries(plans)) write(name, resourceChanges);
 process.stdout.write(`wrote ${Object.keys(plans).length} plans to ${dir}\n`);
+
+const AUDIT_TYPES = ['aws_ssm_document', 'aws_cloudwatch_log_group', 'aws_s3_bucket_lifecycle_configuration'];
+if (process.argv.includes('--terraform')) {
+  void planOfflineJson(stack.dir, stack.json).then((text) => {
+    const real = JSON.parse(text) as TerraformPlan & { terraform_version: string };
+    write(
+      'offline-audit',
+      (real.resource_changes ?? []).filter((rc) => AUDIT_TYPES.includes(rc.type)),
+      real.terraform_version,
+    );
+    process.stdout.write(`wrote offline-audit.json from a real offline plan to ${dir}\n`);
+  });
+}
