@@ -92,6 +92,7 @@ export const REFRESH_ARNS: Readonly<Record<string, ArnsOf>> = {
     const arn = name === undefined ? r.reference('arn') : regional(r, 'logs', `log-group:${name}`);
     return [arn, `${arn}:*`];
   },
+  // Metric alarms only: DescribeAlarms returns composite alarms only to a caller allowed it on "*".
   aws_cloudwatch_metric_alarm: (r) => named(r, 'alarm_name', (n) => regional(r, 'cloudwatch', `alarm:${n}`)),
   aws_iam_instance_profile: (r) => [
     ...named(r, 'name', (n) => iam(r, 'instance-profile', n, r.literal('path'))),

@@ -3,6 +3,8 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SsoadminAccountAssignment } from '@cdktf/provider-aws/lib/ssoadmin-account-assignment';
+import { SsoadminPermissionSet } from '@cdktf/provider-aws/lib/ssoadmin-permission-set';
 import { TerraformStack, Testing } from 'cdktf';
 import { ConfigError } from '../../modules/core/config-error';
 import type { PolicyDocument } from '../../modules/core/policy-document';
@@ -172,6 +174,53 @@ describe('GitHubActionsRoles', () => {
       Action: ['logs:DescribeLogGroups'],
       Resource: '*',
     });
+  });
+
+  it('plan role: reads Identity Center resources by instance, permission set (by reference) and account', async () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    new GitHubActionsRoles(stack, 'ci', props);
+    const instanceArn = 'arn:aws:sso:::instance/ssoins-0123456789abcdef';
+    const permissionSet = new SsoadminPermissionSet(stack, 'permission-set', { name: 'Shell', instanceArn });
+    new SsoadminAccountAssignment(stack, 'assignment', {
+      instanceArn,
+      permissionSetArn: permissionSet.arn,
+      principalType: 'GROUP',
+      principalId: 'group-id',
+      targetType: 'AWS_ACCOUNT',
+      targetId: ACCOUNT,
+    });
+    const json = JSON.parse(Testing.synth(stack));
+    const planRead = Object.values(
+      json.resource.aws_iam_policy as Record<string, { name: string; policy: string }>,
+    ).find((p) => p.name === 'example-github-plan-read')!;
+    const reads = readPolicy(planRead.policy).Statement.find((s) => s.Sid === 'TerraformRefreshResourceReads')!;
+    expect([reads.Resource].flat()).toEqual(
+      expect.arrayContaining([
+        instanceArn,
+        '${aws_ssoadmin_permission_set.permission-set.arn}',
+        `arn:aws:sso:::account/${ACCOUNT}`,
+      ]),
+    );
+    // With the reference as Terraform resolves it: this permission set, and no other.
+    const own = 'arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0123456789abcdef';
+    const policy = readPolicy(planRead.policy.replace('${aws_ssoadmin_permission_set.permission-set.arn}', own));
+    const describe = (permissionSetArn: string) =>
+      decideUnsafe({
+        request: {
+          principal: `arn:aws:sts::${ACCOUNT}:assumed-role/example-github-plan/GitHubActions`,
+          action: 'sso:DescribePermissionSet',
+          resource: { resource: permissionSetArn, accountId: ACCOUNT },
+          contextVariables: {},
+        },
+        identityPolicies: [{ name: 'plan-read', policy }],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+      });
+    await expect(describe(own)).resolves.toBe('Allowed');
+    await expect(describe('arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-fedcba9876543210')).resolves.toBe(
+      'ImplicitlyDenied',
+    );
   });
 
   it('knows how to scope the refresh reads of every resource type of the action table', () => {
