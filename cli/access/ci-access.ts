@@ -131,6 +131,8 @@ export interface AuthorizedCall {
   readonly reason?: string;
   /** The resource's own policy where it decides too (a KMS key policy). */
   readonly resourcePolicy?: PolicyDocument;
+  /** Request context, such as the `aws:RequestedRegion` of a regional call. */
+  readonly context?: Record<string, string | string[]>;
 }
 
 /**
@@ -227,7 +229,7 @@ export function ciRoleCases(
               action,
               resource: `arn:aws:s3:::${d.s3Bucket}`,
               expected: 'Allowed',
-              expectedSid: CI_SIDS.refreshReads,
+              expectedSid: CI_SIDS.refreshResourceReads,
             });
           }
         }
@@ -270,12 +272,22 @@ export function ciRoleCases(
       if (d.kmsKeyArn) {
         const keyPolicy = d.keyPolicy ? { resourcePolicy: d.keyPolicy } : {};
         if (!extra) {
+          for (const action of ['kms:DescribeKey', 'kms:GetKeyPolicy']) {
+            plan({
+              description: `read the session key's configuration in ${d.region}`,
+              action,
+              resource: d.kmsKeyArn,
+              expected: 'Allowed',
+              expectedSid: CI_SIDS.refreshResourceReads,
+              ...keyPolicy,
+            });
+          }
+          // Another key of the account, whose key policy lets IAM policies grant as the stack's does.
           plan({
-            description: `describe the session key in ${d.region}`,
-            action: 'kms:DescribeKey',
-            resource: d.kmsKeyArn,
-            expected: 'Allowed',
-            expectedSid: CI_SIDS.refreshReads,
+            description: `read the policy of a key the stack does not manage in ${d.region}`,
+            action: 'kms:GetKeyPolicy',
+            resource: d.kmsKeyArn.replace(/key\/.*$/, 'key/00000000-1111-4222-8333-444444444444'),
+            expected: 'ImplicitlyDenied',
             ...keyPolicy,
           });
         }
@@ -346,26 +358,51 @@ export function ciRoleCases(
       expected: 'ImplicitlyDenied',
     });
   }
+  // Configuration reads name the stack's resources: no other role's, bucket's or key's (keys above).
+  for (const action of ['iam:GetRole', 'iam:GetRolePolicy']) {
+    add('ci plan role', ci.planRoleName, ci.planPolicies, {
+      description: 'read a role of the stack (refresh)',
+      action,
+      resource: `arn:aws:iam::${account}:role/${managedInstanceRoleName(environment, instanceRoleName)}`,
+      expected: 'Allowed',
+      expectedSid: CI_SIDS.refreshResourceReads,
+    });
+    add('ci plan role', ci.planRoleName, ci.planPolicies, {
+      description: 'read a role the stack does not manage',
+      action,
+      resource: `arn:aws:iam::${account}:role/OtherTeamRole`,
+      expected: 'ImplicitlyDenied',
+    });
+  }
   add('ci plan role', ci.planRoleName, ci.planPolicies, {
-    description: 'read a role of the stack (refresh)',
-    action: 'iam:GetRole',
-    resource: `arn:aws:iam::${account}:role/${managedInstanceRoleName(environment, instanceRoleName)}`,
-    expected: 'Allowed',
-    expectedSid: CI_SIDS.refreshReads,
+    description: 'read the policy of a bucket the stack does not manage',
+    action: 's3:GetBucketPolicy',
+    resource: `arn:aws:s3:::other-team-bucket-${account}`,
+    expected: 'ImplicitlyDenied',
   });
   if (samlTagger) {
     add('ci plan role', ci.planRoleName, ci.planPolicies, {
       description: "read the launch tagger function's configuration (refresh)",
       action: 'lambda:GetFunction',
       resource: `arn:aws:lambda:${primary}:${account}:function:${launchTaggerName(model)}`,
+      context: { 'aws:RequestedRegion': primary },
       expected: 'Allowed',
-      expectedSid: CI_SIDS.refreshFunctionReads,
+      expectedSid: CI_SIDS.refreshRegionalReads,
+    });
+    const elsewhere = ['ap-southeast-2', 'sa-east-1'].find((r) => !regions.includes(r))!;
+    add('ci plan role', ci.planRoleName, ci.planPolicies, {
+      description: 'read a function of the same name in a region the stack does not manage',
+      action: 'lambda:GetFunction',
+      resource: `arn:aws:lambda:${elsewhere}:${account}:function:${launchTaggerName(model)}`,
+      context: { 'aws:RequestedRegion': elsewhere },
+      expected: 'ImplicitlyDenied',
     });
   }
   add('ci plan role', ci.planRoleName, ci.planPolicies, {
     description: "read another function's code and environment",
     action: 'lambda:GetFunction',
     resource: `arn:aws:lambda:${primary}:${account}:function:payments-api`,
+    context: { 'aws:RequestedRegion': primary },
     expected: 'ImplicitlyDenied',
   });
   add('ci plan role', ci.planRoleName, ci.planPolicies, {

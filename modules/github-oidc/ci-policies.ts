@@ -1,4 +1,5 @@
 import { type PolicyDocument, type PolicyStatement, policyDocument } from '../core/policy-document';
+import { READS_WITHOUT_RESOURCE_TYPES, READ_SCOPE_OF_SERVICE, type RefreshResources } from './refresh-resources';
 import { type ResourceTypeActions, uniqueSorted } from './terraform-actions';
 
 /**
@@ -8,8 +9,12 @@ import { type ResourceTypeActions, uniqueSorted } from './terraform-actions';
 
 /** Stable statement ids of the CI policies. */
 export const CI_SIDS = {
+  /** Refresh reads IAM authorizes on "*" only. */
   refreshReads: 'TerraformRefreshReads',
-  refreshFunctionReads: 'TerraformRefreshFunctionReads',
+  /** Refresh reads on the stack's roles, policies, providers, buckets and keys. */
+  refreshResourceReads: 'TerraformRefreshResourceReads',
+  /** Refresh reads on the stack's log groups, queues, functions, rules, alarms and documents, in its regions. */
+  refreshRegionalReads: 'TerraformRefreshRegionalReads',
   denySessionData: 'DenySessionData',
   denyBucketObjects: 'DenyBucketObjectReads',
   rolesWithBoundary: 'RolesCarryTheBoundary',
@@ -101,32 +106,53 @@ export interface CiScope {
 }
 
 /**
- * The plan role's reads: the refresh reads of the stack's resource types, and the Denies on session
- * data. Lambda reads return a function's code and environment, so they name the stack's functions.
+ * The plan role's reads: the refresh reads of the stack's resource types, each on the stack's own
+ * resources where IAM can scope it (so a pull request's plan reads no other role's, bucket's or
+ * key's configuration), and the Denies on session data.
  */
 export function planReadDocument(
   types: readonly ResourceTypeActions[],
+  resources: RefreshResources,
+  regions: readonly string[],
   bucketNames: readonly string[],
-  functionArns: readonly string[] = [],
 ): PolicyDocument {
   const reads = uniqueSorted(types.flatMap((t) => t.read));
-  const functionReads = functionArns.length > 0 ? reads.filter((r) => r.startsWith('lambda:')) : [];
-  const statements: PolicyStatement[] = [
-    {
+  const scopeOf = (action: string) => {
+    if (action in READS_WITHOUT_RESOURCE_TYPES) return 'none';
+    const scope = READ_SCOPE_OF_SERVICE[action.split(':')[0]];
+    if (!scope) throw new Error(`github-oidc: no resource scope known for the refresh read ${action}`);
+    return scope;
+  };
+  const unscoped = reads.filter((r) => scopeOf(r) === 'none');
+  const exact = reads.filter((r) => scopeOf(r) === 'exact');
+  const regional = reads.filter((r) => scopeOf(r) === 'regional');
+  const statements: PolicyStatement[] = [];
+  if (unscoped.length > 0) {
+    statements.push({
       Sid: CI_SIDS.refreshReads,
       Effect: 'Allow',
-      Action: reads.filter((r) => !functionReads.includes(r)),
-      // "*": the Describe/List actions support no resource scoping, and the ARNs of keys, groups and
-      // endpoints are known only after apply. These are configuration reads; data reads are denied below.
+      Action: unscoped,
+      // "*": these actions have no resource type in the Service Authorization Reference, so IAM
+      // authorizes them on "*" only (READS_WITHOUT_RESOURCE_TYPES gives each one's reason).
       Resource: '*',
-    },
-  ];
-  if (functionReads.length > 0) {
+    });
+  }
+  if (exact.length > 0 && resources.exact.length > 0) {
     statements.push({
-      Sid: CI_SIDS.refreshFunctionReads,
+      Sid: CI_SIDS.refreshResourceReads,
       Effect: 'Allow',
-      Action: functionReads,
-      Resource: [...functionArns].sort(),
+      Action: exact,
+      Resource: [...resources.exact],
+    });
+  }
+  if (regional.length > 0 && resources.regional.length > 0) {
+    statements.push({
+      Sid: CI_SIDS.refreshRegionalReads,
+      Effect: 'Allow',
+      Action: regional,
+      Resource: [...resources.regional],
+      // The ARNs have "*" for the region: this keeps them to the stack's regions.
+      Condition: { StringEquals: { 'aws:RequestedRegion': [...regions] } },
     });
   }
   statements.push({

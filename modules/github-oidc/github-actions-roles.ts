@@ -11,6 +11,7 @@ import { describeForReview } from '../core/review-metadata';
 import { type Rule, propProblems, rules } from '../core/rules';
 import { reportProblems } from '../core/validation';
 import { type CiScope, boundaryDocument, deployDocument, deployGuardsDocument, planReadDocument } from './ci-policies';
+import { refreshResourcesIn } from './refresh-resources';
 import { actionsOfTypes, resourceTypesIn } from './terraform-actions';
 
 /** GitHub's OpenID Connect issuer for Actions. */
@@ -68,9 +69,11 @@ export interface GitHubActionsRolesProps {
  * boundary of every role in the stack. No long-lived keys are stored.
  *
  * - The plan role (this repository's pull requests and main branch) may make the reads a
- *   `terraform plan` refresh makes for the resource types in the stack, found at synth time, and
- *   read the state object; explicit Denies keep it from session data (log events, Logs Insights,
- *   live tails, transcript objects, `kms:Decrypt`, dead letters), whatever else is attached later.
+ *   `terraform plan` refresh makes for the resource types in the stack, found at synth time, on
+ *   the stack's own resources (by name, keys by Terraform reference, in the stack's regions; only
+ *   the reads IAM cannot scope are on `"*"`), and read the state object; explicit Denies keep it
+ *   from session data (log events, Logs Insights, live tails, transcript objects, `kms:Decrypt`,
+ *   dead letters), whatever else is attached later.
  *   `ReadOnlyAccess` is not used: CloudWatch Logs decrypts log events for any reader of the group.
  * - The deploy role (jobs in the protected GitHub environment) may change the resource types in
  *   the stack, by name prefix; every role it creates or grants to must carry the boundary
@@ -78,7 +81,8 @@ export interface GitHubActionsRolesProps {
  *   roles or their policies, attach AWS-managed policies, or create users or access keys.
  *
  * Break-glass: the first deploy, and any change to the CI roles or their policies (a new resource
- * type changes them), is made by an administrator with `cdktf deploy`.
+ * type changes them, and so does a new role, bucket, key, function or other resource the plan role
+ * reads), is made by an administrator with `cdktf deploy`.
  *
  * Pass {@link permissionsBoundaryArn} as `permissionsBoundaryArn` to every construct that creates a role.
  */
@@ -236,18 +240,14 @@ export class GitHubActionsRoles extends Construct {
     }
   }
 
-  /** The plan role's reads, for the resource types the stack holds now. */
+  /** The plan role's reads, for the resources the stack holds now. */
   get planReadDocument(): PolicyDocument {
     const stack = TerraformStack.of(this);
-    // Named where every function's name is known at synth time; otherwise on "*".
-    const names = attributeValues(stack, 'aws_lambda_function', 'function_name');
-    const functions = names.every(isLiteral) ? (names as string[]) : [];
     return planReadDocument(
       actionsOfTypes(this.node.path, resourceTypesIn(stack)),
+      refreshResourcesIn(stack, this.scope.accountId),
+      this.scope.regions,
       literalAttributes(stack, 'aws_s3_bucket', 'bucket'),
-      this.scope.regions.flatMap((region) =>
-        functions.map((name) => `arn:aws:lambda:${region}:${this.scope.accountId}:function:${name}`),
-      ),
     );
   }
 

@@ -1,9 +1,20 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SsoadminAccountAssignment } from '@cdktf/provider-aws/lib/ssoadmin-account-assignment';
+import { SsoadminPermissionSet } from '@cdktf/provider-aws/lib/ssoadmin-permission-set';
 import { TerraformStack, Testing } from 'cdktf';
 import { ConfigError } from '../../modules/core/config-error';
 import type { PolicyDocument } from '../../modules/core/policy-document';
 import { lintPolicy } from '../../modules/core/policy-lint';
 import { GitHubActionsRoles, type GitHubActionsRolesProps } from '../../modules/github-oidc/github-actions-roles';
+import {
+  READS_WITHOUT_RESOURCE_TYPES,
+  READ_SCOPE_OF_SERVICE,
+  REFRESH_ARNS,
+} from '../../modules/github-oidc/refresh-resources';
 import { TERRAFORM_RESOURCE_ACTIONS } from '../../modules/github-oidc/terraform-actions';
 import { decideUnsafe } from '../support/iam';
 import { readPolicy } from '../support/synth';
@@ -90,7 +101,7 @@ describe('GitHubActionsRoles', () => {
     ).find((p) => p.name === 'example-github-plan-read')!;
     const [reads] = readPolicy(planRead.policy).Statement;
     expect(reads).toEqual({
-      Sid: 'TerraformRefreshReads',
+      Sid: 'TerraformRefreshResourceReads',
       Effect: 'Allow',
       Action: [
         'iam:GetOpenIDConnectProvider',
@@ -101,7 +112,16 @@ describe('GitHubActionsRoles', () => {
         'iam:ListAttachedRolePolicies',
         'iam:ListRolePolicies',
       ],
-      Resource: '*',
+      // The stack's own IAM resources, by name: no other role's or policy's configuration.
+      Resource: [
+        `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+        `arn:aws:iam::${ACCOUNT}:policy/example-github-deploy-changes`,
+        `arn:aws:iam::${ACCOUNT}:policy/example-github-deploy-guards`,
+        `arn:aws:iam::${ACCOUNT}:policy/example-github-plan-read`,
+        `arn:aws:iam::${ACCOUNT}:policy/example-permissions-boundary`,
+        `arn:aws:iam::${ACCOUNT}:role/example-github-deploy`,
+        `arn:aws:iam::${ACCOUNT}:role/example-github-plan`,
+      ],
     });
     const inline = Object.values(json.resource.aws_iam_role_policy) as { name: string; policy: string }[];
     const state = inline.find((p) => p.name === 'terraform-state-read')!;
@@ -122,6 +142,101 @@ describe('GitHubActionsRoles', () => {
         'arn:aws:s3:::corp-tf-state/example/terraform.tfstate.tflock',
       ],
     ]);
+  });
+
+  it('plan role: reads a key by Terraform reference, and a resource without a literal name by reference to its ARN', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    new GitHubActionsRoles(stack, 'ci', props);
+    new KmsKey(stack, 'key', { description: 'a key' });
+    new S3Bucket(stack, 'bucket', { bucketPrefix: 'example-' });
+    new CloudwatchLogGroup(stack, 'group', { name: '/aws/example/sessions' });
+    const json = JSON.parse(Testing.synth(stack));
+    const planRead = Object.values(
+      json.resource.aws_iam_policy as Record<string, { name: string; policy: string }>,
+    ).find((p) => p.name === 'example-github-plan-read')!;
+    const bySid = Object.fromEntries(readPolicy(planRead.policy).Statement.map((s) => [s.Sid, s]));
+    expect(bySid.TerraformRefreshResourceReads.Resource).toEqual(
+      expect.arrayContaining(['${aws_kms_key.key.arn}', '${aws_s3_bucket.bucket.arn}']),
+    );
+    expect(bySid.TerraformRefreshRegionalReads).toEqual({
+      Sid: 'TerraformRefreshRegionalReads',
+      Effect: 'Allow',
+      Action: ['logs:ListTagsForResource', 'logs:ListTagsLogGroup'],
+      Resource: [
+        `arn:aws:logs:*:${ACCOUNT}:log-group:/aws/example/sessions`,
+        `arn:aws:logs:*:${ACCOUNT}:log-group:/aws/example/sessions:*`,
+      ],
+      Condition: { StringEquals: { 'aws:RequestedRegion': ['eu-west-1'] } },
+    });
+    expect(bySid.TerraformRefreshReads).toEqual({
+      Sid: 'TerraformRefreshReads',
+      Effect: 'Allow',
+      Action: ['logs:DescribeLogGroups'],
+      Resource: '*',
+    });
+  });
+
+  it('plan role: reads Identity Center resources by instance, permission set (by reference) and account', async () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    new GitHubActionsRoles(stack, 'ci', props);
+    const instanceArn = 'arn:aws:sso:::instance/ssoins-0123456789abcdef';
+    const permissionSet = new SsoadminPermissionSet(stack, 'permission-set', { name: 'Shell', instanceArn });
+    new SsoadminAccountAssignment(stack, 'assignment', {
+      instanceArn,
+      permissionSetArn: permissionSet.arn,
+      principalType: 'GROUP',
+      principalId: 'group-id',
+      targetType: 'AWS_ACCOUNT',
+      targetId: ACCOUNT,
+    });
+    const json = JSON.parse(Testing.synth(stack));
+    const planRead = Object.values(
+      json.resource.aws_iam_policy as Record<string, { name: string; policy: string }>,
+    ).find((p) => p.name === 'example-github-plan-read')!;
+    const reads = readPolicy(planRead.policy).Statement.find((s) => s.Sid === 'TerraformRefreshResourceReads')!;
+    expect([reads.Resource].flat()).toEqual(
+      expect.arrayContaining([
+        instanceArn,
+        '${aws_ssoadmin_permission_set.permission-set.arn}',
+        `arn:aws:sso:::account/${ACCOUNT}`,
+      ]),
+    );
+    // With the reference as Terraform resolves it: this permission set, and no other.
+    const own = 'arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0123456789abcdef';
+    const policy = readPolicy(planRead.policy.replace('${aws_ssoadmin_permission_set.permission-set.arn}', own));
+    const describe = (permissionSetArn: string) =>
+      decideUnsafe({
+        request: {
+          principal: `arn:aws:sts::${ACCOUNT}:assumed-role/example-github-plan/GitHubActions`,
+          action: 'sso:DescribePermissionSet',
+          resource: { resource: permissionSetArn, accountId: ACCOUNT },
+          contextVariables: {},
+        },
+        identityPolicies: [{ name: 'plan-read', policy }],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+      });
+    await expect(describe(own)).resolves.toBe('Allowed');
+    await expect(describe('arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-fedcba9876543210')).resolves.toBe(
+      'ImplicitlyDenied',
+    );
+  });
+
+  it('knows how to scope the refresh reads of every resource type of the action table', () => {
+    for (const [type, actions] of Object.entries(TERRAFORM_RESOURCE_ACTIONS)) {
+      const scoped = actions.read.filter((a) => !(a in READS_WITHOUT_RESOURCE_TYPES));
+      expect({ type, arns: scoped.length === 0 || type in REFRESH_ARNS }).toEqual({ type, arns: true });
+      for (const action of scoped) {
+        expect({ action, scope: READ_SCOPE_OF_SERVICE[action.split(':')[0]] }).toEqual({
+          action,
+          scope: expect.stringMatching(/^(exact|regional)$/),
+        });
+      }
+    }
+    expect(Object.keys(REFRESH_ARNS)).toEqual([...Object.keys(REFRESH_ARNS)].sort());
+    expect(Object.keys(REFRESH_ARNS).filter((t) => !(t in TERRAFORM_RESOURCE_ACTIONS))).toEqual([]);
   });
 
   it('a resource type the action table does not know stops the synth with a ConfigError naming it', () => {

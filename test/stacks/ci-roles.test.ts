@@ -37,18 +37,31 @@ const environments = configs.map((config) => {
   return { name: config.name, config, stack, access: readAccess(config, stack) };
 });
 
+/** Where a resource names the resource its reads are about (a role policy reads its role). */
+const PARENT_ATTRIBUTE: Readonly<Record<string, string>> = {
+  aws_iam_role_policy: 'role',
+  aws_iam_role_policy_attachment: 'role',
+  aws_cloudwatch_event_target: 'rule',
+  aws_lambda_function_event_invoke_config: 'function_name',
+  aws_lambda_permission: 'function_name',
+  aws_sqs_queue_policy: 'queue_url',
+};
+
 /**
  * The name of a resource, for the ARN of its read calls: its own, or that of the resource it refers
- * to (an invoke config or a permission names its function by reference); a stand-in otherwise.
+ * to (an invoke config or a permission names its function by reference); a stand-in otherwise,
+ * which a policy scoped to the stack's resources refuses.
  */
-function nameOf(stack: SynthesizedStack, attrs: Record<string, unknown>): string {
-  for (const key of ['name', 'bucket', 'function_name', 'alarm_name', 'rule', 'queue_url', 'role']) {
+function nameOf(stack: SynthesizedStack, type: string, attrs: Record<string, unknown>): string {
+  const parent = PARENT_ATTRIBUTE[type];
+  for (const key of parent ? [parent] : ['name', 'bucket', 'function_name', 'alarm_name']) {
     const value = attrs[key];
     if (typeof value !== 'string') continue;
-    if (!value.includes('${')) return value.replace(/^.*\//, '');
+    // A queue URL ends with the queue's name.
+    if (!value.includes('${')) return key === 'queue_url' ? value.replace(/^.*\//, '') : value;
     const ref = /^\$\{([a-z0-9_]+)\.([\w-]+)\.[a-z_]+\}$/.exec(value);
     const target = ref ? stack.json.resource?.[ref[1]]?.[ref[2]] : undefined;
-    if (target) return nameOf(stack, target);
+    if (target) return nameOf(stack, ref![1], target);
   }
   return 'resource-of-the-stack';
 }
@@ -82,8 +95,10 @@ function providerReadCalls(stack: SynthesizedStack, account: string, missing: st
           resource: read.resource
             .replace('{account}', account)
             .replace('{region}', region)
-            .replace('{name}', nameOf(stack, attrs)),
+            .replace('{name}', nameOf(stack, type, attrs)),
           reason: `${type}.${id} refresh: ${read.call}`,
+          // IAM's ARNs have no region: the call goes to its global endpoint.
+          context: { 'aws:RequestedRegion': read.resource.startsWith('arn:aws:iam::') ? 'us-east-1' : region },
           ...key,
         });
       }
@@ -109,7 +124,7 @@ describe.each(environments)('plan role of $name', ({ config, stack, access }) =>
     const calls = providerReadCalls(stack, config.accountId, []);
     const without = (statements: readonly PolicyStatement[]) =>
       statements.map((s) =>
-        s.Sid === CI_SIDS.refreshReads
+        s.Sid === CI_SIDS.refreshResourceReads
           ? { ...s, Action: [s.Action ?? []].flat().filter((a) => a !== 's3:GetBucketAcl') }
           : s,
       );
@@ -177,6 +192,60 @@ describe('the CI policies of dev, statement by statement (widening one means edi
         ]),
     );
     expect(actual).toEqual(EXPECTED_DEV_POLICIES);
+  });
+
+  it("the plan role's reads name the stack's own resources, and keys by Terraform reference", () => {
+    const planRead = Object.values(
+      dev.stack.json.resource.aws_iam_policy as Record<string, { name: string; policy: string }>,
+    ).find((p) => p.name === 'dev-github-plan-read')!;
+    const statements = Object.fromEntries(
+      readResolvedPolicy(dev.stack, planRead.policy).Statement.map((s) => [s.Sid, s]),
+    );
+    // Every key of the stack, as its ARN resolves at apply time.
+    const keys = Object.keys(dev.stack.json.resource.aws_kms_key as object).map((id) =>
+      resolveReferences(dev.stack, `\${aws_kms_key.${id}.arn}`),
+    );
+    expect(keys).toHaveLength(2);
+    expect(planRead.policy).toContain('${aws_kms_key.');
+    const a = dev.config.accountId;
+    expect([statements[CI_SIDS.refreshResourceReads].Resource].flat().sort()).toEqual(
+      [
+        ...keys,
+        `arn:aws:iam::${a}:instance-profile/dev-ssm-managed-instance`,
+        `arn:aws:iam::${a}:oidc-provider/token.actions.githubusercontent.com`,
+        `arn:aws:iam::${a}:policy/dev-github-deploy-changes`,
+        `arn:aws:iam::${a}:policy/dev-github-deploy-guards`,
+        `arn:aws:iam::${a}:policy/dev-github-plan-read`,
+        `arn:aws:iam::${a}:policy/dev-permissions-boundary`,
+        `arn:aws:iam::${a}:role/SsmShellDev`,
+        `arn:aws:iam::${a}:role/dev-github-deploy`,
+        `arn:aws:iam::${a}:role/dev-github-plan`,
+        `arn:aws:iam::${a}:role/dev-launch-tagger-eu-central-1`,
+        `arn:aws:iam::${a}:role/dev-ssm-managed-instance`,
+        `arn:aws:iam::${a}:saml-provider/OktaDev`,
+        `arn:aws:s3:::dev-ssm-access-${a}-eu-central-1`,
+        `arn:aws:s3:::dev-ssm-sessions-${a}-eu-central-1`,
+      ].sort(),
+    );
+    expect(statements[CI_SIDS.refreshRegionalReads].Resource).toEqual([
+      `arn:aws:cloudwatch:*:${a}:alarm:dev-launch-tagger-dead-letters-not-empty`,
+      `arn:aws:events:*:${a}:rule/dev-launch-tagger-run-instances`,
+      `arn:aws:lambda:*:${a}:function:dev-launch-tagger`,
+      `arn:aws:logs:*:${a}:log-group:/aws/lambda/dev-launch-tagger`,
+      `arn:aws:logs:*:${a}:log-group:/aws/lambda/dev-launch-tagger:*`,
+      `arn:aws:logs:*:${a}:log-group:/aws/ssm/dev/sessions`,
+      `arn:aws:logs:*:${a}:log-group:/aws/ssm/dev/sessions:*`,
+      `arn:aws:sqs:*:${a}:dev-launch-tagger-dead-letters`,
+      `arn:aws:ssm:*:${a}:document/SSM-SessionManagerRunShell`,
+    ]);
+    expect(statements[CI_SIDS.refreshRegionalReads].Condition).toEqual({
+      StringEquals: { 'aws:RequestedRegion': ['eu-central-1'] },
+    });
+    // The only "*": actions without a resource type.
+    expect(statements[CI_SIDS.refreshReads]).toMatchObject({
+      Action: ['kms:ListAliases', 'logs:DescribeLogGroups'],
+      Resource: '*',
+    });
   });
 
   it('the boundary allows every action of every role policy of the stack, and the product roles still work under it', async () => {
@@ -266,6 +335,46 @@ describe('the matrix catches a broken CI policy', () => {
         'ci plan role: read a transcript in eu-west-1',
       ]),
     );
+  });
+
+  it('with its refresh reads on "*", the plan role reads the policies of roles, buckets and keys the stack does not manage', async () => {
+    const failures = await failuresWith((c) => ({
+      ...c,
+      planPolicies: c.planPolicies.map((p) => ({
+        ...p,
+        Statement: p.Statement.map((s) =>
+          s.Sid === CI_SIDS.refreshResourceReads || s.Sid === CI_SIDS.refreshRegionalReads
+            ? { Sid: s.Sid, Effect: s.Effect, Action: s.Action, Resource: '*' }
+            : s,
+        ),
+      })),
+    }));
+    expect(failures).toEqual(
+      expect.arrayContaining([
+        'ci plan role: read a role the stack does not manage',
+        'ci plan role: read the policy of a bucket the stack does not manage',
+        'ci plan role: read the policy of a key the stack does not manage in eu-west-1',
+        'ci plan role: read the policy of a key the stack does not manage in eu-central-1',
+        'ci plan role: read a function of the same name in a region the stack does not manage',
+        "ci plan role: read another function's code and environment",
+      ]),
+    );
+  });
+
+  it('without the region condition, the plan role reads same-named resources in other regions', async () => {
+    const failures = await failuresWith((c) => ({
+      ...c,
+      planPolicies: c.planPolicies.map((p) => ({
+        ...p,
+        Statement: p.Statement.map((s) => {
+          if (s.Sid !== CI_SIDS.refreshRegionalReads) return s;
+          // eslint-disable-next-line @typescript-eslint/no-unused-vars
+          const { Condition, ...anywhere } = s;
+          return anywhere;
+        }),
+      })),
+    }));
+    expect(failures).toEqual(['ci plan role: read a function of the same name in a region the stack does not manage']);
   });
 
   it('without the boundary condition, the deploy role could create an unbounded role', async () => {
@@ -460,12 +569,8 @@ const EXPECTED_DEV_POLICIES = {
     ],
   },
   'dev-github-plan-read': {
-    'TerraformRefreshReads Allow': [
-      'cloudwatch:DescribeAlarms',
-      'cloudwatch:ListTagsForResource',
-      'events:DescribeRule',
-      'events:ListTagsForResource',
-      'events:ListTargetsByRule',
+    'TerraformRefreshReads Allow': ['kms:ListAliases', 'logs:DescribeLogGroups'],
+    'TerraformRefreshResourceReads Allow': [
       'iam:GetInstanceProfile',
       'iam:GetOpenIDConnectProvider',
       'iam:GetPolicy',
@@ -478,11 +583,7 @@ const EXPECTED_DEV_POLICIES = {
       'kms:DescribeKey',
       'kms:GetKeyPolicy',
       'kms:GetKeyRotationStatus',
-      'kms:ListAliases',
       'kms:ListResourceTags',
-      'logs:DescribeLogGroups',
-      'logs:ListTagsForResource',
-      'logs:ListTagsLogGroup',
       's3:GetAccelerateConfiguration',
       's3:GetBucketAcl',
       's3:GetBucketCORS',
@@ -499,19 +600,26 @@ const EXPECTED_DEV_POLICIES = {
       's3:GetLifecycleConfiguration',
       's3:GetReplicationConfiguration',
       's3:ListBucket',
+    ],
+    'TerraformRefreshRegionalReads Allow': [
+      'cloudwatch:DescribeAlarms',
+      'cloudwatch:ListTagsForResource',
+      'events:DescribeRule',
+      'events:ListTagsForResource',
+      'events:ListTargetsByRule',
+      'lambda:GetFunction',
+      'lambda:GetFunctionCodeSigningConfig',
+      'lambda:GetFunctionEventInvokeConfig',
+      'lambda:GetPolicy',
+      'lambda:ListVersionsByFunction',
+      'logs:ListTagsForResource',
+      'logs:ListTagsLogGroup',
       'sqs:GetQueueAttributes',
       'sqs:ListQueueTags',
       'ssm:DescribeDocument',
       'ssm:DescribeDocumentPermission',
       'ssm:GetDocument',
       'ssm:ListTagsForResource',
-    ],
-    'TerraformRefreshFunctionReads Allow': [
-      'lambda:GetFunction',
-      'lambda:GetFunctionCodeSigningConfig',
-      'lambda:GetFunctionEventInvokeConfig',
-      'lambda:GetPolicy',
-      'lambda:ListVersionsByFunction',
     ],
     'DenySessionData Deny': [
       'logs:GetLogEvents',
