@@ -38,7 +38,10 @@ export function assignShards(names: readonly string[]): Map<string, number> {
   const load = new Array<number>(SHARD_SLOTS).fill(0);
   const assigned = new Map<string, number>();
   // A fixed order that does not favour names early in the alphabet when a slot is contested.
-  const order = [...new Set(names)].sort((a, b) => mix(fnv1a(a)) - mix(fnv1a(b)) || (a < b ? -1 : a > b ? 1 : 0));
+  const order = [...new Set(names)]
+    .map((name) => ({ name, key: mix(fnv1a(name)) }))
+    .sort((a, b) => a.key - b.key || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((entry) => entry.name);
   for (const name of order) {
     const seed = fnv1a(name);
     let best = -1;
@@ -60,7 +63,11 @@ export function assignShards(names: readonly string[]): Map<string, number> {
 /** The stacks of each non-empty shard, shards in slot order, names sorted. */
 export function shardsOf(names: readonly string[]): { shard: number; stacks: string[] }[] {
   const byShard = new Map<number, string[]>();
-  for (const [name, shard] of assignShards(names)) byShard.set(shard, [...(byShard.get(shard) ?? []), name]);
+  for (const [name, shard] of assignShards(names)) {
+    const stacks = byShard.get(shard);
+    if (stacks) stacks.push(name);
+    else byShard.set(shard, [name]);
+  }
   return [...byShard].sort(([a], [b]) => a - b).map(([shard, stacks]) => ({ shard, stacks: stacks.sort() }));
 }
 
