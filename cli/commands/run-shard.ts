@@ -31,6 +31,8 @@ Options:
   --action ACTION      plan, apply or drift
   --concurrency N      stacks at a time, 1-32 (default 4)
   --out DIR            the synthesized app (default cdktf.out); its stacks/<name> folders are used
+  --synth              first synthesize this shard's stacks (only them) into --out: this project's
+                       app, from its environment files, a few seconds instead of the whole app
   --changed FILE       only the stacks that FILE (the output of changed-stacks) lists as added or
                        changed
   --offline            plan without AWS (dummy credentials, local backend), for forks' pull requests
@@ -72,6 +74,7 @@ export const runShard: Command = {
         out: { type: 'string', default: 'cdktf.out' },
         changed: { type: 'string' },
         offline: { type: 'boolean', default: false },
+        synth: { type: 'boolean', default: false },
         results: { type: 'string' },
         summary: { type: 'string' },
       },
@@ -92,6 +95,12 @@ export const runShard: Command = {
       targets = targets.filter((t) => changed.has(t.name));
     }
     const outdir = resolve(io.cwd, values.out);
+    if (values.synth)
+      await synthesizeStacks(
+        io.cwd,
+        outdir,
+        targets.map((t) => t.name),
+      );
     const credentials: CredentialSource = values.offline ? async () => ({}) : credentialsFromEnvironment(process.env);
     const results = await runStacks(targets, { action, concurrency, outdir, offline: values.offline, credentials });
 
@@ -270,4 +279,20 @@ export function renderSummary(shard: number, action: ShardAction, results: reado
     );
   }
   return `${out.join('\n')}\n\n`;
+}
+
+/**
+ * Synthesizes only `names` of this project's app into `outdir`. A stack's files do not depend on
+ * the other stacks of the app, so they are the bytes a whole synth writes (a test compares them).
+ */
+export async function synthesizeStacks(cwd: string, outdir: string, names: readonly string[]): Promise<void> {
+  const environments = await import('../../environments');
+  const app = await import('../../stacks/main');
+  const wanted = new Set(names);
+  const sources = environments.environmentSources.filter((s) => wanted.has(s.input.name));
+  let stderr = '';
+  // Relative paths in environment files (the IdP metadata) are read from the working directory,
+  // the project root, as in cdktf synth.
+  if (resolve(cwd) !== process.cwd()) throw new CliError('--synth runs in the project root: cd there first');
+  if (app.main({ sources, outdir, stderr: (text) => (stderr += text) }) !== 0) throw new CliError(stderr.trimEnd());
 }

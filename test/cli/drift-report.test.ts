@@ -32,12 +32,11 @@ beforeAll(async () => {
       ...(text ? { body: JSON.parse(text) } : {}),
     });
     res.setHeader('Content-Type', 'application/json');
-    if (req.method === 'GET') return res.end(JSON.stringify(openIssues));
-    if (req.method === 'POST') {
+    if (req.method === 'GET') res.end(JSON.stringify(openIssues));
+    else if (req.method === 'POST') {
       res.statusCode = 201;
-      return res.end(JSON.stringify({ number: 42 }));
-    }
-    res.end(JSON.stringify({ number: Number(req.url!.split('/').pop()) }));
+      res.end(JSON.stringify({ number: 42 }));
+    } else res.end(JSON.stringify({ number: Number(req.url!.split('/').pop()) }));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;

@@ -4,7 +4,10 @@ import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CiTarget } from '../../cli/commands/ci-targets';
-import { credentialsFromEnvironment, runStacks } from '../../cli/commands/run-shard';
+import { compareApps } from '../../cli/commands/changed-stacks';
+import { credentialsFromEnvironment, runStacks, synthesizeStacks } from '../../cli/commands/run-shard';
+import { environmentSources } from '../../environments';
+import { synthesize } from '../support/synth';
 import { assignShards } from '../../cli/commands/shards';
 import { main } from '../../cli/main';
 
@@ -144,7 +147,7 @@ describe('run-shard', () => {
       writeFileSync(join(out, 'stacks', name, 'tfplan'), '');
       writeFileSync(join(out, 'stacks', name, 'plan.json'), plan(name === 'changed'));
     }
-    const roles = async (t: CiTarget, role: string) => ({ AWS_ROLE_ARN: role });
+    const roles = async (_: CiTarget, role: string) => ({ AWS_ROLE_ARN: role });
     const results = await runStacks(names.map(target), {
       action: 'apply',
       concurrency: 4,
@@ -225,5 +228,17 @@ describe('run-shard', () => {
       stderr: () => undefined,
     });
     expect(failed).toBe(1);
+  });
+
+  it("--synth: a shard's stacks synthesized alone are the bytes of the whole app's", async () => {
+    const whole = synthesize(environmentSources).outdir;
+    const alone = mkdtempSync(join(tmpdir(), 'ssm-fa-shard-synth-'));
+    await synthesizeStacks(root, alone, ['dev']);
+    expect(compareApps(whole, alone)).toEqual({
+      added: [],
+      changed: [],
+      deleted: ['example', 'prod'],
+      unchanged: ['dev'],
+    });
   });
 });
