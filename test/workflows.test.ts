@@ -1,5 +1,7 @@
 import { validateWorkflow } from '@action-validator/core';
-import { readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { RUN_SHARD_HELP } from '../cli/commands/run-shard';
@@ -139,5 +141,20 @@ describe('GitHub Actions workflows', () => {
         });
       }
     }
+  });
+
+  it.each([
+    ['drift.yml', 'drift', 'cdktf.out/stacks', 'drift/plans'],
+    ['pull-request.yml', 'plan', 'changed/app/stacks', 'plans'],
+  ])('%s: "Keep the plans" copies each planned stack\'s plan.json, and only those', (file, job, stacks, plans) => {
+    const script = (workflow(file).jobs[job].steps as Step[]).find((s) => s.name === 'Keep the plans')?.run;
+    expect(script).toBeDefined();
+    const cwd = mkdtempSync(join(tmpdir(), 'ssm-fa-wf-'));
+    for (const name of ['planned', 'failed']) mkdirSync(join(cwd, stacks, name), { recursive: true });
+    writeFileSync(join(cwd, stacks, 'planned', 'plan.json'), '{"format_version":"1.2"}');
+    execFileSync('bash', ['-e', '-c', script!], { cwd });
+    expect(readdirSync(join(cwd, plans))).toEqual(['planned.json']);
+    expect(readFileSync(join(cwd, plans, 'planned.json'), 'utf8')).toBe('{"format_version":"1.2"}');
+    expect(existsSync(join(cwd, plans, 'failed.json'))).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { ConfigError } from '../../modules/core/config-error';
 import { describedResources } from '../access/read-stack';
 import { CliError } from '../errors';
 import { loadApp, selectStacks } from '../stacks/load-stacks';
@@ -114,6 +115,9 @@ export async function projectTargets(cwd: string): Promise<CiTarget[]> {
     environments = await import('../../environments');
     names = await import('../../stacks/names');
   } catch (error) {
+    // An organization's account list is read when environments/index.ts loads.
+    if (error instanceof ConfigError) throw new CliError(`invalid environment configuration:\n${error.message}`);
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
     throw new CliError(
       `this project's environments/ cannot be loaded (${(error as Error).message.split('\n')[0]}); in your own CDKTF app pass --out DIR (the output of cdktf synth)`,
     );
@@ -124,8 +128,7 @@ export async function projectTargets(cwd: string): Promise<CiTarget[]> {
       names,
     );
   } catch (error) {
-    if (error instanceof environments.ConfigError)
-      throw new CliError(`invalid environment configuration:\n${error.message}`);
+    if (error instanceof ConfigError) throw new CliError(`invalid environment configuration:\n${error.message}`);
     throw error;
   }
 }
