@@ -40,8 +40,9 @@ Options:
   --base DIR           the base commit's synthesized app: plan only the stacks whose synthesized
                        files differ from it (new or changed); the report lists the others as
                        "configuration unchanged" and names the deleted ones
-  --changes FILE       the same from a changed-stacks output (when only the changed stacks were
-                       synthesized or downloaded)
+  --changes FILE       the same from a changed-stacks output, for the report job of a workflow:
+                       only the saved plans (--plan) are rendered, and a new or changed stack
+                       without one is listed as not planned (its plan job failed)
   -h, --help           show this help
 
 Without --offline, terraform plans with the AWS credentials of the shell against the real state.
@@ -93,7 +94,11 @@ export const planReport: Command = {
           ? readChanges(io.cwd, values.changes)
           : undefined;
     const planned = changes ? new Set([...changes.added, ...changes.changed]) : undefined;
-    const stacks = selectStacks(app, positionals).filter((s) => planned === undefined || planned.has(s.name));
+    const stacks = selectStacks(app, positionals).filter(
+      (s) => (planned === undefined || planned.has(s.name)) && (values.changes === undefined || savedPlans.has(s.name)),
+    );
+    const notPlanned =
+      values.changes !== undefined && planned ? [...planned].filter((name) => !savedPlans.has(name)).sort() : [];
     if (stacks.some((s) => !savedPlans.has(s.name))) {
       try {
         terraformVersion();
@@ -136,7 +141,7 @@ export const planReport: Command = {
     }
 
     // The report is for a reviewer: a change they must look at is in it, not in the exit code.
-    const markdown = changes ? withChanges(renderReport(reports), changes) : renderReport(reports);
+    const markdown = changes ? withChanges(renderReport(reports), changes, notPlanned) : renderReport(reports);
     return {
       code: EXIT.ok,
       stdout: values.markdown === undefined ? markdown : '',
@@ -201,8 +206,11 @@ async function mapConcurrently<T, R>(items: readonly T[], work: (item: T) => R |
 }
 
 /** The report with one line per kind of change under its heading: new, deleted, unchanged stacks. */
-export function withChanges(report: string, changes: StackChanges): string {
+export function withChanges(report: string, changes: StackChanges, notPlanned: readonly string[] = []): string {
   const lines = [
+    ...(notPlanned.length > 0
+      ? [`**not planned** (new or changed, but no plan: see the failed plan jobs): ${notPlanned.join(', ')}`]
+      : []),
     ...(changes.added.length > 0 ? [`new stacks (planned against an empty state): ${changes.added.join(', ')}`] : []),
     ...(changes.deleted.length > 0
       ? [

@@ -45,7 +45,23 @@ describe('changed-stacks', () => {
     expect(JSON.parse(stdout)).toEqual({ added: [], changed: ['dev'], deleted: [], unchanged: ['example', 'prod'] });
   });
 
-  it('a change every stack shares (modules/, the tagger bundle) plans them all', () => {
+  it('a change in modules/ (every cdk.tf.json differs, sizes the same) plans them all', () => {
+    const head = synthesize(environmentSources).outdir;
+    for (const stack of ['dev', 'example', 'prod']) {
+      const file = join(head, 'stacks', stack, 'cdk.tf.json');
+      const text = readFileSync(file, 'utf8');
+      expect(text).toContain('"ec2-user"');
+      writeFileSync(file, text.replace('"ec2-user"', '"ec2-usex"'));
+    }
+    expect(compareApps(base, head)).toEqual({
+      added: [],
+      changed: ['dev', 'example', 'prod'],
+      deleted: [],
+      unchanged: [],
+    });
+  });
+
+  it('a change every stack shares in its assets (the tagger bundle) plans them all', () => {
     const head = synthesize(environmentSources).outdir;
     // An asset beside cdk.tf.json counts as configuration: here the launch tagger's zip of each stack.
     for (const stack of ['dev', 'example', 'prod']) {
@@ -141,5 +157,24 @@ describe('plan-report --base', () => {
       '- deleted stacks (not planned; their resources stay in their accounts until destroyed with terraform destroy): old\n',
     );
     expect(stdout).toContain('- configuration unchanged: dev, prod\n');
+  });
+
+  it('--changes renders only saved plans and names a changed stack without one as not planned', async () => {
+    const { cwd } = await run([]);
+    const file = join(cwd, 'changes.json');
+    writeFileSync(file, JSON.stringify({ added: [], changed: ['example', 'prod'], deleted: [], unchanged: ['dev'] }));
+    const { code, stdout } = await run([
+      'plan-report',
+      '--out',
+      base,
+      '--changes',
+      file,
+      '--plan',
+      `example=${join(fixtures, 'widened-policy.json')}`,
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('- **not planned** (new or changed, but no plan: see the failed plan jobs): prod\n');
+    expect(stdout).toContain('| example | 0 | 1 | 0 | 0 | 1 |');
+    expect(stdout).not.toMatch(/^\| prod \|/m);
   });
 });
