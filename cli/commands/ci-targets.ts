@@ -4,6 +4,7 @@ import { ConfigError } from '../../modules/core/config-error';
 import { describedResources } from '../access/read-stack';
 import { CliError } from '../errors';
 import { loadApp, selectStacks } from '../stacks/load-stacks';
+import { readPolicy } from '../stacks/synthesized-stack';
 import type { EnvironmentConfig } from '../../environments/load';
 import { shardsOf } from './shards';
 
@@ -27,6 +28,8 @@ export interface CiTarget {
   readonly region: string;
   readonly planRoleArn: string;
   readonly deployRoleArn: string;
+  /** The GitHub environment whose jobs the deploy role trusts (its trust policy's `environment:` subject). */
+  readonly deployEnvironment: string;
   readonly state: StateLocation;
 }
 
@@ -35,8 +38,11 @@ export interface MatrixShard {
   /** Slot 0-255: the same for a stack from one run to the next (see shards.ts). */
   readonly shard: number;
   /**
-   * The GitHub environment the shard's apply job runs in: the stack's own name when the shard holds
-   * one stack (the deploy role trusts jobs in that environment), `shard-<NNN>` otherwise.
+   * The GitHub environment the shard's apply job runs in: the one its stacks' deploy roles trust
+   * (each stack's own name today, so a shard of one stack). A job runs in one environment, so when
+   * the stacks of a shard trust different ones it is `shard-<NNN>`, which their deploy roles do not
+   * trust yet: plans and drift checks work at any size, applies of such a shard need the stacks'
+   * deploy roles to trust one shared environment (GitHubActionsRoles `deployEnvironment`).
    */
   readonly environment: string;
   readonly stacks: readonly string[];
@@ -44,11 +50,15 @@ export interface MatrixShard {
 
 /** The matrix: every shard that holds a stack, at most 256. */
 export function matrixOf(targets: readonly CiTarget[]): MatrixShard[] {
-  return shardsOf(targets.map((t) => t.name)).map(({ shard, stacks }) => ({
-    shard,
-    environment: stacks.length === 1 ? stacks[0] : `shard-${String(shard).padStart(3, '0')}`,
-    stacks,
-  }));
+  const environmentOf = new Map(targets.map((t) => [t.name, t.deployEnvironment]));
+  return shardsOf(targets.map((t) => t.name)).map(({ shard, stacks }) => {
+    const environments = new Set(stacks.map((s) => environmentOf.get(s)!));
+    return {
+      shard,
+      environment: environments.size === 1 ? [...environments][0] : `shard-${String(shard).padStart(3, '0')}`,
+      stacks,
+    };
+  });
 }
 
 /** The targets of one shard, or an error naming the shards there are. */
@@ -97,6 +107,8 @@ export function targetsOfEnvironments(
         region: config.primaryRegion,
         planRoleArn: `arn:aws:iam::${config.accountId}:role/${roles.plan}`,
         deployRoleArn: `arn:aws:iam::${config.accountId}:role/${roles.deploy}`,
+        // What stacks/environment-stack.ts gives GitHubActionsRoles as deployEnvironment.
+        deployEnvironment: config.name,
         state,
       },
     ];
@@ -149,6 +161,7 @@ export function synthesizedTargets(cwd: string, out: string, names: readonly str
         region: region ?? '',
         planRoleArn: `arn:aws:iam::${ci.accountId}:role/${ci.planRoleName}`,
         deployRoleArn: `arn:aws:iam::${ci.accountId}:role/${ci.deployRoleName}`,
+        deployEnvironment: trustedEnvironment(stack.json, ci.deployRoleName, ci.githubRepository) ?? stack.name,
         state: backendOf(stack.json),
       },
     ];
@@ -159,6 +172,24 @@ export function synthesizedTargets(cwd: string, out: string, names: readonly str
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function defaultRegion(json: any): string | undefined {
   return ((json.provider?.aws ?? []) as { alias?: string; region?: string }[]).find((p) => !p.alias)?.region;
+}
+
+/** The GitHub environment in the deploy role's trust policy (`repo:<repository>:environment:<name>`). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function trustedEnvironment(json: any, roleName: string, repository: string): string | undefined {
+  const role = Object.values(
+    (json.resource?.aws_iam_role ?? {}) as Record<string, { name?: string; assume_role_policy?: string }>,
+  ).find((r) => r.name === roleName);
+  if (typeof role?.assume_role_policy !== 'string') return undefined;
+  const policy = readPolicy(role.assume_role_policy) as unknown as {
+    Statement?: { Condition?: { StringEquals?: Record<string, string | readonly string[]> } }[];
+  };
+  const prefix = `repo:${repository}:environment:`;
+  const subjects = (policy.Statement ?? []).flatMap((st) => {
+    const sub = st.Condition?.StringEquals?.['token.actions.githubusercontent.com:sub'];
+    return sub === undefined ? [] : typeof sub === 'string' ? [sub] : [...sub];
+  });
+  return subjects.find((s) => s.startsWith(prefix))?.slice(prefix.length);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

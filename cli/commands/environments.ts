@@ -8,14 +8,16 @@ export const ENVIRONMENTS_HELP = `Usage: ssm-federated-access environments [opti
 
 Prints, as one line of JSON for a GitHub Actions matrix, the shards of the stacks that have the
 GitHub Actions roles (an environment's "ci" settings): at most ${SHARD_SLOTS} entries however many
-accounts there are, each {"shard": N, "environment": NAME, "stacks": [...]}. A stack stays in its
+accounts there are, each {"shard": N, "environment": NAME, "stacks": [...]}, where NAME is the
+GitHub environment the stacks' deploy roles trust (shard-NNN when they trust different ones). A stack stays in its
 shard from one run to the next; adding accounts moves few others (rendezvous hashing with a bounded
 load: no shard holds more than 1.25 times the average). This project's environment files are read
 and validated, not synthesized: 5,000 accounts take well under a second.
 
 Options:
   --shard N            print the stacks of shard N instead, one object each: name, accountId, region,
-                       planRoleArn, deployRoleArn and state (where its Terraform state is)
+                       planRoleArn, deployRoleArn, deployEnvironment (the GitHub environment its
+                       deploy role trusts) and state (where its Terraform state is)
   --changed FILE       keep only the stacks that FILE (the output of changed-stacks) lists as added or
                        changed; shard numbers stay those of the whole list
   --out DIR            read the synthesized app in DIR (a cdktf.out folder with manifest.json)

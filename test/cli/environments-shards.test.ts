@@ -72,6 +72,31 @@ describe('shards', () => {
   });
 });
 
+describe("the shard's GitHub environment", () => {
+  const target = (name: string, deployEnvironment: string): CiTarget => ({
+    name,
+    accountId: '123456789012',
+    region: 'eu-west-1',
+    planRoleArn: `arn:aws:iam::123456789012:role/${name}-plan`,
+    deployRoleArn: `arn:aws:iam::123456789012:role/${name}-deploy`,
+    deployEnvironment,
+    state: { type: 'local' },
+  });
+
+  it("is the one its stacks' deploy roles trust, or shard-NNN when they trust different ones", () => {
+    const list = names(300);
+    const shared = matrixOf(list.map((n) => target(n, 'organization-deploy')));
+    expect(new Set(shared.map((s) => s.environment))).toEqual(new Set(['organization-deploy']));
+    const own = matrixOf(list.map((n) => target(n, n)));
+    for (const entry of own) {
+      expect(entry.environment).toBe(
+        entry.stacks.length === 1 ? entry.stacks[0] : `shard-${String(entry.shard).padStart(3, '0')}`,
+      );
+    }
+    expect(own.some((s) => s.stacks.length > 1)).toBe(true);
+  });
+});
+
 describe('environments command', () => {
   it('reads the validated environments: one shard per stack with ci settings, the environment named after it', async () => {
     const { code, stdout, stderr } = await run(['environments']);
@@ -95,6 +120,7 @@ describe('environments command', () => {
         region: 'eu-central-1',
         planRoleArn: 'arn:aws:iam::210987654321:role/dev-github-plan',
         deployRoleArn: 'arn:aws:iam::210987654321:role/dev-github-deploy',
+        deployEnvironment: 'dev',
         state: {
           type: 's3',
           bucket: 'example-dev-terraform-state',

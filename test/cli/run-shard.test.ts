@@ -72,6 +72,7 @@ const target = (name: string): CiTarget => ({
   region: 'eu-west-1',
   planRoleArn: `arn:aws:iam::123456789012:role/${name}-github-plan`,
   deployRoleArn: `arn:aws:iam::123456789012:role/${name}-github-deploy`,
+  deployEnvironment: name,
   state: { type: 'local' },
 });
 
