@@ -21,8 +21,8 @@ One stack's failure does not stop the others; each stack's result goes to the jo
   drift   a plan with the plan role and -detailed-exitcode, without the state lock: "drifted"
           when the real account differs from the configuration; keeps plan.json for drift-report
 
-In GitHub Actions (ACTIONS_ID_TOKEN_REQUEST_URL set, the job has id-token: write) each stack gets
-a fresh OpenID Connect token and terraform assumes the stack's own role with it
+In GitHub Actions (ACTIONS_ID_TOKEN_REQUEST_URL set, the job has id-token: write) each terraform
+command gets a fresh OpenID Connect token and assumes the stack's own role with it
 (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE), so one job serves accounts with different roles.
 Elsewhere terraform uses the shell's AWS credentials.
 
@@ -169,22 +169,23 @@ async function runStack(target: CiTarget, options: RunOptions): Promise<StackRes
       const planJson = existsSync(join(dir, 'plan.json')) ? readFileSync(join(dir, 'plan.json'), 'utf8') : undefined;
       const counts = planJson ? countChanges(parsePlan(planJson, `${target.name} plan.json`)) : undefined;
       if (counts && counts.add + counts.change + counts.destroy === 0) return done('skipped', { counts });
-      const env = { ...TF_ENV, ...(await options.credentials(target, target.deployRoleArn)) };
-      await step(dir, env, ['init', '-input=false', '-no-color']);
-      await step(dir, env, ['apply', '-input=false', '-no-color', 'tfplan']);
+      // A fresh token for every terraform command: GitHub's OIDC tokens last five minutes.
+      const terraform = async (args: string[]) =>
+        step(dir, { ...TF_ENV, ...(await options.credentials(target, target.deployRoleArn)) }, args);
+      await terraform(['init', '-input=false', '-no-color']);
+      await terraform(['apply', '-input=false', '-no-color', 'tfplan']);
       return done('applied', counts ? { counts } : {});
     }
-    const env = { ...TF_ENV, ...(await options.credentials(target, target.planRoleArn)) };
-    await step(dir, env, ['init', '-input=false', '-no-color']);
+    const terraform = async (args: string[], ok?: readonly number[]) =>
+      step(dir, { ...TF_ENV, ...(await options.credentials(target, target.planRoleArn)) }, args, ok);
+    await terraform(['init', '-input=false', '-no-color']);
     const drift = options.action === 'drift';
-    const plan = await step(
-      dir,
-      env,
+    const plan = await terraform(
       ['plan', '-input=false', '-no-color', '-out=tfplan', ...(drift ? ['-lock=false', '-detailed-exitcode'] : [])],
       drift ? [0, 2] : [0],
     );
-    writeFileSync(join(dir, 'plan.txt'), (await step(dir, env, ['show', '-no-color', 'tfplan'])).stdout);
-    const planJson = (await step(dir, env, ['show', '-json', 'tfplan'])).stdout;
+    writeFileSync(join(dir, 'plan.txt'), (await terraform(['show', '-no-color', 'tfplan'])).stdout);
+    const planJson = (await terraform(['show', '-json', 'tfplan'])).stdout;
     writeFileSync(join(dir, 'plan.json'), planJson);
     if (drift) return withCounts(done, planJson, plan.code === 2 ? 'drifted' : 'no changes');
     return withCounts(done, planJson, 'changes');
@@ -218,8 +219,9 @@ async function step(dir: string, env: Record<string, string>, args: string[], ok
 }
 
 /**
- * In GitHub Actions: one fresh OIDC token per stack (tokens are short-lived, and a shard's stacks
- * run one after another), written to a file that terraform's AWS SDK reads to assume `roleArn`.
+ * In GitHub Actions: a fresh OIDC token for each terraform command (GitHub's tokens expire five
+ * minutes after they are issued, and a shard's stacks run one after another), written to a file
+ * that terraform's AWS SDK reads to assume `roleArn` (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE).
  * Elsewhere: nothing added, the shell's credentials are used.
  */
 export function credentialsFromEnvironment(env: NodeJS.ProcessEnv): CredentialSource {

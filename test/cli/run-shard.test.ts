@@ -163,7 +163,7 @@ describe('run-shard', () => {
     expect(readFileSync(log, 'utf8')).not.toContain('start clean apply');
   });
 
-  it('in GitHub Actions each stack assumes its own role with a fresh OIDC token for sts.amazonaws.com', async () => {
+  it("in GitHub Actions each terraform command assumes the stack's own role with a fresh OIDC token", async () => {
     const requests: { url: string; auth?: string }[] = [];
     const server: Server = createServer((req, res) => {
       requests.push({ url: req.url ?? '', auth: req.headers.authorization });
@@ -179,13 +179,14 @@ describe('run-shard', () => {
       });
       const names = ['one', 'two'];
       await runStacks(names.map(target), { action: 'plan', concurrency: 1, outdir: appWith(names), credentials });
-      expect(requests).toEqual([
-        { url: '/token?api-version=2.0&audience=sts.amazonaws.com', auth: 'bearer request-token' },
-        { url: '/token?api-version=2.0&audience=sts.amazonaws.com', auth: 'bearer request-token' },
-      ]);
+      // One token per terraform command (init, plan, show, show -json), each for sts.amazonaws.com.
+      expect(requests).toHaveLength(8);
+      for (const r of requests)
+        expect(r).toEqual({ url: '/token?api-version=2.0&audience=sts.amazonaws.com', auth: 'bearer request-token' });
       const calls = readFileSync(log, 'utf8');
-      expect(calls).toContain('start one plan role=arn:aws:iam::123456789012:role/one-github-plan token=jwt-1');
-      expect(calls).toContain('start two plan role=arn:aws:iam::123456789012:role/two-github-plan token=jwt-2');
+      expect(calls).toContain('start one init role=arn:aws:iam::123456789012:role/one-github-plan token=jwt-1');
+      expect(calls).toContain('start one plan role=arn:aws:iam::123456789012:role/one-github-plan token=jwt-2');
+      expect(calls).toContain('start two plan role=arn:aws:iam::123456789012:role/two-github-plan token=jwt-6');
     } finally {
       server.close();
     }
