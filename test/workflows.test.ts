@@ -99,12 +99,13 @@ describe('GitHub Actions workflows', () => {
       ),
     ]);
     const issue = drift.jobs.issue;
-    expect(issue.needs).toBe('drift');
+    expect(issue.needs).toEqual(['environments', 'drift']);
     expect(issue.permissions).toEqual({ contents: 'read', issues: 'write' });
     const step = (issue.steps as (Step & { env?: Record<string, string> })[]).find((s) =>
       s.run?.includes('drift-report'),
     );
-    expect(step?.run).toBe('node dist/cli/main.js drift-report --dir drift');
+    expect(step?.run).toContain('node dist/cli/main.js drift-report --dir drift --matrix matrix.json');
+    expect(step?.env?.MATRIX).toBe('${{ needs.environments.outputs.matrix }}');
     expect(step?.env?.GITHUB_TOKEN).toBe('${{ secrets.GITHUB_TOKEN }}');
     // Only the issue job may write issues.
     for (const [name, job] of Object.entries(drift.jobs) as [string, { permissions?: Record<string, string> }][]) {

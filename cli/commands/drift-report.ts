@@ -20,6 +20,9 @@ plans/<stack>.json (the stack's plan.json).
 
 Options:
   --dir DIR            the drift check's results
+  --matrix FILE        the environments matrix the drift jobs ran (JSON): a stack of it without a
+                       result (its shard's job failed before reporting) counts as not checked, so
+                       the issue is not closed on a partial check
   --label NAME         the issue's label (default drift)
   --dry-run            print what would be done and the issue body; call nothing
   -h, --help           show this help
@@ -45,7 +48,7 @@ const ACCESS_RELEVANT = [
 export interface DriftedStack {
   readonly name: string;
   readonly accountId: string;
-  readonly status: 'drifted' | 'failed';
+  readonly status: 'drifted' | 'failed' | 'not reported';
   /** Changed access-relevant resources: address, actions, attributes that differ. */
   readonly resources: readonly { address: string; actions: string; attributes: readonly string[] }[];
   readonly otherChanges: number;
@@ -62,11 +65,13 @@ export const driftReport: Command = {
       options: {
         dir: { type: 'string' },
         label: { type: 'string', default: 'drift' },
+        matrix: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
       },
     });
     if (values.dir === undefined) throw new CliError("--dir DIR is required (the drift jobs' results and plans)");
-    const drifted = readDrift(resolve(io.cwd, values.dir));
+    const expected = values.matrix === undefined ? undefined : readMatrix(resolve(io.cwd, values.matrix));
+    const drifted = readDrift(resolve(io.cwd, values.dir), expected);
     const runUrl =
       process.env.GITHUB_SERVER_URL && process.env.GITHUB_REPOSITORY && process.env.GITHUB_RUN_ID
         ? `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`
@@ -79,8 +84,23 @@ export const driftReport: Command = {
   },
 };
 
-/** Reads the drift jobs' results and the plans of the stacks that drifted. */
-export function readDrift(dir: string): DriftedStack[] {
+/** The stack names of an environments matrix file. */
+function readMatrix(file: string): string[] {
+  try {
+    const matrix = JSON.parse(readFileSync(file, 'utf8')) as { stacks: string[] }[];
+    return matrix.flatMap((entry) => entry.stacks);
+  } catch (error) {
+    throw new CliError(
+      `--matrix ${file}: not the JSON of ssm-federated-access environments (${(error as Error).message.split('\n')[0]})`,
+    );
+  }
+}
+
+/**
+ * Reads the drift jobs' results and the plans of the stacks that drifted; with `expected`, a stack
+ * with no result is reported as not checked.
+ */
+export function readDrift(dir: string, expected?: readonly string[]): DriftedStack[] {
   if (!existsSync(dir)) throw new CliError(`--dir ${dir}: no such folder; download the drift jobs' artifacts into it`);
   const results = readdirSync(dir)
     .filter((f) => /^results-.*\.json$/.test(f))
@@ -92,30 +112,25 @@ export function readDrift(dir: string): DriftedStack[] {
         throw new CliError(`${join(dir, f)}: not the JSON of run-shard --results (${(error as Error).message})`);
       }
     });
-  if (results.length === 0)
+  if (results.length === 0 && (expected ?? []).length === 0)
     throw new CliError(`--dir ${dir}: no results-*.json; the drift jobs write them with run-shard --results`);
-  return results
+  const reported = new Set(results.map((r) => r.name));
+  const notReported: DriftedStack[] = (expected ?? [])
+    .filter((name) => !reported.has(name))
+    .map((name) => ({ name, accountId: '', status: 'not reported', resources: [], otherChanges: 0 }));
+  const found = results
     .filter((r) => r.status === 'drifted' || r.status === 'failed')
-    .sort((a, b) => (a.name < b.name ? -1 : 1))
-    .map((r) => {
-      if (r.status === 'failed')
-        return {
-          name: r.name,
-          accountId: r.accountId,
-          status: 'failed',
-          resources: [],
-          otherChanges: 0,
-          error: r.error,
-        };
+    .map((r): DriftedStack => {
+      if (r.status === 'failed') {
+        const failed = { name: r.name, accountId: r.accountId, resources: [], otherChanges: 0 };
+        return { ...failed, status: 'failed', ...(r.error !== undefined ? { error: r.error } : {}) };
+      }
       const file = join(dir, 'plans', `${r.name}.json`);
       if (!existsSync(file)) throw new CliError(`${file}: missing; the drift job keeps each drifted stack's plan.json`);
-      return {
-        name: r.name,
-        accountId: r.accountId,
-        status: 'drifted',
-        ...changesOf(parsePlan(readFileSync(file, 'utf8'), file)),
-      };
+      const changes = changesOf(parsePlan(readFileSync(file, 'utf8'), file));
+      return { name: r.name, accountId: r.accountId, status: 'drifted', ...changes };
     });
+  return [...found, ...notReported].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** The access-relevant changes of a plan, and how many others there are. */
@@ -151,6 +166,10 @@ export function issueBody(drifted: readonly DriftedStack[], runUrl?: string): st
     '',
   );
   for (const stack of drifted) {
+    if (stack.status === 'not reported') {
+      out.push(`### ${stack.name}`, '', 'Not checked: the drift job of its shard did not report.', '');
+      continue;
+    }
     out.push(`### ${stack.name} (account ${stack.accountId})`);
     if (stack.status === 'failed') {
       out.push(

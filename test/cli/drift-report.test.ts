@@ -104,10 +104,10 @@ function driftDir(results: StackResult[][]): string {
   return dir;
 }
 
-async function report(dir: string) {
+async function report(dir: string, extra: string[] = []) {
   let stdout = '';
   let stderr = '';
-  const code = await main(['drift-report', '--dir', dir], {
+  const code = await main(['drift-report', '--dir', dir, ...extra], {
     cwd: dir,
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
@@ -168,6 +168,22 @@ describe('drift-report', () => {
       url: '/repos/example-org/ssm-federated-access/issues/9',
       body: { state: 'closed', state_reason: 'completed' },
     });
+  });
+
+  it('a partial check never closes the issue: a stack of the matrix without a result is not checked', async () => {
+    openIssues = [{ number: 9, title: 'Drift: deployed access settings differ from the configuration', body: 'x' }];
+    const dir = driftDir(clean);
+    writeFileSync(
+      join(dir, 'matrix.json'),
+      JSON.stringify([
+        { shard: 3, environment: 'dev', stacks: ['dev'] },
+        { shard: 9, environment: 'shard-009', stacks: ['payments-prod', 'lost'] },
+      ]),
+    );
+    const { stdout } = await report(dir, ['--matrix', join(dir, 'matrix.json')]);
+    expect(stdout).toBe('drift: updated issue #9\n');
+    expect(calls[1].body!.body).toContain('### lost\n\nNot checked: the drift job of its shard did not report.');
+    expect(calls[1].body!.body).not.toContain('### dev');
   });
 
   it('nothing to do: everything clean and no issue -> only the look-up', async () => {
