@@ -33,6 +33,8 @@ Options:
   --out DIR            the synthesized app (default cdktf.out); its stacks/<name> folders are used
   --synth              first synthesize this shard's stacks (only them) into --out: this project's
                        app, from its environment files, a few seconds instead of the whole app
+  --synthesized        read the stacks' roles from the synthesized app in --out (as environments
+                       --out does, for your own CDKTF app) instead of this project's environments
   --changed FILE       only the stacks that FILE (the output of changed-stacks) lists as added or
                        changed
   --offline            plan without AWS (dummy credentials, local backend), for forks' pull requests
@@ -75,6 +77,7 @@ export const runShard: Command = {
         changed: { type: 'string' },
         offline: { type: 'boolean', default: false },
         synth: { type: 'boolean', default: false },
+        synthesized: { type: 'boolean', default: false },
         results: { type: 'string' },
         summary: { type: 'string' },
       },
@@ -87,9 +90,14 @@ export const runShard: Command = {
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32)
       throw new CliError(`--concurrency must be a whole number 1-32, got "${values.concurrency}"`);
     if (values.offline && action !== 'plan') throw new CliError('--offline plans only: use it with --action plan');
+    if (values.synth && values.synthesized)
+      throw new CliError('--synth synthesizes this project, --synthesized reads an app already synthesized: give one');
 
     // The shard is computed over every stack, so its members are those of the matrix.
-    let targets = shardTargets(await loadTargets(io.cwd, undefined), parseShard(values.shard));
+    let targets = shardTargets(
+      await loadTargets(io.cwd, values.synthesized ? values.out : undefined),
+      parseShard(values.shard),
+    );
     if (values.changed !== undefined) {
       const changed = readChanged(io.cwd, values.changed);
       targets = targets.filter((t) => changed.has(t.name));

@@ -232,6 +232,30 @@ describe('run-shard', () => {
     expect(failed).toBe(1);
   });
 
+  it('--synthesized: the roles of your own app, read from its synthesized stacks', async () => {
+    const { outdir } = synthesize(environmentSources);
+    const shard = assignShards(['dev', 'prod']).get('dev')!;
+    let stdout = '';
+    const code = await main(
+      [
+        'run-shard',
+        '--synthesized',
+        '--out',
+        outdir,
+        '--shard',
+        String(shard),
+        '--action',
+        'plan',
+        '--summary',
+        join(outdir, 's.md'),
+      ],
+      { cwd: root, stdout: (t) => (stdout += t), stderr: () => undefined },
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/\| dev \| 210987654321 \| no changes \|/);
+    expect(readFileSync(log, 'utf8')).toMatch(/start dev plan /);
+  });
+
   it("--synth: a shard's stacks synthesized alone are the bytes of the whole app's", async () => {
     const whole = synthesize(environmentSources).outdir;
     const alone = mkdtempSync(join(tmpdir(), 'ssm-fa-shard-synth-'));
