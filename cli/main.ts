@@ -6,14 +6,24 @@
  */
 import { resolve } from 'node:path';
 import { accessReport } from './commands/access-report';
+import { changedStacks } from './commands/changed-stacks';
 import type { Command, CommandIo } from './commands/command';
 import { environments } from './commands/environments';
+import { driftReport } from './commands/drift-report';
 import { planReport } from './commands/plan-report';
+import { runShard } from './commands/run-shard';
 import { CliError, EXIT } from './errors';
 import { TerraformFailedError } from './terraform';
 import { writeFileAtomic } from './write-file';
 
-export const COMMANDS: readonly Command[] = [planReport, accessReport, environments];
+export const COMMANDS: readonly Command[] = [
+  planReport,
+  accessReport,
+  environments,
+  changedStacks,
+  runShard,
+  driftReport,
+];
 
 export const MAIN_HELP = `Usage: ssm-federated-access <command> [options]
 

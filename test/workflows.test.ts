@@ -1,7 +1,10 @@
 import { validateWorkflow } from '@action-validator/core';
-import { readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { RUN_SHARD_HELP } from '../cli/commands/run-shard';
 
 const dir = join(__dirname, '..', '.github', 'workflows');
 const files = readdirSync(dir).filter((f) => f.endsWith('.yml'));
@@ -11,9 +14,16 @@ function workflow(name: string): any {
   return parse(readFileSync(join(dir, name), 'utf8'));
 }
 
+type Step = { name?: string; if?: string; run?: string; uses?: string; with?: Record<string, unknown> };
+
+/** The `run-shard` command lines of a job's steps. */
+function runShard(steps: Step[]): string[] {
+  return steps.map((s) => s.run ?? '').filter((run) => run.includes('run-shard'));
+}
+
 describe('GitHub Actions workflows', () => {
-  it('has the pull-request and deploy workflows', () => {
-    expect(files.sort()).toEqual(['deploy.yml', 'pull-request.yml']);
+  it('has the pull-request, deploy and drift workflows', () => {
+    expect(files.sort()).toEqual(['deploy.yml', 'drift.yml', 'pull-request.yml']);
   });
 
   it.each(files)('%s passes the workflow schema validator', (file) => {
@@ -29,46 +39,102 @@ describe('GitHub Actions workflows', () => {
     expect(validateWorkflow(broken).errors.length).toBeGreaterThan(0);
   });
 
-  it('pull requests: pull_request (not pull_request_target), offline for forks, one sticky comment', () => {
+  it('pull requests: pull_request (not pull_request_target), only changed stacks planned, offline for forks, one sticky comment', () => {
     const pr = workflow('pull-request.yml');
     expect(Object.keys(pr.on)).toEqual(['pull_request']);
     expect(pr.permissions).toEqual({ contents: 'read' });
+    // The base commit is synthesized in a worktree and compared with the head.
+    const changes = (pr.jobs.changes.steps as Step[]).map((s) => s.run ?? '').join('\n');
+    expect(changes).toContain('git worktree add "$RUNNER_TEMP/base" "$BASE_SHA"');
+    expect(changes).toMatch(/changed-stacks --base "\$RUNNER_TEMP\/base\/cdktf\.out" --head cdktf\.out/);
+    expect(changes).toContain('environments --changed changed/changes.json');
     expect(pr.jobs.plan.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
-    const steps = pr.jobs.plan.steps as { name?: string; if?: string; run?: string }[];
-    expect(steps.find((s) => s.name === 'Assume the read-only plan role')?.if).toBe("env.FORK == 'false'");
-    expect(steps.find((s) => s.name === 'Plan')?.run).toContain("env.FORK == 'true' && '--offline'");
-    const comment = (pr.jobs.report.steps as { uses?: string; with?: { header?: string } }[]).filter((s) =>
+    expect(pr.jobs.plan.strategy.matrix.shard).toBe('${{ fromJSON(needs.changes.outputs.matrix) }}');
+    const plan = (pr.jobs.plan.steps as Step[]).find((s) => s.name === 'Plan')?.run;
+    expect(plan).toContain("env.FORK == 'true' && '--offline'");
+    expect(plan).toContain('--changed changed/changes.json');
+    expect(plan).toContain('--action plan');
+    const report = (pr.jobs.report.steps as Step[]).map((s) => s.run ?? '').join('\n');
+    expect(report).toContain('--changes changed/changes.json');
+    const comment = (pr.jobs.report.steps as Step[]).filter((s) =>
       s.uses?.startsWith('marocchino/sticky-pull-request-comment'),
     );
     expect(comment).toHaveLength(1);
     expect(comment[0].with?.header).toBe('ssm-federated-access-plan');
   });
 
-  it('deploy: apply runs in the protected environment, one account at a time, from the reviewed plan file', () => {
+  it('deploy: per shard, apply in the protected environment, one shard (so one account) at a time, from the reviewed plan files', () => {
     const deploy = workflow('deploy.yml');
     expect(deploy.on.push.branches).toEqual(['main']);
     const apply = deploy.jobs.apply;
-    expect(apply.environment).toBe('${{ matrix.target.name }}');
-    expect(apply.concurrency).toEqual({
-      group: 'deploy-account-${{ matrix.target.accountId }}',
-      'cancel-in-progress': false,
-    });
+    expect(apply.environment).toBe('${{ matrix.shard.environment }}');
+    expect(apply.strategy.matrix.shard).toBe('${{ fromJSON(needs.environments.outputs.matrix) }}');
+    expect(apply.concurrency).toEqual({ group: 'deploy-shard-${{ matrix.shard.shard }}', 'cancel-in-progress': false });
     expect(apply.needs).toContain('plan');
-    const run = (apply.steps as { run?: string }[]).map((s) => s.run ?? '').join('\n');
-    expect(run).toContain('terraform apply -input=false -no-color tfplan');
-    expect(run).not.toMatch(/terraform plan|auto-approve/);
+    const run = (apply.steps as Step[]).map((s) => s.run ?? '').join('\n');
+    expect(runShard(apply.steps)).toEqual([
+      'node dist/cli/main.js run-shard --shard ${{ matrix.shard.shard }} --action apply --concurrency 4',
+    ]);
+    expect(run).not.toMatch(/terraform plan|auto-approve|--action plan/);
+    // run-shard's apply is `terraform apply ... tfplan`: the saved plan, never a fresh one.
+    expect(RUN_SHARD_HELP).toContain('terraform apply of that tfplan');
     const plan = deploy.jobs.plan;
     expect(plan.needs).toEqual(['test', 'environments']);
     expect(plan.environment).toBeUndefined();
+    expect(runShard(plan.steps)[0]).toContain('--action plan');
+    // The artifact name ties the apply to the plan of the same shard.
+    const upload = (plan.steps as Step[]).find((s) => s.uses?.startsWith('actions/upload-artifact'));
+    const download = (apply.steps as Step[]).find((s) => s.uses?.startsWith('actions/download-artifact'));
+    expect(upload?.with?.name).toBe('shard-${{ matrix.shard.shard }}');
+    expect(download?.with?.name).toBe(upload?.with?.name);
+  });
+
+  it('drift: daily and on demand, a plan per shard with the plan role, then one job keeps the issue', () => {
+    const drift = workflow('drift.yml');
+    expect(Object.keys(drift.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect(drift.on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
+    expect(runShard(drift.jobs.drift.steps)).toEqual([
+      expect.stringMatching(
+        /run-shard --synth --shard \$\{\{ matrix\.shard\.shard \}\} --action drift .*--results drift\/results-/,
+      ),
+    ]);
+    const issue = drift.jobs.issue;
+    expect(issue.needs).toEqual(['environments', 'drift']);
+    expect(issue.permissions).toEqual({ contents: 'read', issues: 'write' });
+    const step = (issue.steps as (Step & { env?: Record<string, string> })[]).find((s) =>
+      s.run?.includes('drift-report'),
+    );
+    expect(step?.run).toContain('node dist/cli/main.js drift-report --dir drift --matrix matrix.json');
+    expect(step?.env?.MATRIX).toBe('${{ needs.environments.outputs.matrix }}');
+    expect(step?.env?.GITHUB_TOKEN).toBe('${{ secrets.GITHUB_TOKEN }}');
+    // Only the issue job may write issues.
+    for (const [name, job] of Object.entries(drift.jobs) as [string, { permissions?: Record<string, string> }][]) {
+      if (name !== 'issue') expect(job.permissions?.issues).toBeUndefined();
+    }
+  });
+
+  it('every matrix is the shards of the environments command: at most 256 jobs', () => {
+    for (const file of files) {
+      for (const job of Object.values(workflow(file).jobs) as { strategy?: { matrix?: Record<string, string> } }[]) {
+        if (!job.strategy?.matrix) continue;
+        expect(Object.keys(job.strategy.matrix)).toEqual(['shard']);
+        expect(job.strategy.matrix.shard).toMatch(
+          /^\$\{\{ fromJSON\(needs\.(environments|changes)\.outputs\.matrix\) \}\}$/,
+        );
+      }
+    }
   });
 
   it('every job that assumes an AWS role asks for an id-token, and only those', () => {
     for (const file of files) {
       for (const [name, job] of Object.entries(workflow(file).jobs) as [
         string,
-        { steps: { uses?: string }[]; permissions?: Record<string, string> },
+        { steps: Step[]; permissions?: Record<string, string> },
       ][]) {
-        const assumes = job.steps.some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials'));
+        // run-shard assumes each stack's role itself, with the job's OIDC token.
+        const assumes =
+          job.steps.some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials')) ||
+          runShard(job.steps).length > 0;
         expect({ file, name, idToken: job.permissions?.['id-token'] === 'write' }).toEqual({
           file,
           name,
@@ -76,5 +142,20 @@ describe('GitHub Actions workflows', () => {
         });
       }
     }
+  });
+
+  it.each([
+    ['drift.yml', 'drift', 'cdktf.out/stacks', 'drift/plans'],
+    ['pull-request.yml', 'plan', 'changed/app/stacks', 'plans'],
+  ])('%s: "Keep the plans" copies each planned stack\'s plan.json, and only those', (file, job, stacks, plans) => {
+    const script = (workflow(file).jobs[job].steps as Step[]).find((s) => s.name === 'Keep the plans')?.run;
+    expect(script).toBeDefined();
+    const cwd = mkdtempSync(join(tmpdir(), 'ssm-fa-wf-'));
+    for (const name of ['planned', 'failed']) mkdirSync(join(cwd, stacks, name), { recursive: true });
+    writeFileSync(join(cwd, stacks, 'planned', 'plan.json'), '{"format_version":"1.2"}');
+    execFileSync('bash', ['-e', '-c', script!], { cwd });
+    expect(readdirSync(join(cwd, plans))).toEqual(['planned.json']);
+    expect(readFileSync(join(cwd, plans, 'planned.json'), 'utf8')).toBe('{"format_version":"1.2"}');
+    expect(existsSync(join(cwd, plans, 'failed.json'))).toBe(false);
   });
 });

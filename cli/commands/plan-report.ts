@@ -13,6 +13,7 @@ import { loadApp, selectStacks } from '../stacks/load-stacks';
 import type { SynthesizedStack } from '../stacks/synthesized-stack';
 import { availableParallelism } from 'node:os';
 import { TerraformMissingError, planLive, planOfflineJson, terraformVersion } from '../terraform';
+import { type StackChanges, compareApps } from './changed-stacks';
 import type { Command } from './command';
 
 export const PLAN_REPORT_HELP = `Usage: ssm-federated-access plan-report [options] [STACK ...]
@@ -39,6 +40,12 @@ Options:
   --markdown FILE      write the report to FILE (default: standard output)
   --html FILE          also write the report with the access matrix as a colour-coded grid, as
                        one self-contained HTML page
+  --base DIR           the base commit's synthesized app: plan only the stacks whose synthesized
+                       files differ from it (new or changed); the report lists the others as
+                       "configuration unchanged" and names the deleted ones
+  --changes FILE       the same from a changed-stacks output, for the report job of a workflow:
+                       only the saved plans (--plan) are rendered, and a new or changed stack
+                       without one is listed as not planned (its plan job failed)
   -h, --help           show this help
 
 Without --offline, terraform plans with the AWS credentials of the shell against the real state.
@@ -64,8 +71,12 @@ export const planReport: Command = {
         'save-plans': { type: 'string' },
         markdown: { type: 'string' },
         html: { type: 'string' },
+        base: { type: 'string' },
+        changes: { type: 'string' },
       },
     });
+    if (values.base !== undefined && values.changes !== undefined)
+      throw new CliError('--base and --changes say the same thing: give one of them');
     const saved = new Map<string, string>();
     for (const spec of values.plan ?? []) {
       const at = spec.indexOf('=');
@@ -79,7 +90,18 @@ export const planReport: Command = {
 
     const app = loadApp({ cwd: io.cwd, ...(values.out !== undefined ? { out: values.out } : {}) });
     selectStacks(app, [...saved.keys()]);
-    const stacks = selectStacks(app, positionals);
+    const changes =
+      values.base !== undefined
+        ? compareApps(resolve(io.cwd, values.base), app.outdir)
+        : values.changes !== undefined
+          ? readChanges(io.cwd, values.changes)
+          : undefined;
+    const planned = changes ? new Set([...changes.added, ...changes.changed]) : undefined;
+    const stacks = selectStacks(app, positionals).filter(
+      (s) => (planned === undefined || planned.has(s.name)) && (values.changes === undefined || savedPlans.has(s.name)),
+    );
+    const notPlanned =
+      values.changes !== undefined && planned ? [...planned].filter((name) => !savedPlans.has(name)).sort() : [];
     if (stacks.some((s) => !savedPlans.has(s.name))) {
       try {
         terraformVersion();
@@ -122,11 +144,12 @@ export const planReport: Command = {
     }
 
     // The report is for a reviewer: a change they must look at is in it, not in the exit code.
+    const markdown = changes ? withChanges(renderReport(reports), changes, notPlanned) : renderReport(reports);
     return {
       code: EXIT.ok,
-      stdout: values.markdown === undefined ? renderReport(reports) : '',
+      stdout: values.markdown === undefined ? markdown : '',
       files: [
-        ...(values.markdown !== undefined ? [{ path: values.markdown, content: renderReport(reports) }] : []),
+        ...(values.markdown !== undefined ? [{ path: values.markdown, content: markdown }] : []),
         ...(values.html !== undefined ? [{ path: values.html, content: renderHtml(reports) }] : []),
         ...(values['save-plans'] !== undefined
           ? [...plans].map(([name, content]) => ({ path: join(values['save-plans']!, `${name}.json`), content }))
@@ -183,4 +206,38 @@ async function mapConcurrently<T, R>(items: readonly T[], work: (item: T) => R |
   };
   await Promise.all(Array.from({ length: Math.min(items.length, availableParallelism()) }, worker));
   return results;
+}
+
+/** The report with one line per kind of change under its heading: new, deleted, unchanged stacks. */
+export function withChanges(report: string, changes: StackChanges, notPlanned: readonly string[] = []): string {
+  const lines = [
+    ...(notPlanned.length > 0
+      ? [`**not planned** (new or changed, but no plan: see the failed plan jobs): ${notPlanned.join(', ')}`]
+      : []),
+    ...(changes.added.length > 0 ? [`new stacks (planned against an empty state): ${changes.added.join(', ')}`] : []),
+    ...(changes.deleted.length > 0
+      ? [
+          `deleted stacks (not planned; their resources stay in their accounts until destroyed with terraform destroy): ${changes.deleted.join(', ')}`,
+        ]
+      : []),
+    ...(changes.unchanged.length > 0 ? [`configuration unchanged: ${changes.unchanged.join(', ')}`] : []),
+  ];
+  if (lines.length === 0) return report;
+  const heading = '## Terraform plan review\n';
+  const at = report.indexOf(heading) + heading.length;
+  return `${report.slice(0, at)}\n${lines.map((l) => `- ${l}`).join('\n')}\n${report.slice(at)}`;
+}
+
+function readChanges(cwd: string, file: string): StackChanges {
+  let changes: Partial<StackChanges>;
+  try {
+    changes = JSON.parse(readFileSync(resolve(cwd, file), 'utf8')) as Partial<StackChanges>;
+  } catch (error) {
+    throw new CliError(`--changes ${file}: cannot read it as JSON (${(error as Error).message.split('\n')[0]})`);
+  }
+  for (const key of ['added', 'changed', 'deleted', 'unchanged'] as const) {
+    if (!Array.isArray(changes[key]))
+      throw new CliError(`--changes ${file}: has no "${key}" list; make it with ssm-federated-access changed-stacks`);
+  }
+  return changes as StackChanges;
 }

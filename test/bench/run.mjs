@@ -137,6 +137,12 @@ console.log('');
 const review = spawnSync(process.execPath, [join(here, 'review.mjs')], { cwd: root, stdio: 'inherit' });
 if (review.status !== 0) process.exitCode = review.status ?? 1;
 
+// Fan-out: the workflows' shards for 5,000 accounts, listing them, and change detection between two
+// synthesized apps of 1,000 stacks (test/bench/fanout.mjs).
+console.log('');
+const fanout = spawnSync(process.execPath, [join(here, 'fanout.mjs')], { cwd: root, stdio: 'inherit' });
+if (fanout.status !== 0) process.exitCode = fanout.status ?? 1;
+
 // Deploy time per environment on the local AWS API emulator (test/bench/deploy.ts): a few minutes.
 if (process.env.BENCH_DEPLOY !== '0') {
   const deploy = spawnSync(process.execPath, [join(here, 'deploy.mjs')], { cwd: root, stdio: 'inherit' });

@@ -1,0 +1,128 @@
+import { cpSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CliError, EXIT } from '../errors';
+import type { Command } from './command';
+
+export const CHANGED_STACKS_HELP = `Usage: ssm-federated-access changed-stacks [options] --base DIR
+
+Compares two synthesized apps (cdktf.out folders), stack by stack: cdk.tf.json and the asset files
+beside it. Synthesis is deterministic, so a stack whose files are byte for byte the same has the
+same configuration, and its plan can only show drift, not the change under review. Prints one line
+of JSON: {"added": [...], "changed": [...], "deleted": [...], "unchanged": [...]}, names sorted.
+
+Options:
+  --base DIR           the base commit's synthesized app
+  --head DIR           the head commit's synthesized app (default cdktf.out)
+  --copy-changed DIR   also copy the added and changed stacks of the head, with a manifest that
+                       lists only them, into DIR (what the plan jobs need, not the whole app)
+  -h, --help           show this help
+
+Files that terraform writes beside the configuration (.terraform, .terraform.lock.hcl, tfplan,
+plan.txt, plan.json, state files) are not compared.
+`;
+
+/** How the stacks of two synthesized apps differ. */
+export interface StackChanges {
+  readonly added: readonly string[];
+  readonly changed: readonly string[];
+  readonly deleted: readonly string[];
+  readonly unchanged: readonly string[];
+}
+
+export const changedStacks: Command = {
+  name: 'changed-stacks',
+  summary: 'the stacks whose synthesized configuration differs between two commits, as JSON',
+  help: CHANGED_STACKS_HELP,
+  async run(argv, io) {
+    const { values } = parseArgs({
+      args: [...argv],
+      options: {
+        base: { type: 'string' },
+        head: { type: 'string', default: 'cdktf.out' },
+        'copy-changed': { type: 'string' },
+      },
+    });
+    if (values.base === undefined) throw new CliError("--base DIR is required (the base commit's cdktf.out)");
+    const head = resolve(io.cwd, values.head);
+    const changes = compareApps(resolve(io.cwd, values.base), head);
+    const files =
+      values['copy-changed'] !== undefined
+        ? copyStacks(head, resolve(io.cwd, values['copy-changed']), [...changes.added, ...changes.changed])
+        : [];
+    return { code: EXIT.ok, stdout: `${JSON.stringify(changes)}\n`, files };
+  },
+};
+
+/** Stack name -> stack folder, from a synthesized app's manifest. */
+export function appStacks(outdir: string): Map<string, string> {
+  const file = join(outdir, 'manifest.json');
+  if (!existsSync(file))
+    throw new CliError(`${outdir}: no manifest.json; point at the folder cdktf synth writes (cdktf.out)`);
+  let manifest: { stacks?: Record<string, { name: string; workingDirectory: string }> };
+  try {
+    manifest = JSON.parse(readFileSync(file, 'utf8')) as typeof manifest;
+  } catch (error) {
+    throw new CliError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+  return new Map(Object.values(manifest.stacks ?? {}).map((s) => [s.name, join(outdir, s.workingDirectory)]));
+}
+
+/** Compares every stack folder of `head` with the one of the same name in `base`. */
+export function compareApps(base: string, head: string): StackChanges {
+  const before = appStacks(base);
+  const after = appStacks(head);
+  const added: string[] = [];
+  const changed: string[] = [];
+  const unchanged: string[] = [];
+  for (const [name, dir] of after) {
+    const old = before.get(name);
+    if (old === undefined) added.push(name);
+    else if (sameFolder(old, dir)) unchanged.push(name);
+    else changed.push(name);
+  }
+  const deleted = [...before.keys()].filter((name) => !after.has(name));
+  return { added: added.sort(), changed: changed.sort(), deleted: deleted.sort(), unchanged: unchanged.sort() };
+}
+
+/** What terraform writes into a stack folder; not configuration. */
+const NOT_CONFIGURATION =
+  /^(\.terraform|\.terraform\.lock\.hcl|tfplan|plan\.txt|plan\.json|terraform\.tfstate.*|.*_override\.tf\.json)$/;
+
+function configurationFiles(dir: string): string[] {
+  const files: string[] = [];
+  const walk = (at: string) => {
+    for (const entry of readdirSync(at, { withFileTypes: true })) {
+      if (at === dir && NOT_CONFIGURATION.test(entry.name)) continue;
+      const path = join(at, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else files.push(relative(dir, path));
+    }
+  };
+  walk(dir);
+  return files.sort();
+}
+
+function sameFolder(a: string, b: string): boolean {
+  const files = configurationFiles(a);
+  const other = configurationFiles(b);
+  if (files.length !== other.length || files.some((f, i) => f !== other[i])) return false;
+  // Sizes first: most changed files differ in length, and a stat is cheaper than a read.
+  if (files.some((f) => statSync(join(a, f)).size !== statSync(join(b, f)).size)) return false;
+  return files.every((f) => readFileSync(join(a, f)).equals(readFileSync(join(b, f))));
+}
+
+/** Copies `names`' stack folders and a manifest of only them (files written by the caller). */
+function copyStacks(head: string, to: string, names: readonly string[]): { path: string; content: string }[] {
+  const manifest = JSON.parse(readFileSync(join(head, 'manifest.json'), 'utf8')) as {
+    stacks: Record<string, { name: string; workingDirectory: string }>;
+  };
+  const kept = Object.fromEntries(Object.entries(manifest.stacks).filter(([, s]) => names.includes(s.name)));
+  for (const stack of Object.values(kept)) {
+    cpSync(join(head, stack.workingDirectory), join(to, stack.workingDirectory), {
+      recursive: true,
+      filter: (src) => !/[\\/]\.terraform$/.test(src),
+    });
+  }
+  return [{ path: join(to, 'manifest.json'), content: `${JSON.stringify({ ...manifest, stacks: kept }, null, 2)}\n` }];
+}
