@@ -5,7 +5,7 @@ import { describedResources } from '../access/read-stack';
 import { CliError } from '../errors';
 import { loadApp, selectStacks } from '../stacks/load-stacks';
 import { readPolicy } from '../stacks/synthesized-stack';
-import type { EnvironmentConfig } from '../../environments/load';
+import type { EnvironmentConfig } from '../../modules/environment/load-environment';
 import { shardsOf } from './shards';
 
 /** Where a stack's Terraform state is, as far as the workflows need to know. */
@@ -122,10 +122,10 @@ export function targetsOfEnvironments(
  */
 export async function projectTargets(cwd: string): Promise<CiTarget[]> {
   let environments: typeof import('../../environments');
-  let names: typeof import('../../stacks/names');
+  let names: typeof import('../../modules/ssm-federated-access/names');
   try {
     environments = await import('../../environments');
-    names = await import('../../stacks/names');
+    names = await import('../../modules/ssm-federated-access/names');
   } catch (error) {
     // An organization's account list is read when environments/index.ts loads.
     if (error instanceof ConfigError) throw new CliError(`invalid environment configuration:\n${error.message}`);

@@ -5,7 +5,7 @@ const { writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const root = join(__dirname, '..', '..');
 const { organizationEnvironments, loadEnvironments } = require(join(root, 'dist/environments'));
-const names = require(join(root, 'dist/stacks/names'));
+const names = require(join(root, 'dist/modules/ssm-federated-access/names'));
 const { matrixOf, targetsOfEnvironments } = require(join(root, 'dist/cli/commands/ci-targets'));
 
 const count = Number(process.argv[2]);
