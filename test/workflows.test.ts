@@ -22,8 +22,8 @@ function runShard(steps: Step[]): string[] {
 }
 
 describe('GitHub Actions workflows', () => {
-  it('has the pull-request, deploy and drift workflows', () => {
-    expect(files.sort()).toEqual(['deploy.yml', 'drift.yml', 'pull-request.yml']);
+  it('has the pull-request, deploy, drift and documentation workflows', () => {
+    expect(files.sort()).toEqual(['deploy.yml', 'docs.yml', 'drift.yml', 'pull-request.yml']);
   });
 
   it.each(files)('%s passes the workflow schema validator', (file) => {
@@ -125,16 +125,39 @@ describe('GitHub Actions workflows', () => {
     }
   });
 
-  it('every job that assumes an AWS role asks for an id-token, and only those', () => {
+  it('docs: builds the site from main with read access only, and deploys it to Pages with the Pages permissions only', () => {
+    const docs = workflow('docs.yml');
+    expect(Object.keys(docs.on).sort()).toEqual(['push', 'workflow_dispatch']);
+    expect(docs.on.push.branches).toEqual(['main']);
+    expect(docs.permissions).toEqual({ contents: 'read' });
+    const build = docs.jobs.build;
+    expect(build.permissions).toBeUndefined();
+    const runs = (build.steps as { run?: string }[]).map((s) => s.run).filter(Boolean);
+    expect(runs).toEqual(['npm ci', 'npm run docs']);
+    const upload = (build.steps as { uses?: string; with?: { path?: string } }[]).find((s) =>
+      s.uses?.startsWith('actions/upload-pages-artifact@'),
+    );
+    expect(upload?.with?.path).toBe('site');
+    const deploy = docs.jobs.deploy;
+    expect(deploy.needs).toBe('build');
+    expect(deploy.permissions).toEqual({ pages: 'write', 'id-token': 'write' });
+    expect(deploy.environment.name).toBe('github-pages');
+    expect((deploy.steps as { uses?: string }[]).map((s) => s.uses)).toEqual(['actions/deploy-pages@v4']);
+  });
+
+  it('every job that assumes an AWS role or deploys to GitHub Pages asks for an id-token, and only those', () => {
     for (const file of files) {
       for (const [name, job] of Object.entries(workflow(file).jobs) as [
         string,
         { steps: Step[]; permissions?: Record<string, string> },
       ][]) {
-        // run-shard assumes each stack's role itself, with the job's OIDC token.
+        // Each exchanges the job's OpenID Connect token: for AWS credentials (run-shard assumes each
+        // stack's role itself), or for a Pages deployment.
         const assumes =
-          job.steps.some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials')) ||
-          runShard(job.steps).length > 0;
+          job.steps.some(
+            (s) =>
+              s.uses?.startsWith('aws-actions/configure-aws-credentials') || s.uses?.startsWith('actions/deploy-pages'),
+          ) || runShard(job.steps).length > 0;
         expect({ file, name, idToken: job.permissions?.['id-token'] === 'write' }).toEqual({
           file,
           name,
