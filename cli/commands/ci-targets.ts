@@ -107,8 +107,8 @@ export function targetsOfEnvironments(
         region: config.primaryRegion,
         planRoleArn: `arn:aws:iam::${config.accountId}:role/${roles.plan}`,
         deployRoleArn: `arn:aws:iam::${config.accountId}:role/${roles.deploy}`,
-        // What stacks/environment-stack.ts gives GitHubActionsRoles as deployEnvironment.
-        deployEnvironment: config.name,
+        // What SsmFederatedAccess gives GitHubActionsRoles as deployEnvironment.
+        deployEnvironment: config.ci?.deployEnvironment ?? config.name,
         state,
       },
     ];

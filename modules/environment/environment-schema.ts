@@ -191,6 +191,19 @@ const ciSchema = z.strictObject({
   planRoleName: iamRoleName.optional(),
   /** @default <environment>-github-deploy */
   deployRoleName: iamRoleName.optional(),
+  /**
+   * The GitHub environment (Settings > Environments) whose deploy jobs the deploy role trusts. Give
+   * many accounts one (for example `production`) so a deploy job of a shard of several accounts can
+   * assume each of their roles.
+   *
+   * @default the environment's name
+   */
+  deployEnvironment: z
+    .string()
+    .regex(/^[^,'"`;\\]{1,255}$/, {
+      error: 'must be a GitHub environment name (1-255 characters, no commas, quotes, backslashes or semicolons)',
+    })
+    .optional(),
 });
 
 // Session Manager preferences, audit logging and VPC endpoints (modules/session-preferences,

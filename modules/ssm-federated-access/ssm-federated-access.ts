@@ -123,7 +123,9 @@ export class SsmFederatedAccess extends Construct {
       this.ci = new GitHubActionsRoles(this, 'github-actions', {
         accountId: config.accountId,
         repository: config.ci.githubRepository,
-        deployEnvironment: config.name,
+        deployEnvironment: config.ci.deployEnvironment ?? config.name,
+        // Names stay the environment's when many environments share one GitHub environment.
+        namePrefix: `${config.name}-`,
         planRoleName: names.plan,
         deployRoleName: names.deploy,
         regions: config.regions,

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { main } from '../../cli/main';
-import { type CiTarget, matrixOf, synthesizedTargets } from '../../cli/commands/ci-targets';
+import { type CiTarget, matrixOf, synthesizedTargets, targetsOfEnvironments } from '../../cli/commands/ci-targets';
+import * as stackNames from '../../modules/ssm-federated-access/names';
 import { SHARD_SLOTS, assignShards, shardCapacity, shardsOf } from '../../cli/commands/shards';
-import { environmentSources } from '../../environments';
+import { environmentSources, loadEnvironments } from '../../environments';
 import { synthesize } from '../support/synth';
 
 /**
@@ -144,6 +145,31 @@ describe('environments command', () => {
     expect(rows.sort((a, b) => (a.name < b.name ? -1 : 1))).toEqual(
       [...fromSynth].sort((a, b) => (a.name < b.name ? -1 : 1)),
     );
+  });
+
+  it("a shared ci.deployEnvironment: the deploy roles trust it, the matrix runs the shard in it, the names stay the environment's", () => {
+    const shared = environmentSources.map((source) =>
+      source.input.ci
+        ? { ...source, input: { ...source.input, ci: { ...source.input.ci, deployEnvironment: 'production' } } }
+        : source,
+    );
+    const { outdir, stacks } = synthesize(shared);
+    const targets = synthesizedTargets(root, outdir);
+    expect(targets.map((t) => [t.name, t.deployEnvironment])).toEqual([
+      ['dev', 'production'],
+      ['prod', 'production'],
+    ]);
+    expect(targetsOfEnvironments(loadEnvironments(shared, { rootDir: root }), stackNames)).toEqual(targets);
+    expect(new Set(matrixOf(targets).map((entry) => entry.environment))).toEqual(new Set(['production']));
+    const roles = Object.values(stacks.get('dev')!.json.resource.aws_iam_role) as {
+      name: string;
+      assume_role_policy: string;
+    }[];
+    const deploy = roles.find((r) => r.name === 'dev-github-deploy')!;
+    expect(deploy.assume_role_policy).toContain('environment:production');
+    expect(deploy.assume_role_policy).not.toContain('environment:dev');
+    const policies = Object.values(stacks.get('dev')!.json.resource.aws_iam_policy) as { name: string }[];
+    expect(policies.map((p) => p.name)).toContain('dev-permissions-boundary');
   });
 
   it('refuses a shard that holds no stack, and an unknown stack, naming what there is', async () => {
