@@ -4,7 +4,8 @@
 //    file that exists, and a `#anchor` into a Markdown file at one of its headings;
 //  - every TypeScript block marked as a complete program (an HTML comment `<!-- compile -->` on the
 //    line before its fence) and every app under examples/ type-checks against the package's sources
-//    (`ssm-federated-access` resolves to modules/index.ts).
+//    (`ssm-federated-access` resolves to modules/index.ts);
+//  - README.md stays a front page: at most README_MAX_LINES lines (the manual is docs/guides).
 // Prints one line per problem (file:line: what is wrong) and exits 1 if there is any.
 //
 // Usage: node scripts/check-docs.mjs [--root DIR]   (DIR: the tree to check, default this repository;
@@ -17,6 +18,7 @@ import ts from 'typescript';
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const COMPILE_MARKER = '<!-- compile -->';
+const README_MAX_LINES = 250;
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'cdktf.out', '.gen', '.git', 'site']);
 
 function parseArgs(argv) {
@@ -263,6 +265,15 @@ const problems = [];
 const files = markdownFiles(root);
 const { links: linkCount, blocks } = checkLinks(root, files, problems);
 const compiled = checkCompiles(root, blocks, problems);
+const readme = join(root, 'README.md');
+if (existsSync(readme)) {
+  const lines = readFileSync(readme, 'utf8').replace(/\n$/, '').split('\n').length;
+  if (lines > README_MAX_LINES) {
+    problems.push(
+      `README.md: has ${lines} lines, more than ${README_MAX_LINES}: move the detail into a guide under docs/guides and link it`,
+    );
+  }
+}
 
 if (problems.length > 0) {
   process.stderr.write(`${problems.join('\n')}\n${problems.length} documentation problem(s)\n`);

@@ -72,6 +72,14 @@ describe('check-docs', () => {
     expect(result.stdout).toContain('1 compiled blocks');
   });
 
+  it('fails on a README longer than 250 lines, and passes one of 250', () => {
+    const lines = (n: number) => ['# Project', ...Array.from({ length: n - 1 }, (_, i) => `line ${i}`)].join('\n');
+    const long = check(tree({ 'README.md': `${lines(251)}\n` }));
+    expect(long.status).toBe(1);
+    expect(long.stderr).toContain('README.md: has 251 lines, more than 250');
+    expect(check(tree({ 'README.md': `${lines(250)}\n` })).status).toBe(0);
+  });
+
   it('fails on a link to a file that does not exist', () => {
     const dir = tree({
       'README.md': '# Project\n\nSee [the guide](docs/guides/missing.md).\n',
