@@ -23,10 +23,13 @@ type Props = Omit<SessionAuditLogsProps, 'provider'>;
 const base: Props = { region: REGION, accountId: ACCOUNT, environmentName: 'example' };
 
 /** Synthesizes the construct alone, in a stack whose only provider is aliased (as in a further region). */
-function synthAuditLogs(overrides: Partial<Props> = {}): { stack: SynthesizedStack; logs: SessionAuditLogs } {
+function synthAuditLogs(
+  overrides: Partial<Props> = {},
+  providerRegion: string = overrides.region ?? REGION,
+): { stack: SynthesizedStack; logs: SessionAuditLogs } {
   const app = Testing.app();
   const stack = new TerraformStack(app, 'test');
-  const provider = new AwsProvider(stack, 'aws_us', { region: REGION, alias: REGION });
+  const provider = new AwsProvider(stack, 'aws_us', { region: providerRegion, alias: providerRegion });
   const logs = validated(() => new SessionAuditLogs(stack, 'logs', { provider, ...base, ...overrides }));
   return { stack: synthStack(stack), logs };
 }
@@ -506,6 +509,14 @@ describe('SessionAuditLogs: validation, before anything is created', () => {
     const lines = problemsOf({ environmentName: 'a-very-long-environment-x', region: 'ap-southeast-1' });
     expect(lines[0]).toContain(
       'test/logs: environmentName must be short enough for the bucket name "a-very-long-environment-x-ssm-sessions-111111111111-ap-southeast-1" (66 characters; S3 allows 3-63)',
+    );
+  });
+
+  it("takes the region from its provider, and rejects a region other than the provider's", () => {
+    const { logs } = synthAuditLogs({ region: undefined }, 'eu-north-1');
+    expect(logs.destination.region).toBe('eu-north-1');
+    expect(() => synthAuditLogs({ region: 'eu-west-1' }, 'eu-north-1')).toThrow(
+      'test/logs: region must be the region of its provider (eu-north-1)',
     );
   });
 

@@ -105,6 +105,15 @@ describe('VpcEndpoints', () => {
     expect(problemsOf({ vpcCidrBlock: '10.0.0.0/33' })).toHaveLength(1);
   });
 
+  it("names its services after its provider's region, and rejects a region other than the provider's", () => {
+    const stack = synthEndpoints({ region: undefined });
+    const services = Object.values(stack.json.resource.aws_vpc_endpoint as Record<string, { service_name: string }>);
+    expect(services.map((e) => e.service_name)).toContain('com.amazonaws.us-east-1.ssmmessages');
+    expect(problemsOf({ region: 'eu-west-1' })).toEqual([
+      expect.stringContaining('test/endpoints: region must be the region of its provider (us-east-1)'),
+    ]);
+  });
+
   it('requires subnets and route tables', () => {
     expect(problemsOf({ subnetIds: [], routeTableIds: [] })).toEqual([
       expect.stringContaining('test/endpoints: subnetIds must list at least one private subnet'),
