@@ -24,6 +24,7 @@ export {
   SIDS as SESSION_ACCESS_SIDS,
   SESSION_DOCUMENTS,
   CONSOLE_READ_ACTIONS,
+  JUST_IN_TIME_CONSOLE_READ_ACTIONS,
   accessTagKeys,
   groupTagName,
   launchTaggerRolePattern,
@@ -86,6 +87,30 @@ export interface SessionAccessPolicyProps {
    * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-enable-encryption.html
    */
   readonly sessionKmsKeyArns?: readonly string[];
+  /**
+   * `standing`: the match rules allow `ssm:StartSession` directly. `just-in-time`: the policy has
+   * no `ssm:StartSession` at all; people request access (`ssm:StartAccessRequest`), approval
+   * policies decide, and the session runs on the token of an approved request
+   * (`ssm:GetAccessToken`). SSH and port forwarding are not available through approvals.
+   *
+   * @default 'standing'
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-just-in-time-node-access.html
+   */
+  readonly accessMode?: 'standing' | 'just-in-time';
+  /**
+   * Just-in-time mode: names of the manual approval documents whose approval workflows a request
+   * starts (usually `JustInTimeApprovalPolicies.manualApprovalDocumentNames`).
+   *
+   * @default - none: no `ssm:StartAutomationExecution`, so only auto-approved requests succeed
+   */
+  readonly manualApprovalDocumentNames?: readonly string[];
+  /**
+   * Just-in-time mode: further instance tags that decide approvals (restricted-instance, deny-access
+   * and manual target tags); the tag Deny covers them as well.
+   *
+   * @default - none beyond the match rules' tags
+   */
+  readonly approvalTagKeys?: readonly string[];
 }
 
 /**
@@ -122,6 +147,8 @@ export class SessionAccessPolicy extends Construct {
   readonly scpJson: string;
   /** Principal tags the rules read; the IdP or Identity Center must send them. */
   readonly principalTags: readonly string[];
+  /** Whether the policy allows sessions directly (`standing`) or access requests (`just-in-time`). */
+  readonly accessMode: 'standing' | 'just-in-time';
 
   constructor(scope: Construct, id: string, props: SessionAccessPolicyProps) {
     super(scope, id);
@@ -131,6 +158,18 @@ export class SessionAccessPolicy extends Construct {
       ...props.regions.map((r, i) => [`regions.${i}`, r, propRules.region] as const),
     ]);
     const problems = ruleProblems(this.node.path, props.regions, rules);
+    const justInTime = props.accessMode === 'just-in-time';
+    for (const field of ['sshEnabled', 'portForwardingEnabled'] as const) {
+      if (justInTime && props[field]) {
+        problems.push({
+          file: this.node.path,
+          path: field,
+          value: true,
+          message:
+            'must be false with accessMode "just-in-time": approved sessions may use SSM-SessionManagerRunShell only, and a StartSession on the SSH or port-forwarding document would bypass the approvals. Turn it off, or keep accessMode "standing"',
+        });
+      }
+    }
     if (problems.length > 0) throw new ConfigError(problems);
 
     this.document = sessionAccessDocument({
@@ -140,7 +179,16 @@ export class SessionAccessPolicy extends Construct {
       sshEnabled: props.sshEnabled ?? false,
       portForwardingEnabled: props.portForwardingEnabled ?? false,
       sessionKmsKeyArns: props.sessionKmsKeyArns ?? [],
+      ...(justInTime
+        ? {
+            justInTime: {
+              manualApprovalDocumentNames: props.manualApprovalDocumentNames ?? [],
+              approvalTagKeys: props.approvalTagKeys ?? [],
+            },
+          }
+        : {}),
     });
+    this.accessMode = justInTime ? 'just-in-time' : 'standing';
     this.json = renderPolicy(this.document);
     this.accountId = props.accountId;
     this.environment = props.environment;
