@@ -112,6 +112,13 @@ export interface JustInTimeAccessInput {
    * instance would make it auto-approved.
    */
   readonly approvalTagKeys: readonly string[];
+  /**
+   * Keep the standing `ssm:StartSession` statements beside the requester statements: the step
+   * between the two modes, where people try requests and can still open sessions directly.
+   *
+   * @default false
+   */
+  readonly keepStandingSessions?: boolean;
 }
 
 /** The `access` section of an environment, as far as the match rules go. */
@@ -271,9 +278,10 @@ export function sessionAccessDocument(input: SessionAccessInput): PolicyDocument
   if (input.justInTime) {
     statements.push(...justInTimeRequesterStatements(input, input.justInTime));
   }
+  const standing = !input.justInTime || input.justInTime.keepStandingSessions === true;
   // EC2 instances only: the launch tagger writes AwsUserId at launch, and nothing writes it on a
   // managed instance (mi-*), whose registration is not a launch by a person.
-  if (rules.owner && !input.justInTime) {
+  if (rules.owner && standing) {
     statements.push({
       Sid: SIDS.owner,
       Effect: 'Allow',
@@ -283,7 +291,7 @@ export function sessionAccessDocument(input: SessionAccessInput): PolicyDocument
       Condition: { StringEquals: { [`ssm:resourceTag/${OWNERSHIP_TAG}`]: '${aws:userid}' }, ...DOCUMENT_ACCESS_CHECK },
     });
   }
-  for (let group = 1; group <= (input.justInTime ? 0 : (rules.attributes?.groups ?? 0)); group++) {
+  for (let group = 1; group <= (standing ? (rules.attributes?.groups ?? 0) : 0); group++) {
     const equals = Object.fromEntries(
       rules.attributes!.tags.map((pair) => [
         `ssm:resourceTag/${pair.instanceTag}`,
@@ -293,7 +301,7 @@ export function sessionAccessDocument(input: SessionAccessInput): PolicyDocument
     // Attributes are tags anyone with the right to tag sets, on EC2 and managed instances alike.
     statements.push(startSessionWhen(SIDS.attributes(group), input, equals, true));
   }
-  if (rules.principalTagOwner && !input.justInTime) {
+  if (rules.principalTagOwner && standing) {
     const { instanceTag, principalTag } = rules.principalTagOwner;
     statements.push(
       startSessionWhen(SIDS.principalTagOwner, input, {
@@ -310,7 +318,7 @@ export function sessionAccessDocument(input: SessionAccessInput): PolicyDocument
       ? SESSION_DOCUMENTS.portForwarding.map((name) => `arn:aws:ssm:${region}::document/${name}`)
       : []),
   ]);
-  if (!input.justInTime) {
+  if (standing) {
     statements.push({
       Sid: SIDS.documents,
       Effect: 'Allow',

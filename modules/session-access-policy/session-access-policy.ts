@@ -98,6 +98,13 @@ export interface SessionAccessPolicyProps {
    */
   readonly accessMode?: 'standing' | 'just-in-time';
   /**
+   * Standing mode only: add the just-in-time requester statements beside `ssm:StartSession`, so
+   * people can try access requests before the move to `just-in-time` removes direct sessions.
+   *
+   * @default false
+   */
+  readonly justInTimeRequestsEnabled?: boolean;
+  /**
    * Just-in-time mode: names of the manual approval documents whose approval workflows a request
    * starts (usually `JustInTimeApprovalPolicies.manualApprovalDocumentNames`).
    *
@@ -179,11 +186,12 @@ export class SessionAccessPolicy extends Construct {
       sshEnabled: props.sshEnabled ?? false,
       portForwardingEnabled: props.portForwardingEnabled ?? false,
       sessionKmsKeyArns: props.sessionKmsKeyArns ?? [],
-      ...(justInTime
+      ...(justInTime || props.justInTimeRequestsEnabled
         ? {
             justInTime: {
               manualApprovalDocumentNames: props.manualApprovalDocumentNames ?? [],
               approvalTagKeys: props.approvalTagKeys ?? [],
+              keepStandingSessions: !justInTime,
             },
           }
         : {}),

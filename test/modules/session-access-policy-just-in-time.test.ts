@@ -189,3 +189,17 @@ describe('the just-in-time requester, through the IAM evaluator', () => {
     );
   });
 });
+
+describe('the step between the modes (standing, with requests enabled)', () => {
+  const transition = new SessionAccessPolicy(new TerraformStack(Testing.app(), 'transition'), 'session-access', {
+    ...base,
+    justInTimeRequestsEnabled: true,
+    manualApprovalDocumentNames: ['test-platform-approval'],
+  });
+
+  it('keeps direct sessions and adds access requests, so nobody is locked out while requests are tried', async () => {
+    expect(transition.accessMode).toBe('standing');
+    await expect(decide(transition.document, 'ssm:StartSession', instance, matchingTags)).resolves.toBe('Allowed');
+    await expect(decide(transition.document, 'ssm:StartAccessRequest', instance)).resolves.toBe('Allowed');
+  });
+});
