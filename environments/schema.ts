@@ -207,12 +207,23 @@ const justInTimeSchema = z.strictObject({
       enabled: z.boolean().default(false),
       /** @default <environment>-break-glass */
       roleName: iamRoleName.optional(),
-      /** Email subscribed to the alarm topic (confirm the subscription). */
+      /**
+       * IAM roles or users that may assume the role (with MFA). SAML environments trust their own
+       * SAML provider as well; Identity Center environments need at least one.
+       */
+      trustedPrincipalArns: z
+        .array(
+          z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/, {
+            error: 'must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>)',
+          }),
+        )
+        .default([]),
+      /** Email subscribed to the alarm topics (AWS asks the address to confirm). */
       alarmEmail: z.email({ error: 'must be an email address' }).optional(),
-      /** An existing SNS topic to alarm instead of the one created here. */
-      alarmTopicArn: str(launchTaggerRules.snsTopicArn).optional(),
+      /** Existing SNS topics to alarm instead of the ones created here, by region (EventBridge targets a topic in its own region). */
+      alarmTopicArns: z.partialRecord(region, str(launchTaggerRules.snsTopicArn)).default({}),
     })
-    .default({ enabled: false }),
+    .default({ enabled: false, trustedPrincipalArns: [], alarmTopicArns: {} }),
 });
 
 const launchTaggerSchema = z.strictObject({
@@ -579,12 +590,23 @@ function checkJustInTime(env: z.output<typeof environmentObject>, ctx: z.core.$R
   for (const p of manualApprovalProblems(jit.manualApprovals)) {
     issue(['justInTime', 'manualApprovals', ...(p.path === '' ? [] : p.path.split('.'))], p.value, p.message);
   }
-  if (jit.breakGlass.enabled && jit.breakGlass.alarmEmail === undefined && jit.breakGlass.alarmTopicArn === undefined) {
-    issue(
-      ['justInTime', 'breakGlass'],
-      jit.breakGlass,
-      'must name who is alarmed when the break-glass role is used: set alarmEmail or alarmTopicArn',
-    );
+  const breakGlass = jit.breakGlass;
+  if (breakGlass.enabled) {
+    const regions = [env.primaryRegion, ...env.additionalRegions];
+    if (breakGlass.alarmEmail === undefined && !regions.every((r) => breakGlass.alarmTopicArns[r] !== undefined)) {
+      issue(
+        ['justInTime', 'breakGlass'],
+        breakGlass,
+        'must name who is alarmed when the break-glass role is used: set alarmEmail, or alarmTopicArns for every region',
+      );
+    }
+    if (env.identity.type === 'identity-center' && breakGlass.trustedPrincipalArns.length === 0) {
+      issue(
+        ['justInTime', 'breakGlass', 'trustedPrincipalArns'],
+        [],
+        "must list who may assume the break-glass role: an Identity Center environment has no SAML provider to trust. Add the emergency operators' role ARNs",
+      );
+    }
   }
 }
 

@@ -11,6 +11,7 @@ import { accessRulesOf } from '../modules/session-access-policy/access-rules';
 import { SessionAccessPolicy } from '../modules/session-access-policy/session-access-policy';
 import { SamlFederation } from '../modules/saml-federation/saml-federation';
 import type { LaunchTagger } from '../modules/launch-tagger/launch-tagger';
+import { addJustInTimeAccess } from '../modules/just-in-time/add-just-in-time-access';
 import { configureBackend } from './backend';
 import { ciRoleNames, managedInstanceRoleName, principalTagNames, stateKey } from './names';
 import { addFederationOutputs, addIdentityCenterOutputs, addSessionOutputs, output } from './outputs';
@@ -107,6 +108,19 @@ export class SsmFederatedAccessStack extends TerraformStack {
 
     // Who may open which session, and the role of the instances they open it on.
     const destinations = this.sessions.map((s) => s.auditLogs.destination);
+    const sessionKmsKeyArns = destinations.flatMap((d) => (d.kmsKeyArn ? [d.kmsKeyArn] : []));
+
+    // ---- Just-in-time access (approval policies, break-glass role, outputs) --------------------
+    const justInTime = config.justInTime
+      ? addJustInTimeAccess(this, config, {
+          regions: this.regions,
+          sessionKmsKeyArns,
+          ...(this.federation ? { samlProviderArn: this.federation.providerArn } : {}),
+          ...boundary,
+        })
+      : undefined;
+    // ---------------------------------------------------------------------------------------------
+
     this.sessionAccess = new SessionAccessPolicy(this, 'session-access', {
       accountId: config.accountId,
       regions: config.regions,
@@ -114,7 +128,8 @@ export class SsmFederatedAccessStack extends TerraformStack {
       rules: accessRulesOf(config.access),
       sshEnabled: config.access.sshEnabled,
       portForwardingEnabled: config.access.portForwardingEnabled,
-      sessionKmsKeyArns: destinations.flatMap((d) => (d.kmsKeyArn ? [d.kmsKeyArn] : [])),
+      sessionKmsKeyArns,
+      ...justInTime?.sessionAccessProps,
     });
     this.managedInstanceRole = new ManagedInstanceRole(this, 'managed-instance-role', {
       accountId: config.accountId,

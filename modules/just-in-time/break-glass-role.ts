@@ -50,6 +50,12 @@ export interface BreakGlassRoleProps {
    * @default 1
    */
   readonly maxSessionDurationHours?: number;
+  /**
+   * Permissions boundary of the role (required where the deploy role may only create bounded roles).
+   *
+   * @default - none
+   */
+  readonly permissionsBoundaryArn?: string;
 }
 
 /**
@@ -139,6 +145,7 @@ export class BreakGlassRole extends Construct {
       description: 'Break-glass: standing Session Manager access for emergencies; every use alarms',
       assumeRolePolicy: renderPolicy(this.trustPolicy),
       maxSessionDuration: hours * 3600,
+      ...(props.permissionsBoundaryArn === undefined ? {} : { permissionsBoundary: props.permissionsBoundaryArn }),
     });
     new IamRolePolicy(this, 'session-access', {
       ...(props.provider ? { provider: props.provider } : {}),
