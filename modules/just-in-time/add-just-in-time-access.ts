@@ -30,7 +30,11 @@ export interface JustInTimeAccess {
    */
   readonly sessionAccessProps: Pick<
     SessionAccessPolicyProps,
-    'accessMode' | 'justInTimeRequestsEnabled' | 'manualApprovalDocumentNames' | 'approvalTagKeys'
+    | 'accessMode'
+    | 'justInTimeRequestsEnabled'
+    | 'manualApprovalDocumentNames'
+    | 'approvalTagKeys'
+    | 'identityStoreReadsEnabled'
   >;
   /** The approval policies, per region (in `regions` order). */
   readonly approvals: readonly JustInTimeApprovalPolicies[];
@@ -149,6 +153,7 @@ export function addJustInTimeAccess(
       justInTimeRequestsEnabled: !justInTime,
       manualApprovalDocumentNames: first.manualApprovalDocumentNames,
       approvalTagKeys: approvalTagKeysOf(config),
+      identityStoreReadsEnabled: config.identity.type === 'identity-center',
     },
     approvals,
     ...(breakGlass ? { breakGlass } : {}),

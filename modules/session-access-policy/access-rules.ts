@@ -119,6 +119,13 @@ export interface JustInTimeAccessInput {
    * @default false
    */
   readonly keepStandingSessions?: boolean;
+  /**
+   * Add the Identity Store look-ups the console makes for Identity Center users (who requests,
+   * who approves). A SAML-federated role has no Identity Store identity to look up.
+   *
+   * @default false
+   */
+  readonly identityStoreReads?: boolean;
 }
 
 /** The `access` section of an environment, as far as the match rules go. */
@@ -208,6 +215,10 @@ export const JUST_IN_TIME_CONSOLE_READ_ACTIONS = [
   'ssm-quicksetup:GetConfiguration',
   'organizations:DescribeOrganization',
   'organizations:ListDelegatedAdministrators',
+] as const;
+
+/** The Identity Store look-ups of AWS's requester policy: for Identity Center users only. */
+export const JUST_IN_TIME_IDENTITY_STORE_READ_ACTIONS = [
   'identitystore:GetUserId',
   'identitystore:DescribeUser',
   'identitystore:DescribeGroup',
@@ -368,7 +379,10 @@ function justInTimeRequesterStatements(input: SessionAccessInput, jit: JustInTim
     {
       Sid: SIDS.justInTimeConsoleRead,
       Effect: 'Allow',
-      Action: [...JUST_IN_TIME_CONSOLE_READ_ACTIONS],
+      Action: [
+        ...JUST_IN_TIME_CONSOLE_READ_ACTIONS,
+        ...(jit.identityStoreReads ? JUST_IN_TIME_IDENTITY_STORE_READ_ACTIONS : []),
+      ],
       // "*": none of these reads supports resource-level permissions the console could name in
       // advance (lists, summaries, Quick Setup and Identity Store look-ups).
       Resource: '*',

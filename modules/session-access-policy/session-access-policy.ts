@@ -25,6 +25,7 @@ export {
   SESSION_DOCUMENTS,
   CONSOLE_READ_ACTIONS,
   JUST_IN_TIME_CONSOLE_READ_ACTIONS,
+  JUST_IN_TIME_IDENTITY_STORE_READ_ACTIONS,
   accessTagKeys,
   groupTagName,
   launchTaggerRolePattern,
@@ -118,6 +119,13 @@ export interface SessionAccessPolicyProps {
    * @default - none beyond the match rules' tags
    */
   readonly approvalTagKeys?: readonly string[];
+  /**
+   * Just-in-time requests: add the console's Identity Store look-ups (`identitystore:DescribeUser`
+   * and the like), which Identity Center users need and SAML-federated roles do not.
+   *
+   * @default false
+   */
+  readonly identityStoreReadsEnabled?: boolean;
 }
 
 /**
@@ -192,6 +200,7 @@ export class SessionAccessPolicy extends Construct {
               manualApprovalDocumentNames: props.manualApprovalDocumentNames ?? [],
               approvalTagKeys: props.approvalTagKeys ?? [],
               keepStandingSessions: !justInTime,
+              identityStoreReads: props.identityStoreReadsEnabled ?? false,
             },
           }
         : {}),
