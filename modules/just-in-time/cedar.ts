@@ -1,4 +1,4 @@
-import { validate } from '@cedar-policy/cedar-wasm/nodejs';
+import { type SchemaJson, schemaToJson, validate } from '@cedar-policy/cedar-wasm/nodejs';
 import { type AttributeRule, type TagPair, groupTagName } from '../session-access-policy/access-rules';
 import { JITNA_ACTION, JITNA_CEDAR_SCHEMA } from './jitna-schema';
 
@@ -139,7 +139,7 @@ export function denyAccessCedar(denies: readonly TagMatch[]): string {
  */
 export function cedarProblems(policies: string): string[] {
   const answer = validate({
-    schema: JITNA_CEDAR_SCHEMA,
+    schema: jitnaSchemaJson(),
     policies: { staticPolicies: policies },
     validationSettings: { mode: 'strict' },
   });
@@ -149,4 +149,19 @@ export function cedarProblems(policies: string): string[] {
     // Warnings too: a policy Cedar warns about is one a reviewer should not have to second-guess.
     ...answer.validationWarnings.map((e) => `${e.policyId}: ${e.error.message}`),
   ];
+}
+
+let schemaJson: SchemaJson<string> | undefined;
+
+/** AWS's schema in Cedar's JSON form, parsed once per process (validating against JSON skips the text parse). */
+function jitnaSchemaJson(): SchemaJson<string> {
+  if (schemaJson === undefined) {
+    const answer = schemaToJson(JITNA_CEDAR_SCHEMA);
+    if (answer.type === 'failure')
+      throw new Error(
+        `the just-in-time Cedar schema does not parse: ${answer.errors.map((e) => e.message).join('; ')}`,
+      );
+    schemaJson = answer.json;
+  }
+  return schemaJson;
 }
