@@ -30,6 +30,7 @@ export const MANAGED_EXECUTION_TAG = 'SystemsManagerJustInTimeNodeAccessManaged'
 
 /** Who may approve: an Identity Center group or user (by id), or an IAM user (by name). */
 export interface Approver {
+  /** `SSOGroup` or `SSOUser` (Identity Center), or `IAM` (an IAM user). */
   readonly type: 'SSOGroup' | 'SSOUser' | 'IAM';
   /** Identity Center group or user id, or the IAM user name. */
   readonly name: string;
@@ -37,7 +38,7 @@ export interface Approver {
 
 /** One manual approval policy. */
 export interface ManualApproval {
-  /** Document name (3-128 characters of letters, digits, `_-.`; not starting with `AWS`, `aws` or `SSM-` reserved prefixes... see `manualApprovalProblems`). */
+  /** Document name: 3-128 letters, digits and `_.-`, not starting with `aws`, `amazon`, `amzn` or `SSM-`. */
   readonly name: string;
   /** Nodes the policy applies to: those carrying any of the tags, or every node. */
   readonly targets: readonly TagMatch[] | 'all';

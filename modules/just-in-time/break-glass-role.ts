@@ -23,6 +23,7 @@ const SAML_SIGNIN_AUDIENCE = 'https://signin.aws.amazon.com/saml';
 export interface BreakGlassRoleProps {
   /** Provider for the role (IAM is global: the environment's primary provider). */
   readonly provider?: TerraformProvider;
+  /** The environment's account (the role's and its sessions' ARNs are built from it). */
   readonly accountId: string;
   /** Role name; alarms match the role's sessions by it. */
   readonly roleName: string;
@@ -70,6 +71,7 @@ export interface BreakGlassRoleProps {
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-just-in-time-node-access.html
  */
 export class BreakGlassRole extends Construct {
+  /** The raw `aws_iam_role`. */
   readonly role: IamRole;
   /** ARN of the role (known at synth time: the alarms match on it). */
   readonly roleArn: string;
@@ -78,7 +80,8 @@ export class BreakGlassRole extends Construct {
   /** The trust policy, as data. */
   readonly trustPolicy: PolicyDocument;
 
-  private readonly accountId: string;
+  /** The account the role is in. */
+  readonly accountId: string;
 
   constructor(scope: Construct, id: string, props: BreakGlassRoleProps) {
     super(scope, id);
@@ -161,18 +164,15 @@ export class BreakGlassRole extends Construct {
    * `StartSession` by its sessions.
    */
   alarmIn(id: string, props: BreakGlassAlarmProps): BreakGlassAlarm {
-    return new BreakGlassAlarm(this, id, {
-      ...props,
-      accountId: this.accountId,
-      roleArn: this.roleArn,
-      sessionArnPrefix: this.sessionArnPrefix,
-    });
+    return new BreakGlassAlarm(this, id, { ...props, breakGlassRole: this });
   }
 }
 
 /** Where and to whom a {@link BreakGlassRole} alarms. */
 export interface BreakGlassAlarmProps {
+  /** Provider of `region`. */
   readonly provider?: TerraformProvider;
+  /** The region whose CloudTrail events the rules see. */
   readonly region: AwsRegion;
   /** Name prefix of the topic, key alias and rules, e.g. the environment name. */
   readonly namePrefix: string;
@@ -190,10 +190,10 @@ export interface BreakGlassAlarmProps {
   readonly email?: string;
 }
 
-interface AlarmInternals extends BreakGlassAlarmProps {
-  readonly accountId: string;
-  readonly roleArn: string;
-  readonly sessionArnPrefix: string;
+/** Properties of a {@link BreakGlassAlarm}: where, to whom, and for which role. */
+export interface BreakGlassAlarmConstructProps extends BreakGlassAlarmProps {
+  /** The role whose uses alarm. */
+  readonly breakGlassRole: BreakGlassRole;
 }
 
 /** The event patterns of the alarms, as data (tests match sample events against them). */
@@ -229,15 +229,19 @@ export function breakGlassEventPatterns(roleArn: string, sessionArnPrefix: strin
 export class BreakGlassAlarm extends Construct {
   /** ARN of the topic alarmed. */
   readonly topicArn: string;
+  /** The topic created; undefined when `topicArn` was given. */
   readonly topic?: SnsTopic;
+  /** The key encrypting the created topic. */
   readonly key?: KmsKey;
+  /** The EventBridge rules: sign-ins, console sign-ins, sessions. */
   readonly rules: readonly CloudwatchEventRule[];
 
-  constructor(scope: Construct, id: string, props: AlarmInternals) {
+  constructor(scope: Construct, id: string, props: BreakGlassAlarmConstructProps) {
     super(scope, id);
     validateProps(this.node.path, [['region', props.region, propRules.region]]);
     const provider = props.provider ? { provider: props.provider } : {};
-    const { accountId, region, namePrefix } = props;
+    const { region, namePrefix } = props;
+    const { accountId, roleArn, sessionArnPrefix } = props.breakGlassRole;
     const ruleNames = ['sign-in', 'console-sign-in', 'session'].map((r) => `${namePrefix}-break-glass-${r}`);
     const ruleArns = ruleNames.map((name) => `arn:aws:events:${region}:${accountId}:rule/${name}`);
     if (props.topicArn === undefined) {
@@ -271,7 +275,7 @@ export class BreakGlassAlarm extends Construct {
     } else {
       this.topicArn = props.topicArn;
     }
-    const patterns = breakGlassEventPatterns(props.roleArn, props.sessionArnPrefix);
+    const patterns = breakGlassEventPatterns(roleArn, sessionArnPrefix);
     const descriptions = [
       'The break-glass role was assumed',
       'Someone signed in to the console with the break-glass role',

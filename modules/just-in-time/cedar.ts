@@ -16,12 +16,15 @@ import { JITNA_ACTION, JITNA_CEDAR_SCHEMA } from './jitna-schema';
 
 /** An instance tag with one value, e.g. `{ key: 'Restricted', value: 'true' }`. */
 export interface TagValue {
+  /** Tag key. */
   readonly key: string;
+  /** The value it must have. */
   readonly value: string;
 }
 
 /** An instance tag with any of a set of values. */
 export interface TagMatch {
+  /** Tag key. */
   readonly tagKey: string;
   /** At least one. */
   readonly values: readonly string[];

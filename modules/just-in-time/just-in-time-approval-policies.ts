@@ -172,19 +172,29 @@ export class JustInTimeApprovalPolicies extends Construct {
 
 /** The parts of a CloudFormation template this construct writes. */
 export interface CloudFormationTemplate {
+  /** The one template format version. */
   readonly AWSTemplateFormatVersion: '2010-09-09';
+  /** Which environment and region the policies are for. */
   readonly Description: string;
+  /** The documents, by logical id (`AutoApprovalPolicy`, `ManualApproval<name without punctuation>`). */
   readonly Resources: Record<string, CloudFormationResource>;
 }
 
 /** One `AWS::SSM::Document` resource. */
 export interface CloudFormationResource {
+  /** Always an SSM document. */
   readonly Type: 'AWS::SSM::Document';
+  /** The document's CloudFormation properties. */
   readonly Properties: {
+    /** The document name (fixed for the auto-approval policy). */
     readonly Name: string;
+    /** One of the two just-in-time document types. */
     readonly DocumentType: 'AutoApprovalPolicy' | 'ManualApprovalPolicy';
+    /** The format CloudFormation writes `Content` in, as in AWS's samples. */
     readonly DocumentFormat: 'YAML';
+    /** Content changes become a new default version; the fixed name rules out a replacement. */
     readonly UpdateMethod: 'NewVersion';
+    /** The document content (schema 0.3). */
     readonly Content: Record<string, unknown>;
   };
 }
