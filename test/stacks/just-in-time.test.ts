@@ -73,3 +73,18 @@ describe('an environment in just-in-time mode', () => {
     expect(plan).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy\./);
   }, 180_000);
 });
+
+describe('an environment on the step before the move (standing, with justInTime)', () => {
+  const input = { ...jit, name: 'prod-step', access: { ...jit.access, mode: 'standing' as const } };
+  const { stacks } = synthesize([{ file: 'test/fixtures/environments/jit.ts', input }]);
+  const stack = stacks.get('prod-step')!;
+
+  it('keeps direct sessions and adds requests, with the approval policies deployed', () => {
+    const policy = readPolicy(resourceAt(stack, 'aws_iam_role_policy', 'session-access/role-policy').policy);
+    const actions = policy.Statement.flatMap((s) => [s.Action ?? []].flat());
+    expect(actions).toEqual(
+      expect.arrayContaining(['ssm:StartSession', 'ssm:StartAccessRequest', 'ssm:GetAccessToken']),
+    );
+    expect(Object.keys(resourcesOfType(stack, 'aws_cloudformation_stack'))).toHaveLength(2);
+  });
+});
