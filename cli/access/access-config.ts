@@ -56,6 +56,8 @@ export interface AccessRulesConfig {
   readonly principalTagOwnerRule?: TagPairConfig;
   readonly sshEnabled: boolean;
   readonly portForwardingEnabled: boolean;
+  /** `just-in-time`: nobody starts sessions directly; people request access. @default 'standing' */
+  readonly mode?: 'standing' | 'just-in-time';
 }
 
 export interface CiConfig {

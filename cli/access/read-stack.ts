@@ -174,6 +174,7 @@ export function readStackAccess(stack: SynthesizedStack): StackAccess {
       ...(p.principalTagOwnerRule ? { principalTagOwnerRule: p.principalTagOwnerRule } : {}),
       sshEnabled: p.sshEnabled,
       portForwardingEnabled: p.portForwardingEnabled,
+      ...(p.accessMode ? { mode: p.accessMode } : {}),
     },
     launchTagger: {
       enabled: taggers.length > 0,

@@ -44,6 +44,8 @@ export type ReviewPart =
       readonly principalTagOwnerRule?: { readonly principalTag: string; readonly instanceTag: string };
       readonly sshEnabled: boolean;
       readonly portForwardingEnabled: boolean;
+      /** Set in just-in-time mode only: people request access, and nobody holds `ssm:StartSession`. */
+      readonly accessMode?: 'just-in-time';
       /** The organization SCP that protects the ownership tag, as Terraform takes it. */
       readonly ownershipTagScp: string;
     }

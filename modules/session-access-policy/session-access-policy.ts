@@ -223,6 +223,7 @@ export class SessionAccessPolicy extends Construct {
       ...(rules.principalTagOwner ? { principalTagOwnerRule: rules.principalTagOwner } : {}),
       sshEnabled: props.sshEnabled ?? false,
       portForwardingEnabled: props.portForwardingEnabled ?? false,
+      ...(justInTime ? { accessMode: 'just-in-time' as const } : {}),
       ownershipTagScp: this.scpJson,
     });
   }

@@ -55,9 +55,8 @@ function expectedSettings(e: EnvironmentConfig): AccessConfig {
             assignments: e.identity.assignments,
           },
     runAs: { enabled: e.runAs.enabled, ...(e.runAs.defaultUser ? { defaultUser: e.runAs.defaultUser } : {}) },
-    // The matrix reads the match rules; the access mode is not part of them (the shipped environments
-    // are all standing; just-in-time is covered by test/stacks/just-in-time.test.ts).
-    access: (({ mode: _mode, ...rules }) => rules)(e.access),
+    // The stack records the access mode only when it is just-in-time (test/stacks/just-in-time.test.ts).
+    access: (({ mode, ...rules }) => (mode === 'standing' ? rules : { ...rules, mode }))(e.access),
     launchTagger: {
       enabled: tagger,
       launcherRoleNames: tagger ? e.launchTagger.launcherRoleNames : [],

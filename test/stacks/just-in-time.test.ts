@@ -1,6 +1,8 @@
 import type { PolicyStatement } from '../../modules/core/policy-document';
 import { cedarProblems } from '../../modules/just-in-time/cedar';
 import { readPolicy, resourceAt, resourcesOfType, synthesize } from '../support/synth';
+import { stackMatrix } from '../../cli/access/access-matrix';
+import { evaluate } from '../support/policies';
 import { planOffline } from '../support/terraform';
 import { jit } from '../fixtures/environments/jit';
 
@@ -66,6 +68,29 @@ describe('an environment in just-in-time mode', () => {
     const rules = Object.values(resourcesOfType(stack, 'aws_cloudwatch_event_rule')) as { name: string }[];
     expect(rules.map((r) => r.name).filter((n) => n.includes('break-glass'))).toHaveLength(6);
   });
+
+  it('passes the access review: no direct session anywhere, requests in the account only', async () => {
+    const { config, cases } = stackMatrix(stack);
+    expect(config.access.mode).toBe('just-in-time');
+    const start = cases.filter((c) => c.area === 'start session' || c.area === 'documents');
+    expect(start.length).toBeGreaterThan(0);
+    expect(start.filter((c) => c.action === 'ssm:StartSession' && c.expected === 'Allowed')).toEqual([]);
+    const requests = cases.filter((c) => c.area === 'request access');
+    expect(requests.map((c) => c.expected).sort()).toEqual([
+      'Allowed',
+      'Allowed',
+      'ImplicitlyDenied',
+      'ImplicitlyDenied',
+    ]);
+    const wrong: string[] = [];
+    for (const c of cases) {
+      const evaluation = await evaluate(c.simulation, c.unsafe ? { unsafe: true } : {});
+      if (evaluation.decision !== c.expected) wrong.push(`${c.area}: ${c.description}: ${evaluation.decision}`);
+      else if (c.expectedSid && !evaluation.deciding.includes(c.expectedSid))
+        wrong.push(`${c.description}: decided by ${evaluation.deciding.join(', ')}`);
+    }
+    expect(wrong).toEqual([]);
+  }, 120_000);
 
   it('validates and plans offline', () => {
     const { validate, plan } = planOffline(stack.dir, stack.json);
