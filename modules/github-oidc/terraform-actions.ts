@@ -49,9 +49,9 @@ export const TERRAFORM_RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeAct
       'cloudformation:CreateStack',
       'cloudformation:UpdateStack',
       'cloudformation:DeleteStack',
+      // The failure reasons after a create, update or delete that did not complete.
       'cloudformation:DescribeStackEvents',
-      'cloudformation:TagResource',
-      'cloudformation:UntagResource',
+      // No TagResource: the provider passes the stack's tags in CreateStack and UpdateStack.
       // The just-in-time approval documents: CloudFormation creates them with the caller's
       // credentials (the stack has no service role).
       'ssm:CreateDocument',
