@@ -47,6 +47,23 @@ export {
 } from './session-access-policy/session-access-policy';
 export { LaunchTagger, type LaunchTaggerProps } from './launch-tagger/launch-tagger';
 
+// Just-in-time node access: approval policies instead of standing sessions, and a break-glass role.
+export {
+  JustInTimeApprovalPolicies,
+  type JustInTimeApprovalPoliciesProps,
+  type CloudFormationTemplate,
+  type CloudFormationResource,
+} from './just-in-time/just-in-time-approval-policies';
+export { type ManualApproval, type Approver } from './just-in-time/approval-documents';
+export { type AutoApprovalRules, type TagMatch, type TagValue } from './just-in-time/cedar';
+export {
+  BreakGlassRole,
+  type BreakGlassRoleProps,
+  BreakGlassAlarm,
+  type BreakGlassAlarmProps,
+  type BreakGlassAlarmConstructProps,
+} from './just-in-time/break-glass-role';
+
 // What a session records, and how instances reach Session Manager.
 export {
   SessionAuditLogs,

@@ -125,6 +125,7 @@ export function accessMatrix(...args: [SynthesizedAccess] | [unknown, Synthesize
     ...(policies.resource ? { resourcePolicy: policies.resource } : {}),
   });
   const session = { identity: [access.sessionPolicy] };
+  const justInTime = rules.accessMode === 'just-in-time';
   const add = (
     c: Omit<AccessCase, 'simulation' | 'principal'> & {
       caller: Caller;
@@ -132,7 +133,18 @@ export function accessMatrix(...args: [SynthesizedAccess] | [unknown, Synthesize
       policies: { identity: PolicyDocument[]; resource?: PolicyDocument; scp?: PolicyDocument };
     },
   ) => {
-    const { caller, context, policies, ...rest } = c;
+    const { caller, context, policies, ...given } = c;
+    // Just-in-time mode: the people's policy allows no session at all; the token of an approved
+    // request does (the approval policies decide, outside IAM).
+    const requestsOnly = justInTime && policies === session && c.action === 'ssm:StartSession';
+    const { expectedSid: _sid, ...withoutSid } = given;
+    const rest = requestsOnly
+      ? {
+          ...withoutSid,
+          expected: 'ImplicitlyDenied' as const,
+          description: `${given.description} (just-in-time: requests only)`,
+        }
+      : given;
     cases.push({
       ...rest,
       principal: caller.label,
@@ -175,6 +187,34 @@ export function accessMatrix(...args: [SynthesizedAccess] | [unknown, Synthesize
       expectedSid: SIDS.consoleRead,
       policies: session,
     });
+  }
+
+  // Just-in-time: requests and tokens in the environment's account, not in another.
+  if (justInTime) {
+    const request = (description: string, resource: string, expected: Decision, sid?: string) =>
+      add({
+        area: 'request access',
+        description,
+        caller: alice,
+        action: resource.includes(':opsitem/') ? 'ssm:GetAccessToken' : 'ssm:StartAccessRequest',
+        resource,
+        expected,
+        ...(sid ? { expectedSid: sid } : {}),
+        policies: session,
+      });
+    request('request access to an instance of the environment', instance(primary), 'Allowed', SIDS.requestAccess);
+    request('request access to an instance of another account', instance(primary, OTHER_ACCOUNT), 'ImplicitlyDenied');
+    request(
+      'the token of a request in the account',
+      `arn:aws:ssm:${primary}:${account}:opsitem/oi-0123456789ab`,
+      'Allowed',
+      SIDS.accessToken,
+    );
+    request(
+      'the token of a request in another account',
+      `arn:aws:ssm:${primary}:${OTHER_ACCOUNT}:opsitem/oi-0123456789ab`,
+      'ImplicitlyDenied',
+    );
   }
 
   // Owner rule.

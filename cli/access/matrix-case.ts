@@ -19,6 +19,7 @@ export type AccessArea =
   | 'instance role'
   | 'sign-in'
   | 'launch tagger'
+  | 'request access'
   | CiArea;
 
 export interface AccessCase {

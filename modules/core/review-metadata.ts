@@ -53,6 +53,8 @@ export interface SessionPolicyDescription extends AccessRules {
   readonly environment: string;
   /** Every region, the primary first. */
   readonly regions: readonly string[];
+  /** Set in just-in-time mode only: people request access, and nobody holds `ssm:StartSession`. */
+  readonly accessMode?: 'just-in-time';
   /** The organization SCP that protects the ownership tag, as Terraform takes it. */
   readonly ownershipTagScp: string;
 }

@@ -3,6 +3,7 @@ import { AWS_REGIONS, type AwsRegion, type Rule, rules, sessionRules } from '../
 import { DEFAULT_RUN_AS_SOURCE, identityCenterRules } from '../identity-center/identity-center-rules';
 import { accessRulesOf, principalTagsRead } from '../session-access-policy/access-rules';
 import { launchTaggerRules } from '../launch-tagger/rules';
+import { ACCESS_DURATION_HOURS, manualApprovalProblems } from '../just-in-time/approval-documents';
 import { S3_BUCKET_NAME_MAX_LENGTH, auditLogNames } from '../session-audit-logs/names';
 import { SHARED_SESSION_USER } from '../core/tag-names';
 
@@ -137,6 +138,13 @@ const tagPair = z.strictObject({
 });
 
 const accessSchema = z.strictObject({
+  /**
+   * `standing`: the match rules allow sessions directly. `just-in-time`: people request access,
+   * the `justInTime` approval policies decide (Systems Manager just-in-time node access).
+   */
+  mode: z
+    .enum(['standing', 'just-in-time'], { error: 'must be "standing" or "just-in-time". Pick one of them' })
+    .default('standing'),
   /** Start sessions on instances whose `AwsUserId` tag equals the caller's `aws:userid`. */
   ownerRule: z.boolean().default(true),
   /** Attribute (ABAC) rule: instance tags must equal principal tags, in N numbered groups. */
@@ -159,6 +167,83 @@ const accessSchema = z.strictObject({
   sshEnabled: z.boolean().default(false),
   /** Allow the port-forwarding documents. Port-forwarding sessions are not transcribed. */
   portForwardingEnabled: z.boolean().default(false),
+});
+
+/** Longest session and idle time allowed in just-in-time mode: sessions outlive the approval window, these end them. */
+export const JUST_IN_TIME_SESSION_BOUNDS = { maxDurationMinutes: 240, idleTimeoutMinutes: 30 } as const;
+
+const tagMatch = z.strictObject({
+  tagKey,
+  values: z.array(tagValue).min(1, { error: 'must list at least one tag value' }),
+});
+
+const justInTimeSchema = z.strictObject({
+  /** Which of the access rules are approved without a person. */
+  autoApproval: z
+    .strictObject({
+      /** Auto-approve the attribute (ABAC) rule, every group. */
+      attributeRule: z.boolean().default(false),
+      /** Auto-approve the principal-tag owner rule. */
+      principalTagOwnerRule: z.boolean().default(false),
+      /** The `aws:userid` owner rule cannot be auto-approved (Cedar has no `aws:userid`); true is an error. */
+      ownerRule: z.boolean().default(false),
+      /** Instances with this tag are never auto-approved (restricted instances). */
+      exceptWhenTagged: z.strictObject({ key: tagKey, value: tagValue }).optional(),
+    })
+    .default({ attributeRule: false, principalTagOwnerRule: false, ownerRule: false }),
+  /** Manual approval policies (at most one may apply to a node). */
+  manualApprovals: z
+    .array(
+      z.strictObject({
+        /** SSM document name of the policy. */
+        name: z.string(),
+        /** Nodes: those with any of the tags, or "all". */
+        targets: z.union([z.literal('all'), z.array(tagMatch)], {
+          error: 'must be "all" or a list of { tagKey, values } targets',
+        }),
+        approvers: z.array(
+          z.strictObject({
+            type: z.enum(['SSOGroup', 'SSOUser', 'IAM'], { error: 'must be "SSOGroup", "SSOUser" or "IAM"' }),
+            /** Identity Center group or user id, or IAM user name. */
+            name: z.string().min(1, { error: 'must name the approver' }),
+          }),
+        ),
+        minRequiredApprovals: z.number().default(1),
+        /** How long approved access lasts, in hours (1-336). */
+        accessDurationHours: z.number({
+          error: `must be a whole number of hours from ${ACCESS_DURATION_HOURS.min} to ${ACCESS_DURATION_HOURS.max}`,
+        }),
+      }),
+    )
+    .default([]),
+  /**
+   * Deny-access policy (organization-wide, deployed from the delegated administrator account; this
+   * environment outputs it): no auto-approval on instances with any of these tags.
+   */
+  denyAccess: z.array(tagMatch).default([]),
+  /** A separate role with standing session access for emergencies; every use alarms. */
+  breakGlass: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /** @default <environment>-break-glass */
+      roleName: iamRoleName.optional(),
+      /**
+       * IAM roles or users that may assume the role (with MFA). SAML environments trust their own
+       * SAML provider as well; Identity Center environments need at least one.
+       */
+      trustedPrincipalArns: z
+        .array(
+          z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/, {
+            error: 'must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>)',
+          }),
+        )
+        .default([]),
+      /** Email subscribed to the alarm topics (AWS asks the address to confirm). */
+      alarmEmail: z.email({ error: 'must be an email address' }).optional(),
+      /** Existing SNS topics to alarm instead of the ones created here, by region (EventBridge targets a topic in its own region). */
+      alarmTopicArns: z.partialRecord(region, str(launchTaggerRules.snsTopicArn)).default({}),
+    })
+    .default({ enabled: false, trustedPrincipalArns: [], alarmTopicArns: {} }),
 });
 
 const launchTaggerSchema = z.strictObject({
@@ -364,54 +449,62 @@ const backendSchema = z.discriminatedUnion(
   { error: 'must be a state backend with type "local", "s3" or "hcp". Set backend.type' },
 );
 
-export const environmentSchema = z
-  .strictObject({
-    /** Environment name: the stack name and the prefix of resource names. */
-    name: z.string().regex(/^[a-z][a-z0-9-]{0,22}[a-z0-9]$/, {
-      error: 'must be 2-24 characters of a-z, 0-9 and -, starting with a letter. Rename the environment',
+const environmentObject = z.strictObject({
+  /** Environment name: the stack name and the prefix of resource names. */
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,22}[a-z0-9]$/, {
+    error: 'must be 2-24 characters of a-z, 0-9 and -, starting with a letter. Rename the environment',
+  }),
+  /** The AWS account this environment deploys into. */
+  accountId: z
+    .string({ error: 'must be a 12-digit AWS account id written as a string, e.g. "123456789012"' })
+    .regex(/^\d{12}$/, {
+      error: 'must be a 12-digit AWS account id written as a string, e.g. "123456789012" (keep leading zeros)',
     }),
-    /** The AWS account this environment deploys into. */
-    accountId: z
-      .string({ error: 'must be a 12-digit AWS account id written as a string, e.g. "123456789012"' })
-      .regex(/^\d{12}$/, {
-        error: 'must be a 12-digit AWS account id written as a string, e.g. "123456789012" (keep leading zeros)',
-      }),
-    /** Region of the default provider; IAM (global) resources are managed through it. */
-    primaryRegion: region,
-    /** Further regions that get the regional resources too. */
-    additionalRegions: z.array(region).default([]),
-    /** Who signs in: a SAML identity provider, or IAM Identity Center. */
-    identity: identitySchema,
-    /** Each person's session runs as their own OS user (`SSMSessionRunAs`). @default run-as on, default user ec2-user */
-    runAs: runAsSchema.default({ enabled: true, defaultUser: 'ec2-user', allowSharedDefaultUser: false }),
-    /** Which instances people may open sessions on, and which session documents. @default the owner rule only; no SSH or port forwarding */
-    access: accessSchema.default({ ownerRule: true, sshEnabled: false, portForwardingEnabled: false }),
-    /** The launch tagger that writes the `AwsUserId` owner tag on new instances. @default on, caller mode */
-    launchTagger: launchTaggerSchema.default({ enabled: true, launcherRoleNames: [] }),
-    /** Session Manager preferences (the regional SSM-SessionManagerRunShell document). */
-    session: sessionSchema.default({
-      idleTimeoutMinutes: 20,
-      maxDurationMinutes: 60,
-      shellProfile: { linux: '', windows: '' },
-      adoptExistingDocument: false,
-    }),
-    /** Where session transcripts go and how long they are kept, per region. */
-    logging: loggingSchema.default({
-      s3: { enabled: true },
-      cloudWatch: { enabled: true, streamingEnabled: true },
-      logRetentionDays: 365,
-      transcriptArchiveAfterDays: 90,
-      transcriptExpirationDays: 365,
-    }),
-    /** VPC endpoints for Session Manager, by region, for private subnets without a NAT. @default none */
-    vpcEndpoints: z.partialRecord(region, vpcEndpointsSchema).default({}),
-    /** Tags on every resource (the provider's default_tags). */
-    tags: z.record(tagKey, tagValue).default({}),
-    /** Where Terraform keeps the environment's state (not used by `SsmFederatedAccess`: the stack's backend is). @default local */
-    backend: backendSchema.default({ type: 'local' }),
-    /** GitHub Actions roles (OIDC) for the plan-review and deploy workflows. @default none */
-    ci: ciSchema.optional(),
-  })
+  /** Region of the default provider; IAM (global) resources are managed through it. */
+  primaryRegion: region,
+  /** Further regions that get the regional resources too. */
+  additionalRegions: z.array(region).default([]),
+  /** Who signs in: a SAML identity provider, or IAM Identity Center. */
+  identity: identitySchema,
+  /** Each person's session runs as their own OS user (`SSMSessionRunAs`). @default run-as on, default user ec2-user */
+  runAs: runAsSchema.default({ enabled: true, defaultUser: 'ec2-user', allowSharedDefaultUser: false }),
+  /** Which instances people may open sessions on, and which session documents. @default standing access, the owner rule only; no SSH or port forwarding */
+  access: accessSchema.default({ mode: 'standing', ownerRule: true, sshEnabled: false, portForwardingEnabled: false }),
+  /**
+   * Approval policies of just-in-time node access. With `access.mode` "standing" they are
+   * deployed and requests can be tried while direct sessions still work: the step before the move.
+   * @default none
+   */
+  justInTime: justInTimeSchema.optional(),
+  /** The launch tagger that writes the `AwsUserId` owner tag on new instances. @default on, caller mode */
+  launchTagger: launchTaggerSchema.default({ enabled: true, launcherRoleNames: [] }),
+  /** Session Manager preferences (the regional SSM-SessionManagerRunShell document). */
+  session: sessionSchema.default({
+    idleTimeoutMinutes: 20,
+    maxDurationMinutes: 60,
+    shellProfile: { linux: '', windows: '' },
+    adoptExistingDocument: false,
+  }),
+  /** Where session transcripts go and how long they are kept, per region. */
+  logging: loggingSchema.default({
+    s3: { enabled: true },
+    cloudWatch: { enabled: true, streamingEnabled: true },
+    logRetentionDays: 365,
+    transcriptArchiveAfterDays: 90,
+    transcriptExpirationDays: 365,
+  }),
+  /** VPC endpoints for Session Manager, by region, for private subnets without a NAT. @default none */
+  vpcEndpoints: z.partialRecord(region, vpcEndpointsSchema).default({}),
+  /** Tags on every resource (the provider's default_tags). */
+  tags: z.record(tagKey, tagValue).default({}),
+  /** Where Terraform keeps the environment's state (not used by `SsmFederatedAccess`: the stack's backend is). @default local */
+  backend: backendSchema.default({ type: 'local' }),
+  /** GitHub Actions roles (OIDC) for the plan-review and deploy workflows. @default none */
+  ci: ciSchema.optional(),
+});
+
+export const environmentSchema = environmentObject
+  .superRefine(checkJustInTime)
   .superRefine((env, ctx) => {
     const seen = new Set<string>([env.primaryRegion]);
     env.additionalRegions.forEach((r, i) => {
@@ -471,6 +564,111 @@ export const environmentSchema = z
       });
     }
   });
+
+/** The rules of just-in-time mode that span sections (access, session, justInTime). */
+function checkJustInTime(env: z.output<typeof environmentObject>, ctx: z.core.$RefinementCtx): void {
+  const issue = (path: (string | number)[], input: unknown, message: string) =>
+    ctx.addIssue({ code: 'custom', path, input, message });
+  const jit = env.justInTime;
+  const justInTime = env.access.mode === 'just-in-time';
+  if (justInTime) {
+    if (env.access.sshEnabled) {
+      issue(
+        ['access', 'sshEnabled'],
+        true,
+        'must be false when access.mode is "just-in-time": approved sessions may use SSM-SessionManagerRunShell only, so SSH is not available through approvals. Set access.sshEnabled to false, or access.mode to "standing"',
+      );
+    }
+    if (env.access.portForwardingEnabled) {
+      issue(
+        ['access', 'portForwardingEnabled'],
+        true,
+        'must be false when access.mode is "just-in-time": approved sessions may use SSM-SessionManagerRunShell only, so port forwarding is not available through approvals. Set access.portForwardingEnabled to false, or access.mode to "standing"',
+      );
+    }
+    const bounds = JUST_IN_TIME_SESSION_BOUNDS;
+    if (env.session.maxDurationMinutes > bounds.maxDurationMinutes) {
+      issue(
+        ['session', 'maxDurationMinutes'],
+        env.session.maxDurationMinutes,
+        `must be at most ${bounds.maxDurationMinutes} when access.mode is "just-in-time": a session is not ended when its approval window closes, the maximum duration is what ends it. Lower it`,
+      );
+    }
+    if (env.session.idleTimeoutMinutes > bounds.idleTimeoutMinutes) {
+      issue(
+        ['session', 'idleTimeoutMinutes'],
+        env.session.idleTimeoutMinutes,
+        `must be at most ${bounds.idleTimeoutMinutes} when access.mode is "just-in-time": an idle session outlives its approval window until the idle timeout ends it. Lower it`,
+      );
+    }
+    if (!jit) {
+      issue(
+        ['justInTime'],
+        undefined,
+        'is required when access.mode is "just-in-time": without approval policies no request can be approved. Add justInTime with autoApproval or manualApprovals',
+      );
+      return;
+    }
+  }
+  if (!jit) return;
+  const auto = jit.autoApproval;
+  if (auto.ownerRule) {
+    issue(
+      ['justInTime', 'autoApproval', 'ownerRule'],
+      true,
+      'must be false: the owner rule compares the AwsUserId tag with aws:userid, which the approval policy language (Cedar) cannot read. Auto-approve the principal-tag owner rule instead (access.principalTagOwnerRule, e.g. CreatedBy = a principal tag with the user name)',
+    );
+  }
+  if (auto.attributeRule && !env.access.attributeRule) {
+    issue(
+      ['justInTime', 'autoApproval', 'attributeRule'],
+      true,
+      'needs access.attributeRule: it auto-approves that rule. Define access.attributeRule or set this to false',
+    );
+  }
+  if (auto.principalTagOwnerRule && !env.access.principalTagOwnerRule) {
+    issue(
+      ['justInTime', 'autoApproval', 'principalTagOwnerRule'],
+      true,
+      'needs access.principalTagOwnerRule: it auto-approves that rule. Define access.principalTagOwnerRule or set this to false',
+    );
+  }
+  if (auto.exceptWhenTagged && !auto.attributeRule && !auto.principalTagOwnerRule) {
+    issue(
+      ['justInTime', 'autoApproval', 'exceptWhenTagged'],
+      auto.exceptWhenTagged,
+      'excludes instances from auto-approval, but no rule is auto-approved. Remove it, or auto-approve a rule',
+    );
+  }
+  if (!auto.attributeRule && !auto.principalTagOwnerRule && jit.manualApprovals.length === 0) {
+    issue(
+      ['justInTime'],
+      jit,
+      'must auto-approve a rule or define a manual approval policy: with neither, no request can be approved. Add autoApproval or manualApprovals',
+    );
+  }
+  for (const p of manualApprovalProblems(jit.manualApprovals)) {
+    issue(['justInTime', 'manualApprovals', ...(p.path === '' ? [] : p.path.split('.'))], p.value, p.message);
+  }
+  const breakGlass = jit.breakGlass;
+  if (breakGlass.enabled) {
+    const regions = [env.primaryRegion, ...env.additionalRegions];
+    if (breakGlass.alarmEmail === undefined && !regions.every((r) => breakGlass.alarmTopicArns[r] !== undefined)) {
+      issue(
+        ['justInTime', 'breakGlass'],
+        breakGlass,
+        'must name who is alarmed when the break-glass role is used: set alarmEmail, or alarmTopicArns for every region',
+      );
+    }
+    if (env.identity.type === 'identity-center' && breakGlass.trustedPrincipalArns.length === 0) {
+      issue(
+        ['justInTime', 'breakGlass', 'trustedPrincipalArns'],
+        [],
+        "must list who may assume the break-glass role: an Identity Center environment has no SAML provider to trust. Add the emergency operators' role ARNs",
+      );
+    }
+  }
+}
 
 /** What an environment file exports: the input form, with defaults still to apply. */
 export type EnvironmentInput = z.input<typeof environmentSchema>;

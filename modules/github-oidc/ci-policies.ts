@@ -193,6 +193,8 @@ export function deployDocument(types: readonly ResourceTypeActions[], scope: CiS
     ssm: () => regional((r) => scope.documentNames.map((d) => `arn:aws:ssm:${r}:${a}:document/${d}`)),
     lambda: () => regional((r) => [`arn:aws:lambda:${r}:${a}:function:${p}*`]),
     events: () => regional((r) => [`arn:aws:events:${r}:${a}:rule/${p}*`]),
+    cloudformation: () => regional((r) => [`arn:aws:cloudformation:${r}:${a}:stack/${p}*`]),
+    sns: () => regional((r) => [`arn:aws:sns:${r}:${a}:${p}*`]),
     sqs: () => regional((r) => [`arn:aws:sqs:${r}:${a}:${p}*`]),
     cloudwatch: () => regional((r) => [`arn:aws:cloudwatch:${r}:${a}:alarm:${p}*`]),
     ec2: () =>

@@ -311,7 +311,14 @@ export class GitHubActionsRoles extends Construct {
       ...this.scope,
       roleNames: literalAttributes(stack, 'aws_iam_role', 'name').filter((n) => !n.startsWith(prefix)),
       samlProviderNames: literalAttributes(stack, 'aws_iam_saml_provider', 'name'),
-      documentNames: literalAttributes(stack, 'aws_ssm_document', 'name'),
+      documentNames: [
+        ...new Set([
+          ...literalAttributes(stack, 'aws_ssm_document', 'name'),
+          // Documents of CloudFormation stacks (the just-in-time approval policies), created with the
+          // deploy role's credentials.
+          ...cloudFormationDocumentNames(stack),
+        ]),
+      ].sort(),
     };
   }
 }
@@ -334,6 +341,20 @@ const isLiteral = (value: unknown): value is string => typeof value === 'string'
 /** The literal values of one attribute of every resource of a type in the stack (references skipped), sorted. */
 function literalAttributes(stack: TerraformStack, type: string, attribute: string): string[] {
   return [...new Set(attributeValues(stack, type, attribute).filter(isLiteral))].sort();
+}
+
+/** Names of the `AWS::SSM::Document` resources in the stack's `aws_cloudformation_stack` templates. */
+function cloudFormationDocumentNames(stack: TerraformStack): string[] {
+  return attributeValues(stack, 'aws_cloudformation_stack', 'template_body')
+    .filter(isLiteral)
+    .flatMap((body) => {
+      const template = JSON.parse(body) as {
+        Resources?: Record<string, { Type: string; Properties?: { Name?: unknown } }>;
+      };
+      return Object.values(template.Resources ?? {})
+        .filter((r) => r.Type === 'AWS::SSM::Document' && typeof r.Properties?.Name === 'string')
+        .map((r) => r.Properties!.Name as string);
+    });
 }
 
 /** Trust for GitHub Actions jobs whose OIDC subject is one of `subjects`, with the STS audience. */

@@ -43,6 +43,27 @@ const S3_BUCKET_READS = [
 
 /** Terraform resource type -> the provider's IAM actions. Sorted by type; keep it so. */
 export const TERRAFORM_RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeActions>> = {
+  aws_cloudformation_stack: {
+    read: ['cloudformation:DescribeStacks', 'cloudformation:GetTemplate'],
+    write: [
+      'cloudformation:CreateStack',
+      'cloudformation:UpdateStack',
+      'cloudformation:DeleteStack',
+      // The failure reasons after a create, update or delete that did not complete.
+      'cloudformation:DescribeStackEvents',
+      // No TagResource: the provider passes the stack's tags in CreateStack and UpdateStack.
+      // The just-in-time approval documents: CloudFormation creates them with the caller's
+      // credentials (the stack has no service role).
+      'ssm:CreateDocument',
+      'ssm:UpdateDocument',
+      'ssm:UpdateDocumentDefaultVersion',
+      'ssm:DeleteDocument',
+      'ssm:DescribeDocument',
+      'ssm:GetDocument',
+      'ssm:AddTagsToResource',
+      'ssm:RemoveTagsFromResource',
+    ],
+  },
   aws_cloudwatch_event_rule: {
     read: ['events:DescribeRule', 'events:ListTagsForResource'],
     write: [
@@ -205,6 +226,15 @@ export const TERRAFORM_RESOURCE_ACTIONS: Readonly<Record<string, ResourceTypeAct
       'ec2:CreateTags',
       'ec2:DeleteTags',
     ],
+  },
+  aws_sns_topic: {
+    read: ['sns:GetTopicAttributes', 'sns:ListTagsForResource'],
+    write: ['sns:CreateTopic', 'sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:TagResource', 'sns:UntagResource'],
+  },
+  aws_sns_topic_policy: { read: ['sns:GetTopicAttributes'], write: ['sns:SetTopicAttributes'] },
+  aws_sns_topic_subscription: {
+    read: ['sns:GetSubscriptionAttributes'],
+    write: ['sns:Subscribe', 'sns:Unsubscribe', 'sns:SetSubscriptionAttributes'],
   },
   aws_sqs_queue: {
     read: ['sqs:GetQueueAttributes', 'sqs:ListQueueTags'],

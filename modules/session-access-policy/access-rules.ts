@@ -94,6 +94,38 @@ export interface SessionAccessInput {
   readonly portForwardingEnabled: boolean;
   /** Session encryption keys (ARNs or Terraform references); none means no KMS statement. */
   readonly sessionKmsKeyArns: readonly string[];
+  /**
+   * Just-in-time mode: no `ssm:StartSession` at all, the access request statements instead.
+   *
+   * @default - standing mode: the match rules allow `ssm:StartSession`
+   */
+  readonly justInTime?: JustInTimeAccessInput;
+}
+
+/** What the requester statements of just-in-time mode need to know. */
+export interface JustInTimeAccessInput {
+  /** Names of the manual approval documents (per region) whose approval workflows a request starts. */
+  readonly manualApprovalDocumentNames: readonly string[];
+  /**
+   * Further instance tags that decide approvals (the restricted-instance exclusion, deny-access and
+   * manual approval targets): the tag Deny covers them too, or removing `Restricted` from an
+   * instance would make it auto-approved.
+   */
+  readonly approvalTagKeys: readonly string[];
+  /**
+   * Keep the standing `ssm:StartSession` statements beside the requester statements: the step
+   * between the two modes, where people try requests and can still open sessions directly.
+   *
+   * @default false
+   */
+  readonly keepStandingSessions?: boolean;
+  /**
+   * Add the Identity Store look-ups the console makes for Identity Center users (who requests,
+   * who approves). A SAML-federated role has no Identity Store identity to look up.
+   *
+   * @default false
+   */
+  readonly identityStoreReads?: boolean;
 }
 
 /** The `access` section of an environment, as far as the match rules go. */
@@ -151,7 +183,51 @@ export const SIDS = {
   denyTagKeys: 'DenyAccessTagChanges',
   denyRequestTag: 'DenyOwnershipTagAtLaunch',
   denyDeleteAllTags: 'DenyDeletingAllTags',
+  // Just-in-time mode (requests instead of sessions).
+  requestAccess: 'RequestJustInTimeAccess',
+  accessToken: 'GetAccessTokenOfRequests',
+  manualApproval: 'StartManualApprovalWorkflows',
+  cancelRequest: 'CancelAccessRequests',
+  approvalPolicies: 'ReadApprovalPolicies',
+  justInTimeConsoleRead: 'JustInTimeConsoleRead',
 } as const;
+
+/**
+ * What the console's just-in-time pages read besides {@link CONSOLE_READ_ACTIONS}: AWS's requester
+ * policy, without `ec2:GetPasswordData` (a Windows administrator password would bypass every
+ * approval) and without the CloudFormation reads (stack outputs of the whole account).
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-just-in-time-node-access-setting-up.html
+ */
+export const JUST_IN_TIME_CONSOLE_READ_ACTIONS = [
+  'ec2:DescribeTags',
+  'ssm:ListTagsForResource',
+  'ssm:ListNodes',
+  'ssm:ListNodesSummary',
+  'ssm:ListDocuments',
+  'ssm:DescribeOpsItems',
+  'ssm:ListOpsItemEvents',
+  'ssm:GetOpsSummary',
+  'ssm-quicksetup:ListConfigurationManagers',
+  'ssm-quicksetup:GetConfigurationManager',
+  'ssm-quicksetup:ListConfigurations',
+  'ssm-quicksetup:ListQuickSetupTypes',
+  'ssm-quicksetup:GetConfiguration',
+  'organizations:DescribeOrganization',
+  'organizations:ListDelegatedAdministrators',
+] as const;
+
+/** The Identity Store look-ups of AWS's requester policy: for Identity Center users only. */
+export const JUST_IN_TIME_IDENTITY_STORE_READ_ACTIONS = [
+  'identitystore:GetUserId',
+  'identitystore:DescribeUser',
+  'identitystore:DescribeGroup',
+  'sso:DescribeRegisteredRegions',
+  'sso:ListDirectoryAssociations',
+] as const;
+
+/** Tag Systems Manager puts on the automation executions of manual approvals. */
+export const JUST_IN_TIME_MANAGED_TAG = 'SystemsManagerJustInTimeNodeAccessManaged';
 
 const instanceArns = (input: SessionAccessInput) =>
   input.regions.map((region) => `arn:aws:ec2:${region}:${input.accountId}:instance/*`);
@@ -210,9 +286,13 @@ export function sessionAccessDocument(input: SessionAccessInput): PolicyDocument
     },
   ];
 
+  if (input.justInTime) {
+    statements.push(...justInTimeRequesterStatements(input, input.justInTime));
+  }
+  const standing = !input.justInTime || input.justInTime.keepStandingSessions === true;
   // EC2 instances only: the launch tagger writes AwsUserId at launch, and nothing writes it on a
   // managed instance (mi-*), whose registration is not a launch by a person.
-  if (rules.owner) {
+  if (rules.owner && standing) {
     statements.push({
       Sid: SIDS.owner,
       Effect: 'Allow',
@@ -222,7 +302,7 @@ export function sessionAccessDocument(input: SessionAccessInput): PolicyDocument
       Condition: { StringEquals: { [`ssm:resourceTag/${OWNERSHIP_TAG}`]: '${aws:userid}' }, ...DOCUMENT_ACCESS_CHECK },
     });
   }
-  for (let group = 1; group <= (rules.attributes?.groups ?? 0); group++) {
+  for (let group = 1; group <= (standing ? (rules.attributes?.groups ?? 0) : 0); group++) {
     const equals = Object.fromEntries(
       rules.attributes!.tags.map((pair) => [
         `ssm:resourceTag/${pair.instanceTag}`,
@@ -232,7 +312,7 @@ export function sessionAccessDocument(input: SessionAccessInput): PolicyDocument
     // Attributes are tags anyone with the right to tag sets, on EC2 and managed instances alike.
     statements.push(startSessionWhen(SIDS.attributes(group), input, equals, true));
   }
-  if (rules.principalTagOwner) {
+  if (rules.principalTagOwner && standing) {
     const { instanceTag, principalTag } = rules.principalTagOwner;
     statements.push(
       startSessionWhen(SIDS.principalTagOwner, input, {
@@ -249,24 +329,24 @@ export function sessionAccessDocument(input: SessionAccessInput): PolicyDocument
       ? SESSION_DOCUMENTS.portForwarding.map((name) => `arn:aws:ssm:${region}::document/${name}`)
       : []),
   ]);
-  statements.push(
-    {
+  if (standing) {
+    statements.push({
       Sid: SIDS.documents,
       Effect: 'Allow',
       Action: 'ssm:StartSession',
       Resource: documents,
       Condition: DOCUMENT_ACCESS_CHECK,
-    },
-    {
-      Sid: SIDS.ownSessions,
-      Effect: 'Allow',
-      Action: ['ssm:ResumeSession', 'ssm:TerminateSession'],
-      Resource: regions.map((region) => `arn:aws:ssm:${region}:${accountId}:session/*`),
-      // Session Manager tags each session with its starter's aws:userid (role-id:session-name for a
-      // federated or Identity Center user), where aws:username does not exist.
-      Condition: { StringEquals: { 'ssm:resourceTag/aws:ssmmessages:session-id': '${aws:userid}' } },
-    },
-  );
+    });
+  }
+  statements.push({
+    Sid: SIDS.ownSessions,
+    Effect: 'Allow',
+    Action: ['ssm:ResumeSession', 'ssm:TerminateSession'],
+    Resource: regions.map((region) => `arn:aws:ssm:${region}:${accountId}:session/*`),
+    // Session Manager tags each session with its starter's aws:userid (role-id:session-name for a
+    // federated or Identity Center user), where aws:username does not exist.
+    Condition: { StringEquals: { 'ssm:resourceTag/aws:ssmmessages:session-id': '${aws:userid}' } },
+  });
   if (input.sessionKmsKeyArns.length > 0) {
     statements.push({
       Sid: SIDS.kms,
@@ -276,8 +356,82 @@ export function sessionAccessDocument(input: SessionAccessInput): PolicyDocument
       Resource: [...input.sessionKmsKeyArns],
     });
   }
-  statements.push(...ownershipTagDeny(accessTagKeys(rules)));
+  const tagKeys = [...new Set([...accessTagKeys(rules), ...(input.justInTime?.approvalTagKeys ?? [])])];
+  statements.push(...ownershipTagDeny(tagKeys));
   return policyDocument(statements);
+}
+
+/**
+ * The requester's statements of just-in-time mode, after AWS's requester policy, scoped as far as
+ * each action allows: requests only on the environment's nodes, tokens and request reads only on
+ * OpsItems of the account and regions (an access request is an OpsItem), approval workflows only
+ * of the environment's manual approval documents, cancelling only executions Systems Manager
+ * marked as its own. No `ssm:StartSession`: the session runs on the token's credentials, which the
+ * service hands out only for an approved request; a `StartSession` here would bypass approvals.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-just-in-time-node-access-setting-up.html
+ */
+function justInTimeRequesterStatements(input: SessionAccessInput, jit: JustInTimeAccessInput): PolicyStatement[] {
+  const { accountId, regions } = input;
+  const opsItems = regions.map((region) => `arn:aws:ssm:${region}:${accountId}:opsitem/*`);
+  const executions = regions.map((region) => `arn:aws:ssm:${region}:${accountId}:automation-execution/*`);
+  const statements: PolicyStatement[] = [
+    {
+      Sid: SIDS.justInTimeConsoleRead,
+      Effect: 'Allow',
+      Action: [
+        ...JUST_IN_TIME_CONSOLE_READ_ACTIONS,
+        ...(jit.identityStoreReads ? JUST_IN_TIME_IDENTITY_STORE_READ_ACTIONS : []),
+      ],
+      // "*": none of these reads supports resource-level permissions the console could name in
+      // advance (lists, summaries, Quick Setup and Identity Store look-ups).
+      Resource: '*',
+    },
+    {
+      Sid: SIDS.requestAccess,
+      Effect: 'Allow',
+      Action: 'ssm:StartAccessRequest',
+      Resource: [...instanceArns(input), ...managedInstanceArns(input)],
+    },
+    {
+      Sid: SIDS.accessToken,
+      Effect: 'Allow',
+      Action: ['ssm:GetAccessToken', 'ssm:GetOpsItem'],
+      Resource: opsItems,
+    },
+    {
+      Sid: SIDS.approvalPolicies,
+      Effect: 'Allow',
+      Action: ['ssm:DescribeDocument', 'ssm:GetDocument'],
+      Resource: regions.map((region) => `arn:aws:ssm:${region}:${accountId}:document/*`),
+      Condition: { StringEquals: { 'ssm:DocumentType': ['AutoApprovalPolicy', 'ManualApprovalPolicy'] } },
+    },
+    {
+      Sid: SIDS.cancelRequest,
+      Effect: 'Allow',
+      Action: 'ssm:StopAutomationExecution',
+      Resource: executions,
+      Condition: { StringEquals: { [`aws:ResourceTag/${JUST_IN_TIME_MANAGED_TAG}`]: 'true' } },
+    },
+  ];
+  if (jit.manualApprovalDocumentNames.length > 0) {
+    statements.push({
+      Sid: SIDS.manualApproval,
+      Effect: 'Allow',
+      Action: 'ssm:StartAutomationExecution',
+      // The documents by name, not by the `ssm:DocumentType` condition of AWS's sample: that key is
+      // not documented for StartAutomationExecution, and names are tighter anyway.
+      Resource: [
+        ...regions.flatMap((region) =>
+          [...jit.manualApprovalDocumentNames]
+            .sort()
+            .map((name) => `arn:aws:ssm:${region}:${accountId}:document/${name}`),
+        ),
+        ...executions,
+      ],
+    });
+  }
+  return statements;
 }
 
 /**

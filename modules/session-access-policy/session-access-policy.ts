@@ -25,6 +25,8 @@ export {
   SIDS as SESSION_ACCESS_SIDS,
   SESSION_DOCUMENTS,
   CONSOLE_READ_ACTIONS,
+  JUST_IN_TIME_CONSOLE_READ_ACTIONS,
+  JUST_IN_TIME_IDENTITY_STORE_READ_ACTIONS,
   accessTagKeys,
   groupTagName,
   launchTaggerRolePattern,
@@ -87,6 +89,44 @@ export interface SessionAccessPolicyProps {
    * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-enable-encryption.html
    */
   readonly sessionKmsKeyArns?: readonly string[];
+  /**
+   * `standing`: the match rules allow `ssm:StartSession` directly. `just-in-time`: the policy has
+   * no `ssm:StartSession` at all; people request access (`ssm:StartAccessRequest`), approval
+   * policies decide, and the session runs on the token of an approved request
+   * (`ssm:GetAccessToken`). SSH and port forwarding are not available through approvals.
+   *
+   * @default 'standing'
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-just-in-time-node-access.html
+   */
+  readonly accessMode?: 'standing' | 'just-in-time';
+  /**
+   * Standing mode only: add the just-in-time requester statements beside `ssm:StartSession`, so
+   * people can try access requests before the move to `just-in-time` removes direct sessions.
+   *
+   * @default false
+   */
+  readonly justInTimeRequestsEnabled?: boolean;
+  /**
+   * Just-in-time mode: names of the manual approval documents whose approval workflows a request
+   * starts (usually `JustInTimeApprovalPolicies.manualApprovalDocumentNames`).
+   *
+   * @default - none: no `ssm:StartAutomationExecution`, so only auto-approved requests succeed
+   */
+  readonly manualApprovalDocumentNames?: readonly string[];
+  /**
+   * Just-in-time mode: further instance tags that decide approvals (restricted-instance, deny-access
+   * and manual target tags); the tag Deny covers them as well.
+   *
+   * @default - none beyond the match rules' tags
+   */
+  readonly approvalTagKeys?: readonly string[];
+  /**
+   * Just-in-time requests: add the console's Identity Store look-ups (`identitystore:DescribeUser`
+   * and the like), which Identity Center users need and SAML-federated roles do not.
+   *
+   * @default false
+   */
+  readonly identityStoreReadsEnabled?: boolean;
 }
 
 /**
@@ -123,16 +163,28 @@ export class SessionAccessPolicy extends Construct {
   readonly scpJson: string;
   /** Principal tags the rules read; the IdP or Identity Center must send them. */
   readonly principalTags: readonly string[];
+  /** Whether the policy allows sessions directly (`standing`) or access requests (`just-in-time`). */
+  readonly accessMode: 'standing' | 'just-in-time';
 
   constructor(scope: Construct, id: string, props: SessionAccessPolicyProps) {
     super(scope, id);
     const rules = props.rules ?? { owner: true };
+    const justInTime = props.accessMode === 'just-in-time';
     reportProblems(this, [
       ...propProblems(this.node.path, [
         ['accountId', props.accountId, propRules.accountId],
         ...props.regions.map((r, i) => [`regions.${i}`, r, propRules.region] as const),
       ]),
       ...ruleProblems(this.node.path, props.regions, rules),
+      ...(['sshEnabled', 'portForwardingEnabled'] as const)
+        .filter((field) => justInTime && props[field])
+        .map((field) => ({
+          file: this.node.path,
+          path: field,
+          value: true,
+          message:
+            'must be false with accessMode "just-in-time": approved sessions may use SSM-SessionManagerRunShell only, and a StartSession on the SSH or port-forwarding document would bypass the approvals. Turn it off, or keep accessMode "standing"',
+        })),
     ]);
 
     this.document = sessionAccessDocument({
@@ -142,7 +194,18 @@ export class SessionAccessPolicy extends Construct {
       sshEnabled: props.sshEnabled ?? false,
       portForwardingEnabled: props.portForwardingEnabled ?? false,
       sessionKmsKeyArns: props.sessionKmsKeyArns ?? [],
+      ...(justInTime || props.justInTimeRequestsEnabled
+        ? {
+            justInTime: {
+              manualApprovalDocumentNames: props.manualApprovalDocumentNames ?? [],
+              approvalTagKeys: props.approvalTagKeys ?? [],
+              keepStandingSessions: !justInTime,
+              identityStoreReads: props.identityStoreReadsEnabled ?? false,
+            },
+          }
+        : {}),
     });
+    this.accessMode = justInTime ? 'just-in-time' : 'standing';
     this.json = renderPolicy(this.document);
     this.accountId = props.accountId;
     this.environment = props.environment;
@@ -160,6 +223,7 @@ export class SessionAccessPolicy extends Construct {
       ...(rules.principalTagOwner ? { principalTagOwnerRule: rules.principalTagOwner } : {}),
       sshEnabled: props.sshEnabled ?? false,
       portForwardingEnabled: props.portForwardingEnabled ?? false,
+      ...(justInTime ? { accessMode: 'just-in-time' as const } : {}),
       ownershipTagScp: this.scpJson,
     });
   }

@@ -23,6 +23,7 @@ import {
   addSessionOutputs,
   output,
 } from './outputs';
+import { type JustInTimeAccess, addJustInTimeAccess } from './just-in-time';
 import type { RegionResources } from './region-resources';
 import { addLaunchTagger, addRegionSessionResources } from './regional';
 
@@ -105,6 +106,8 @@ export class SsmFederatedAccess extends Construct {
   readonly launchTaggers: readonly LaunchTagger[] = [];
   /** The GitHub Actions roles and the permissions boundary (environments with `ci` only). */
   readonly ci?: GitHubActionsRoles;
+  /** Just-in-time access: the approval policies per region and the break-glass role (environments with `justInTime`). */
+  readonly justInTime?: JustInTimeAccess;
 
   constructor(scope: Construct, id: string, props: SsmFederatedAccessProps) {
     super(scope, id);
@@ -159,6 +162,18 @@ export class SsmFederatedAccess extends Construct {
 
     // Who may open which session, and the role of the instances they open it on.
     const destinations = sessions.map((s) => s.auditLogs.destination);
+    const sessionKmsKeyArns = destinations.flatMap((d) => (d.kmsKeyArn ? [d.kmsKeyArn] : []));
+
+    // Just-in-time access: the approval policies per region, the break-glass role and its alarms.
+    if (config.justInTime) {
+      this.justInTime = addJustInTimeAccess(this, config, {
+        regions: config.regions.map((region) => ({ region, provider: providers[region] })),
+        sessionKmsKeyArns,
+        ...(this.federation ? { samlProviderArn: this.federation.providerArn } : {}),
+        ...boundary,
+      });
+    }
+
     this.sessionAccess = new SessionAccessPolicy(this, 'session-access', {
       accountId: config.accountId,
       regions: config.regions,
@@ -166,7 +181,8 @@ export class SsmFederatedAccess extends Construct {
       rules: accessRulesOf(config.access),
       sshEnabled: config.access.sshEnabled,
       portForwardingEnabled: config.access.portForwardingEnabled,
-      sessionKmsKeyArns: destinations.flatMap((d) => (d.kmsKeyArn ? [d.kmsKeyArn] : [])),
+      sessionKmsKeyArns,
+      ...this.justInTime?.sessionAccessProps,
     });
     this.managedInstanceRole = new ManagedInstanceRole(this, 'managed-instance-role', {
       accountId: config.accountId,

@@ -127,6 +127,11 @@ console.log(
   console.log(`  principal-tag owner rule adds ${withCreator - size(2)} characters`);
 }
 
+// Just-in-time: Cedar validation time per environment (test/bench/just-in-time.mjs).
+console.log('');
+const justInTime = spawnSync(process.execPath, [join(here, 'just-in-time.mjs')], { cwd: root, stdio: 'inherit' });
+if (justInTime.status !== 0) process.exitCode = justInTime.status ?? 1;
+
 // Launch tagger: bundle size, load cost, AWS calls per event and a throttled burst (test/bench/launch-tagger.ts).
 console.log('');
 const tagger = spawnSync(process.execPath, [join(here, 'launch-tagger.mjs')], { cwd: root, stdio: 'inherit' });

@@ -34,4 +34,31 @@ describe('emulator gaps (test/deploy/emulator-gaps.ts)', () => {
     expect(results.every((r) => r.ok)).toBe(true);
     expect(gap.shows(results)).toBe(false);
   });
+
+  it('jitna-document-types refuses DescribeDocumentPermission for those types, as AWS does', async () => {
+    const create = (name: string, type: string) => ({
+      service: 'ssm',
+      region: 'eu-west-1',
+      method: 'create_document',
+      params: {
+        Name: name,
+        DocumentType: type,
+        DocumentFormat: 'YAML',
+        Content: "schemaVersion: '0.3'\nmainSteps: []\n",
+      },
+    });
+    const permission = (name: string) => ({
+      service: 'ssm',
+      region: 'eu-west-1',
+      method: 'describe_document_permission',
+      params: { Name: name, PermissionType: 'Share' },
+    });
+    const results = await awsCalls(patched.endpoint, [
+      create('probe-auto-approval', 'AutoApprovalPolicy'),
+      permission('probe-auto-approval'),
+      create('probe-automation', 'Automation'),
+      permission('probe-automation'),
+    ]);
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['ok', 'InvalidDocumentOperation', 'ok', 'ok']);
+  });
 });

@@ -151,6 +151,72 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     ],
     shows: (results) => results.every((r) => r.ok) && results[2].ok && results[2].result.LoggingConfig === undefined,
   },
+  {
+    patch: 'jitna-document-types',
+    api: 'SSM CreateDocument, CloudFormation AWS::SSM::Document (JustInTimeApprovalPolicies)',
+    emulator:
+      'Answers "ValidationException: Invalid document type" for AutoApprovalPolicy and ManualApprovalPolicy, ' +
+      'directly and inside a CloudFormation stack; its type list stops at ChangeCalendar.',
+    realAws:
+      'Both are document types of just-in-time node access (SSM API Reference, CreateDocument: DocumentType ' +
+      '"ManualApprovalPolicy | AutoApprovalPolicy"), and DescribeDocumentPermission is refused for them ' +
+      '(InvalidDocumentOperation, hashicorp/terraform-provider-aws#45569); the patch refuses it the same way.',
+    symptom: "the approval policies' CloudFormation stack fails to create: Invalid document type AutoApprovalPolicy",
+    probe: (region) => [
+      {
+        service: 'ssm',
+        region,
+        method: 'create_document',
+        params: {
+          Name: 'gap-probe-manual-approval',
+          DocumentType: 'ManualApprovalPolicy',
+          DocumentFormat: 'YAML',
+          Content: "schemaVersion: '0.3'\ndescription: probe\nmainSteps: []\n",
+        },
+      },
+    ],
+    shows: (results) =>
+      !results[0].ok &&
+      results[0].error.code === 'ValidationException' &&
+      /Invalid document type/.test(results[0].error.message),
+  },
+  {
+    patch: 'cloudformation-ssm-document-content',
+    api: 'CloudFormation AWS::SSM::Document with Content as an object, then SSM DescribeDocument',
+    emulator:
+      "Stores the template's Content object as the document's content, so DescribeDocument fails with HTTP 500 " +
+      "('dict' object has no attribute 'encode').",
+    realAws:
+      'Content is "Json" in the template (CloudFormation Template Reference, AWS::SSM::Document), and the ' +
+      "document holds it in its DocumentFormat; AWS's own just-in-time samples write it as an object.",
+    symptom: 'reading the deployed approval documents back fails with HTTP 500',
+    probe: (region) => [
+      {
+        service: 'cloudformation',
+        region,
+        method: 'create_stack',
+        params: {
+          StackName: 'gap-probe-document-content',
+          TemplateBody: JSON.stringify({
+            AWSTemplateFormatVersion: '2010-09-09',
+            Resources: {
+              Document: {
+                Type: 'AWS::SSM::Document',
+                Properties: {
+                  Name: 'gap-probe-object-content',
+                  DocumentType: 'Automation',
+                  DocumentFormat: 'YAML',
+                  Content: { schemaVersion: '0.3', description: 'probe', mainSteps: [] },
+                },
+              },
+            },
+          }),
+        },
+      },
+      { service: 'ssm', region, method: 'describe_document', params: { Name: 'gap-probe-object-content' } },
+    ],
+    shows: (results) => results[0].ok && !results[1].ok && results[1].error.status === 500,
+  },
 ];
 
 /** The patches the deploy suite starts the emulator with: one per listed gap. */

@@ -82,10 +82,71 @@ def patch_lambda_logging_config():
     LambdaFunction.update_configuration = update_configuration
 
 
+JITNA_DOCUMENT_TYPES = ("AutoApprovalPolicy", "ManualApprovalPolicy")
+
+
+def patch_jitna_document_types():
+    # moto's CreateDocument knows the document types of 2023 and answers "Invalid document type" for
+    # the two of just-in-time node access (its CloudFormation AWS::SSM::Document goes through the
+    # same check). Accept them; and refuse DescribeDocumentPermission for them, as AWS does
+    # ("InvalidDocumentOperation: ... documents can only be shared using RAM or resource policies"),
+    # so the suite shows that nothing the product deploys reads their permissions.
+    from moto.ssm import models
+    from moto.ssm.exceptions import InvalidDocumentOperation
+
+    original_validate = models._validate_document_info
+
+    def validate(content, name, document_type, document_format, strict=True):
+        if document_type in JITNA_DOCUMENT_TYPES:
+            document_type = "Automation"
+        return original_validate(content, name, document_type, document_format, strict)
+
+    original_describe_permission = models.SimpleSystemManagerBackend.describe_document_permission
+
+    def describe_document_permission(self, name):
+        document = self._get_documents(name).get_default_version()
+        if document.document_type in JITNA_DOCUMENT_TYPES:
+            raise InvalidDocumentOperation(
+                f"{document.document_type} documents can only be shared using RAM or resource policies"
+            )
+        return original_describe_permission(self, name)
+
+    models._validate_document_info = validate
+    models.SimpleSystemManagerBackend.describe_document_permission = describe_document_permission
+
+
+def patch_cloudformation_ssm_document_content():
+    # A CloudFormation AWS::SSM::Document takes Content as an object; moto stores that object as the
+    # document's content, and DescribeDocument then fails (HTTP 500: 'dict' object has no attribute
+    # 'encode'). CloudFormation writes the object out in the document's format: do the same.
+    import json
+
+    import yaml
+    from moto.ssm.models import Document
+
+    original = Document.create_from_cloudformation_json.__func__
+
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        properties = cloudformation_json["Properties"]
+        content = properties.get("Content")
+        if isinstance(content, dict):
+            text = (
+                yaml.safe_dump(content, sort_keys=False)
+                if properties.get("DocumentFormat") == "YAML"
+                else json.dumps(content)
+            )
+            cloudformation_json = {**cloudformation_json, "Properties": {**properties, "Content": text}}
+        return original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+
+    Document.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)
+
+
 PATCHES = {
     "put-bucket-logging-star-principal": patch_put_bucket_logging_star_principal,
     "saml-provider-tags": patch_saml_provider_tags,
     "lambda-logging-config": patch_lambda_logging_config,
+    "jitna-document-types": patch_jitna_document_types,
+    "cloudformation-ssm-document-content": patch_cloudformation_ssm_document_content,
 }
 
 

@@ -2,7 +2,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { SsoadminAccountAssignment } from '@cdktf/provider-aws/lib/ssoadmin-account-assignment';
 import { SsoadminPermissionSet } from '@cdktf/provider-aws/lib/ssoadmin-permission-set';
 import { TerraformStack, Testing } from 'cdktf';
@@ -242,13 +242,13 @@ describe('GitHubActionsRoles', () => {
   it('a resource type the action table does not know stops the synth with a ConfigError naming it', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const roles = new GitHubActionsRoles(stack, 'ci', props);
-    new SnsTopic(stack, 'topic', { name: 'example-alarms' });
+    new SsmParameter(stack, 'parameter', { name: 'example-setting', type: 'String', value: 'x' });
     expect(() => roles.policiesToCheck()).toThrow(ConfigError);
     expect(() => roles.policiesToCheck()).toThrow(
       'test/ci: resource types of the stack must each be in TERRAFORM_RESOURCE_ACTIONS (modules/github-oidc/terraform-actions.ts), or the CI roles could neither plan nor deploy them. Add the type',
     );
-    expect(() => roles.policiesToCheck()).toThrow('(got "aws_sns_topic")');
-    expect(() => Testing.synth(stack)).toThrow('aws_sns_topic');
+    expect(() => roles.policiesToCheck()).toThrow('(got "aws_ssm_parameter")');
+    expect(() => Testing.synth(stack)).toThrow('aws_ssm_parameter');
   });
 
   it('the action table lists reads for every type, and only configuration reads', () => {

@@ -17,6 +17,7 @@ export {
 
 /** The AWS services the stacks call, each pointed at the emulator by the emulator override. */
 export const EMULATED_SERVICES = [
+  'cloudformation',
   'cloudwatch',
   'ec2',
   'events',
@@ -25,6 +26,7 @@ export const EMULATED_SERVICES = [
   'lambda',
   'logs',
   's3',
+  'sns',
   'sqs',
   'ssm',
   'ssoadmin',

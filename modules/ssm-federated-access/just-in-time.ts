@@ -1,0 +1,168 @@
+import type { TerraformProvider } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../environment/load-environment';
+import type { AwsRegion } from '../core/rules';
+import { accessRulesOf } from '../session-access-policy/access-rules';
+import { SessionAccessPolicy, type SessionAccessPolicyProps } from '../session-access-policy/session-access-policy';
+import { DENY_ACCESS_POLICY_NAME } from '../just-in-time/approval-documents';
+import { BreakGlassRole } from '../just-in-time/break-glass-role';
+import type { AutoApprovalRules } from '../just-in-time/cedar';
+import { JustInTimeApprovalPolicies } from '../just-in-time/just-in-time-approval-policies';
+import { output } from './outputs';
+
+/** What {@link addJustInTimeAccess} needs from the environment construct. */
+export interface JustInTimeContext {
+  /** Every region of the environment with its provider, the primary first (IAM goes through it). */
+  readonly regions: readonly { readonly region: AwsRegion; readonly provider: TerraformProvider }[];
+  /** The session encryption keys (the break-glass role's standing policy needs them too). */
+  readonly sessionKmsKeyArns: readonly string[];
+  /** The environment's SAML provider, which the break-glass role trusts (SAML environments). */
+  readonly samlProviderArn?: string;
+  /** Permissions boundary every role of the stack carries (environments with CI). */
+  readonly permissionsBoundaryArn?: string;
+}
+
+/** What {@link addJustInTimeAccess} made. */
+export interface JustInTimeAccess {
+  /**
+   * Props for the environment's `SessionAccessPolicy`: just-in-time mode, the manual approval
+   * documents, the approval tags. In standing mode with `justInTime` set (the step before the
+   * move), the requester statements beside direct sessions.
+   */
+  readonly sessionAccessProps: Pick<
+    SessionAccessPolicyProps,
+    | 'accessMode'
+    | 'justInTimeRequestsEnabled'
+    | 'manualApprovalDocumentNames'
+    | 'approvalTagKeys'
+    | 'identityStoreReadsEnabled'
+  >;
+  /** The approval policies, per region (in `regions` order). */
+  readonly approvals: readonly JustInTimeApprovalPolicies[];
+  readonly breakGlass?: BreakGlassRole;
+}
+
+/** The auto-approved rules of an environment, from its `access` and `justInTime.autoApproval` sections. */
+export function autoApprovalRulesOf(config: EnvironmentConfig): AutoApprovalRules {
+  const auto = config.justInTime!.autoApproval;
+  return {
+    ...(auto.attributeRule && config.access.attributeRule ? { attributes: config.access.attributeRule } : {}),
+    ...(auto.principalTagOwnerRule && config.access.principalTagOwnerRule
+      ? { principalTagOwner: config.access.principalTagOwnerRule }
+      : {}),
+    ...(auto.exceptWhenTagged ? { exceptWhenTagged: auto.exceptWhenTagged } : {}),
+  };
+}
+
+/** Instance tags that decide approvals: the restricted-instance exclusion, deny-access and manual targets. */
+export function approvalTagKeysOf(config: EnvironmentConfig): string[] {
+  const jit = config.justInTime!;
+  return [
+    ...new Set([
+      ...(jit.autoApproval.exceptWhenTagged ? [jit.autoApproval.exceptWhenTagged.key] : []),
+      ...jit.denyAccess.map((d) => d.tagKey),
+      ...jit.manualApprovals.flatMap((m) => (m.targets === 'all' ? [] : m.targets.map((t) => t.tagKey))),
+    ]),
+  ];
+}
+
+/**
+ * Just-in-time node access for one environment (`config.justInTime` set): the approval policies
+ * in every region, the break-glass role with its alarms, and the outputs, among them the
+ * organization's deny-access document for the delegated administrator account. Spread
+ * `sessionAccessProps` into the environment's `SessionAccessPolicy`.
+ *
+ * Enablement itself (Quick Setup `AWSQuickSetupType-JITNA`) is organization-level and lives in the
+ * delegated administrator account; see docs/guides/just-in-time.md.
+ */
+export function addJustInTimeAccess(
+  scope: Construct,
+  config: EnvironmentConfig,
+  context: JustInTimeContext,
+): JustInTimeAccess {
+  const jit = config.justInTime!;
+  const justInTime = config.access.mode === 'just-in-time';
+  const autoApproval = autoApprovalRulesOf(config);
+  const approvals = context.regions.map(
+    ({ region, provider }) =>
+      new JustInTimeApprovalPolicies(scope, `just-in-time-approvals-${region}`, {
+        provider,
+        region,
+        environmentName: config.name,
+        autoApproval,
+        manualApprovals: jit.manualApprovals,
+        denyAccess: jit.denyAccess,
+      }),
+  );
+  const first = approvals[0]!;
+  if (first.denyAccessDocumentJson !== '') {
+    output(
+      scope,
+      'just_in_time_deny_access_document',
+      first.denyAccessDocumentJson,
+      `Content of the organization's deny-access policy (${DENY_ACCESS_POLICY_NAME}, type AutoApprovalPolicy): create it from the delegated administrator account`,
+    );
+  }
+  output(
+    scope,
+    'just_in_time_manual_approval_documents',
+    first.manualApprovalDocumentNames,
+    'Manual approval policies of just-in-time node access, in every region of the environment',
+  );
+
+  let breakGlass: BreakGlassRole | undefined;
+  if (jit.breakGlass.enabled) {
+    const [primary] = context.regions;
+    // Its own policy in standing mode: the role opens sessions without waiting for an approval.
+    const standing = new SessionAccessPolicy(scope, 'break-glass-session-access', {
+      accountId: config.accountId,
+      regions: config.regions,
+      environment: config.name,
+      rules: accessRulesOf(config.access),
+      sshEnabled: config.access.sshEnabled,
+      portForwardingEnabled: config.access.portForwardingEnabled,
+      sessionKmsKeyArns: context.sessionKmsKeyArns,
+    });
+    breakGlass = new BreakGlassRole(scope, 'break-glass', {
+      provider: primary!.provider,
+      accountId: config.accountId,
+      roleName: jit.breakGlass.roleName ?? `${config.name}-break-glass`,
+      sessionAccess: standing,
+      ...(context.samlProviderArn === undefined ? {} : { samlProviderArn: context.samlProviderArn }),
+      trustedPrincipalArns: jit.breakGlass.trustedPrincipalArns,
+      ...(context.permissionsBoundaryArn === undefined
+        ? {}
+        : { permissionsBoundaryArn: context.permissionsBoundaryArn }),
+    });
+    for (const { region, provider } of context.regions) {
+      const topicArn = jit.breakGlass.alarmTopicArns[region];
+      breakGlass.alarmIn(`break-glass-alarm-${region}`, {
+        provider,
+        region,
+        namePrefix: config.name,
+        ...(topicArn === undefined ? {} : { topicArn }),
+        ...(jit.breakGlass.alarmEmail === undefined || topicArn !== undefined
+          ? {}
+          : { email: jit.breakGlass.alarmEmail }),
+      });
+    }
+    output(
+      scope,
+      'break_glass_role_arn',
+      breakGlass.role.arn,
+      'The break-glass role: standing session access for emergencies; every use alarms',
+    );
+  }
+
+  return {
+    sessionAccessProps: {
+      accessMode: justInTime ? 'just-in-time' : 'standing',
+      justInTimeRequestsEnabled: !justInTime,
+      manualApprovalDocumentNames: first.manualApprovalDocumentNames,
+      approvalTagKeys: approvalTagKeysOf(config),
+      identityStoreReadsEnabled: config.identity.type === 'identity-center',
+    },
+    approvals,
+    ...(breakGlass ? { breakGlass } : {}),
+  };
+}

@@ -1,0 +1,185 @@
+import { ConfigError, type EnvironmentInput, loadEnvironment } from '../../environments';
+import { jit } from '../fixtures/environments/jit';
+
+const FILE = 'environments/prod-jit.ts';
+
+function withChanges(change: (input: EnvironmentInput) => void): EnvironmentInput {
+  const input = structuredClone(jit);
+  change(input);
+  return input;
+}
+
+function problemsOf(input: EnvironmentInput): string[] {
+  try {
+    loadEnvironment({ file: FILE, input });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message.split('\n');
+    throw error;
+  }
+  return [];
+}
+
+const manual = (name: string, targets: unknown) => ({
+  name,
+  targets,
+  approvers: [{ type: 'SSOGroup' as const, name: 'group-1' }],
+  minRequiredApprovals: 1,
+  accessDurationHours: 4,
+});
+
+describe('just-in-time environment settings', () => {
+  it('accepts the planned production settings, with defaults applied', () => {
+    const config = loadEnvironment({ file: FILE, input: jit });
+    expect(config.access.mode).toBe('just-in-time');
+    expect(config.justInTime?.autoApproval).toEqual({
+      attributeRule: true,
+      principalTagOwnerRule: false,
+      ownerRule: false,
+      exceptWhenTagged: { key: 'Restricted', value: 'true' },
+    });
+    expect(config.justInTime?.breakGlass.enabled).toBe(true);
+  });
+
+  it('defaults to standing access, as before', () => {
+    const { justInTime, ...standing } = jit;
+    expect(justInTime).toBeDefined();
+    const config = loadEnvironment({ file: FILE, input: { ...standing, access: { ownerRule: true } } });
+    expect(config.access.mode).toBe('standing');
+    expect(config.justInTime).toBeUndefined();
+  });
+
+  it('refuses SSH and port forwarding with just-in-time, naming both fields', () => {
+    const lines = problemsOf(
+      withChanges((e) => {
+        e.access = { ...e.access, sshEnabled: true, portForwardingEnabled: true };
+      }),
+    );
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^environments\/prod-jit\.ts: access\.sshEnabled must be false when access\.mode is "just-in-time".*Set access\.sshEnabled to false, or access\.mode to "standing" \(got true\)$/,
+      ),
+      expect.stringMatching(
+        /^environments\/prod-jit\.ts: access\.portForwardingEnabled must be false when access\.mode is "just-in-time"/,
+      ),
+    ]);
+  });
+
+  it('allows SSH in standing mode with approval policies deployed (the step before the move)', () => {
+    const input = withChanges((e) => {
+      e.access = { ...e.access, mode: 'standing', sshEnabled: true };
+    });
+    expect(problemsOf(input)).toEqual([]);
+  });
+
+  it('refuses an auto-approved owner rule: Cedar cannot read aws:userid', () => {
+    const lines = problemsOf(
+      withChanges((e) => {
+        e.justInTime!.autoApproval = { ownerRule: true, attributeRule: true };
+      }),
+    );
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /justInTime\.autoApproval\.ownerRule must be false: .*aws:userid.*Auto-approve the principal-tag owner rule instead/,
+      ),
+    ]);
+  });
+
+  it('refuses auto-approving a rule the environment does not define', () => {
+    const lines = problemsOf(
+      withChanges((e) => {
+        e.justInTime!.autoApproval = { principalTagOwnerRule: true };
+      }),
+    );
+    expect(lines).toEqual([
+      expect.stringMatching(/justInTime\.autoApproval\.principalTagOwnerRule needs access\.principalTagOwnerRule/),
+    ]);
+  });
+
+  it('bounds the session: maximum duration and idle timeout end sessions, not the approval window', () => {
+    const lines = problemsOf(
+      withChanges((e) => {
+        e.session = { maxDurationMinutes: 241, idleTimeoutMinutes: 31 };
+      }),
+    );
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /session\.maxDurationMinutes must be at most 240 when access\.mode is "just-in-time".*\(got 241\)$/,
+      ),
+      expect.stringMatching(
+        /session\.idleTimeoutMinutes must be at most 30 when access\.mode is "just-in-time".*\(got 31\)$/,
+      ),
+    ]);
+    expect(
+      problemsOf(withChanges((e) => void (e.session = { maxDurationMinutes: 240, idleTimeoutMinutes: 30 }))),
+    ).toEqual([]);
+  });
+
+  it('requires approval policies in just-in-time mode', () => {
+    const lines = problemsOf(withChanges((e) => void delete e.justInTime));
+    expect(lines).toEqual([expect.stringMatching(/justInTime is required when access\.mode is "just-in-time"/)]);
+    const none = problemsOf(withChanges((e) => void (e.justInTime = {})));
+    expect(none).toEqual([
+      expect.stringMatching(/justInTime must auto-approve a rule or define a manual approval policy/),
+    ]);
+  });
+
+  describe('manual approval policies that can match the same node', () => {
+    const overlapping = (policies: unknown[]) =>
+      problemsOf(withChanges((e) => void (e.justInTime!.manualApprovals = policies as never)));
+
+    it('refuses "all" twice', () => {
+      expect(overlapping([manual('all-one', 'all'), manual('all-two', 'all')])).toEqual([
+        expect.stringMatching(
+          /justInTime\.manualApprovals\.1\.targets must not be able to match a node that manualApprovals\.0 \("all-one"\) matches: both target every node/,
+        ),
+      ]);
+    });
+
+    it('refuses one tag key with a value in common', () => {
+      const lines = overlapping([
+        manual('tier-a', [{ tagKey: 'Tier', values: ['db', 'web'] }]),
+        manual('tier-b', [{ tagKey: 'Tier', values: ['web'] }]),
+      ]);
+      expect(lines).toEqual([
+        expect.stringMatching(/both target Tier = web.*Target one tag key in every manual policy/),
+      ]);
+    });
+
+    it('refuses different tag keys: one node can carry both', () => {
+      const lines = overlapping([
+        manual('by-tier', [{ tagKey: 'Tier', values: ['db'] }]),
+        manual('by-team', [{ tagKey: 'Team', values: ['payments'] }]),
+      ]);
+      expect(lines).toEqual([
+        expect.stringMatching(/they target different tag keys \(Tier, Team\) and one node can carry both/),
+      ]);
+    });
+
+    it('accepts one tag key with different values, and "all" beside a tag policy (AWS prefers the tag policy)', () => {
+      expect(
+        overlapping([
+          manual('tier-db', [{ tagKey: 'Tier', values: ['db'] }]),
+          manual('tier-web', [{ tagKey: 'Tier', values: ['web'] }]),
+          manual('everything-else', 'all'),
+        ]),
+      ).toEqual([]);
+    });
+
+    it('checks AWS limits: window 1-336 hours, approvals within the approvers', () => {
+      const lines = overlapping([{ ...manual('too-long', 'all'), accessDurationHours: 337, minRequiredApprovals: 2 }]);
+      expect(lines).toEqual([
+        expect.stringMatching(
+          /manualApprovals\.0\.minRequiredApprovals must be a whole number from 1 to the number of approvers \(1\)/,
+        ),
+        expect.stringMatching(
+          /manualApprovals\.0\.accessDurationHours must be a whole number of hours from 1 to 336.*\(got 337\)$/,
+        ),
+      ]);
+    });
+  });
+
+  it('requires an alarm destination for the break-glass role', () => {
+    const lines = problemsOf(withChanges((e) => void (e.justInTime!.breakGlass = { enabled: true })));
+    expect(lines).toEqual([expect.stringMatching(/justInTime\.breakGlass must name who is alarmed/)]);
+  });
+});

@@ -1,0 +1,115 @@
+import type { PolicyStatement } from '../../modules/core/policy-document';
+import { cedarProblems } from '../../modules/just-in-time/cedar';
+import { readPolicy, resourceAt, resourcesOfType, synthesize } from '../support/synth';
+import { stackMatrix } from '../../cli/access/access-matrix';
+import { evaluate } from '../support/policies';
+import { planOffline } from '../support/terraform';
+import { jit } from '../fixtures/environments/jit';
+
+/**
+ * The environment construct with `justInTime` (the wiring of addJustInTimeAccess), synthesized from
+ * the just-in-time production fixture.
+ */
+describe('an environment in just-in-time mode', () => {
+  const { stacks } = synthesize([{ file: 'test/fixtures/environments/jit.ts', input: jit }]);
+  const stack = stacks.get('prod-jit')!;
+  const actions = (statements: readonly PolicyStatement[]) => statements.flatMap((s) => [s.Action ?? []].flat());
+
+  it('gives the federated role no ssm:StartSession, and the requester statements instead', () => {
+    const policy = readPolicy(resourceAt(stack, 'aws_iam_role_policy', 'session-access/role-policy').policy);
+    expect(actions(policy.Statement)).not.toContain('ssm:StartSession');
+    expect(actions(policy.Statement)).toEqual(expect.arrayContaining(['ssm:StartAccessRequest', 'ssm:GetAccessToken']));
+    const manual = policy.Statement.find((s) => s.Sid === 'StartManualApprovalWorkflows')!;
+    expect(manual.Resource).toEqual(
+      expect.arrayContaining([
+        'arn:aws:ssm:eu-west-1:345678901234:document/prod-platform-approval',
+        'arn:aws:ssm:eu-central-1:345678901234:document/prod-platform-approval',
+      ]),
+    );
+    // The restricted tag decides approvals: nobody may change it through this role.
+    const deny = policy.Statement.find((s) => s.Sid === 'DenyAccessTagChanges')!;
+    expect(deny.Condition!['ForAnyValue:StringEqualsIgnoreCase']!['aws:TagKeys']).toContain('Restricted');
+  });
+
+  it('deploys the approval policies in every region through CloudFormation, never as aws_ssm_document', () => {
+    const cfn = Object.values(resourcesOfType(stack, 'aws_cloudformation_stack')) as {
+      provider?: string;
+      template_body: string;
+    }[];
+    expect(cfn.map((c) => c.provider ?? 'aws').sort()).toEqual(['aws', 'aws.eu-central-1']);
+    for (const c of cfn) {
+      const template = JSON.parse(c.template_body);
+      expect(Object.keys(template.Resources)).toEqual(['AutoApprovalPolicy', 'ManualApprovalprodplatformapproval']);
+      const cedar = template.Resources.AutoApprovalPolicy.Properties.Content.AutoApprovalPolicyDocuments[0].content;
+      expect(cedarProblems(cedar)).toEqual([]);
+      expect(cedar.match(/^permit \(/gm)).toHaveLength(3);
+    }
+    const documents = Object.values(resourcesOfType(stack, 'aws_ssm_document')) as { document_type: string }[];
+    expect(documents.map((d) => d.document_type)).toEqual(['Session', 'Session']);
+  });
+
+  it('outputs the deny-access document for the delegated administrator account, and the break-glass role', () => {
+    const outputs = stack.json.output as Record<string, { value: unknown }>;
+    const deny = JSON.parse(outputs.just_in_time_deny_access_document!.value as string);
+    expect(deny.AutoApprovalPolicyDocuments[0].content).toMatch(
+      /^\/\/ No auto-approval on instances tagged Restricted = true\nforbid/,
+    );
+    expect(outputs.break_glass_role_arn!.value).toMatch(/^\$\{aws_iam_role\.break-glass_role_[\w]+\.arn\}$/);
+  });
+
+  it("gives the break-glass role standing sessions, trusting the environment's SAML provider", () => {
+    const role = resourceAt(stack, 'aws_iam_role', 'break-glass/role');
+    expect(role.name).toBe('prod-jit-break-glass');
+    const trust = readPolicy(role.assume_role_policy);
+    expect(trust.Statement.map((s) => s.Action)).toEqual(['sts:AssumeRoleWithSAML']);
+    const policy = readPolicy(resourceAt(stack, 'aws_iam_role_policy', 'break-glass/session-access').policy);
+    expect(actions(policy.Statement)).toContain('ssm:StartSession');
+    expect(actions(policy.Statement)).not.toContain('ssm:StartAccessRequest');
+    const rules = Object.values(resourcesOfType(stack, 'aws_cloudwatch_event_rule')) as { name: string }[];
+    expect(rules.map((r) => r.name).filter((n) => n.includes('break-glass'))).toHaveLength(6);
+  });
+
+  it('passes the access review: no direct session anywhere, requests in the account only', async () => {
+    const { access, cases } = stackMatrix(stack);
+    expect(access.model.sessionPolicy.accessMode).toBe('just-in-time');
+    const start = cases.filter((c) => c.area === 'start session' || c.area === 'documents');
+    expect(start.length).toBeGreaterThan(0);
+    expect(start.filter((c) => c.action === 'ssm:StartSession' && c.expected === 'Allowed')).toEqual([]);
+    const requests = cases.filter((c) => c.area === 'request access');
+    expect(requests.map((c) => c.expected).sort()).toEqual([
+      'Allowed',
+      'Allowed',
+      'ImplicitlyDenied',
+      'ImplicitlyDenied',
+    ]);
+    const wrong: string[] = [];
+    for (const c of cases) {
+      const evaluation = await evaluate(c.simulation, c.unsafe ? { unsafe: true } : {});
+      if (evaluation.decision !== c.expected) wrong.push(`${c.area}: ${c.description}: ${evaluation.decision}`);
+      else if (c.expectedSid && !evaluation.deciding.includes(c.expectedSid))
+        wrong.push(`${c.description}: decided by ${evaluation.deciding.join(', ')}`);
+    }
+    expect(wrong).toEqual([]);
+  }, 120_000);
+
+  it('validates and plans offline', () => {
+    const { validate, plan } = planOffline(stack.dir, stack.json);
+    expect(validate).toMatch(/Success! The configuration is valid/);
+    expect(plan).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy\./);
+  }, 180_000);
+});
+
+describe('an environment on the step before the move (standing, with justInTime)', () => {
+  const input = { ...jit, name: 'prod-step', access: { ...jit.access, mode: 'standing' as const } };
+  const { stacks } = synthesize([{ file: 'test/fixtures/environments/jit.ts', input }]);
+  const stack = stacks.get('prod-step')!;
+
+  it('keeps direct sessions and adds requests, with the approval policies deployed', () => {
+    const policy = readPolicy(resourceAt(stack, 'aws_iam_role_policy', 'session-access/role-policy').policy);
+    const actions = policy.Statement.flatMap((s) => [s.Action ?? []].flat());
+    expect(actions).toEqual(
+      expect.arrayContaining(['ssm:StartSession', 'ssm:StartAccessRequest', 'ssm:GetAccessToken']),
+    );
+    expect(Object.keys(resourcesOfType(stack, 'aws_cloudformation_stack'))).toHaveLength(2);
+  });
+});
