@@ -34,11 +34,13 @@ export const READ_SCOPE_OF_SERVICE: Readonly<Record<string, 'exact' | 'regional'
   s3: 'exact',
   kms: 'exact',
   sso: 'exact',
+  cloudformation: 'regional',
   cloudwatch: 'regional',
   events: 'regional',
   lambda: 'regional',
   logs: 'regional',
   sqs: 'regional',
+  sns: 'regional',
   ssm: 'regional',
 };
 
@@ -83,6 +85,8 @@ const ic = (r: ResourceUnderRead) => [
  * all lack resource types (READS_WITHOUT_RESOURCE_TYPES) has none. Sorted by type; keep it so.
  */
 export const REFRESH_ARNS: Readonly<Record<string, ArnsOf>> = {
+  // A stack's ARN ends with an id CloudFormation gives it: every stack of that name.
+  aws_cloudformation_stack: (r) => named(r, 'name', (n) => regional(r, 'cloudformation', `stack/${n}/*`)),
   aws_cloudwatch_event_rule: (r) => named(r, 'name', rule(r, r.literal('event_bus_name'))),
   aws_cloudwatch_event_target: (r) => parent(r, 'rule', rule(r, r.literal('event_bus_name'))),
   // CloudWatch Logs authorizes the tagging calls on the group's ARN, and the others (ListTagsLogGroup)
@@ -120,6 +124,10 @@ export const REFRESH_ARNS: Readonly<Record<string, ArnsOf>> = {
   aws_s3_bucket_public_access_block: (r) => parent(r, 'bucket', bucket),
   aws_s3_bucket_server_side_encryption_configuration: (r) => parent(r, 'bucket', bucket),
   aws_s3_bucket_versioning: (r) => parent(r, 'bucket', bucket),
+  aws_sns_topic: (r) => named(r, 'name', (n) => regional(r, 'sns', n)),
+  aws_sns_topic_policy: (r) => parent(r, 'arn', (n) => regional(r, 'sns', n)),
+  // GetSubscriptionAttributes is authorized on the subscription's topic.
+  aws_sns_topic_subscription: (r) => parent(r, 'topic_arn', (n) => regional(r, 'sns', n)),
   aws_sqs_queue: (r) => named(r, 'name', (n) => regional(r, 'sqs', n)),
   // The queue URL ends with the queue's name.
   aws_sqs_queue_policy: (r) => parent(r, 'queue_url', (url) => regional(r, 'sqs', url.replace(/^.*\//, ''))),

@@ -9,9 +9,10 @@ import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { type ConfigProblem, ConfigError } from '../core/config-error';
+import type { ConfigProblem } from '../core/config-error';
 import { type PolicyDocument, type PolicyStatement, policyDocument, renderPolicy } from '../core/policy-document';
-import { type AwsRegion, rules as propRules, validateProps } from '../core/rules';
+import { type AwsRegion, propProblems, rules as propRules } from '../core/rules';
+import { reportProblems } from '../core/validation';
 import type { SessionAccessPolicy } from '../session-access-policy/session-access-policy';
 
 /** The audience of AWS sign-in SAML assertions. */
@@ -85,11 +86,10 @@ export class BreakGlassRole extends Construct {
 
   constructor(scope: Construct, id: string, props: BreakGlassRoleProps) {
     super(scope, id);
-    validateProps(this.node.path, [
+    const problems: ConfigProblem[] = propProblems(this.node.path, [
       ['accountId', props.accountId, propRules.accountId],
       ['roleName', props.roleName, propRules.iamRoleName],
     ]);
-    const problems: ConfigProblem[] = [];
     const trusted = props.trustedPrincipalArns ?? [];
     if (props.samlProviderArn === undefined && trusted.length === 0) {
       problems.push({
@@ -117,7 +117,7 @@ export class BreakGlassRole extends Construct {
           'must be a SessionAccessPolicy in standing mode: a break-glass role that has to wait for approvals is none. Give it its own standing policy',
       });
     }
-    if (problems.length > 0) throw new ConfigError(problems);
+    reportProblems(this, problems);
 
     this.accountId = props.accountId;
     this.roleArn = `arn:aws:iam::${props.accountId}:role/${props.roleName}`;
@@ -238,7 +238,7 @@ export class BreakGlassAlarm extends Construct {
 
   constructor(scope: Construct, id: string, props: BreakGlassAlarmConstructProps) {
     super(scope, id);
-    validateProps(this.node.path, [['region', props.region, propRules.region]]);
+    reportProblems(this, propProblems(this.node.path, [['region', props.region, propRules.region]]));
     const provider = props.provider ? { provider: props.provider } : {};
     const { region, namePrefix } = props;
     const { accountId, roleArn, sessionArnPrefix } = props.breakGlassRole;

@@ -1,9 +1,10 @@
 import { CloudformationStack } from '@cdktf/provider-aws/lib/cloudformation-stack';
 import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
-import { type ConfigProblem, ConfigError } from '../core/config-error';
+import type { ConfigProblem } from '../core/config-error';
 import { escapeTerraformTemplate } from '../core/policy-document';
-import { type AwsRegion, rules as propRules, validateProps } from '../core/rules';
+import { type AwsRegion, propProblems, rules as propRules } from '../core/rules';
+import { reportProblems } from '../core/validation';
 import {
   AUTO_APPROVAL_POLICY_NAME,
   type ManualApproval,
@@ -98,14 +99,16 @@ export class JustInTimeApprovalPolicies extends Construct {
 
   constructor(scope: Construct, id: string, props: JustInTimeApprovalPoliciesProps) {
     super(scope, id);
-    validateProps(this.node.path, [['region', props.region, propRules.region]]);
     const manual = props.manualApprovals ?? [];
-    const problems: ConfigProblem[] = manualApprovalProblems(manual).map((p) => ({
-      file: this.node.path,
-      path: p.path === '' ? 'manualApprovals' : `manualApprovals.${p.path}`,
-      value: p.value,
-      message: p.message,
-    }));
+    const problems: ConfigProblem[] = propProblems(this.node.path, [['region', props.region, propRules.region]]);
+    problems.push(
+      ...manualApprovalProblems(manual).map((p) => ({
+        file: this.node.path,
+        path: p.path === '' ? 'manualApprovals' : `manualApprovals.${p.path}`,
+        value: p.value,
+        message: p.message,
+      })),
+    );
     this.autoApprovalCedar = autoApprovalCedar(props.autoApproval ?? {});
     this.denyAccessCedar = denyAccessCedar(props.denyAccess ?? []);
     // Synth-time validation: a policy the schema rejects never reaches AWS.
@@ -135,7 +138,7 @@ export class JustInTimeApprovalPolicies extends Construct {
         });
       }
     });
-    if (problems.length > 0) throw new ConfigError(problems);
+    reportProblems(this, problems);
 
     this.manualApprovalDocumentNames = manual.map((m) => m.name);
     this.denyAccessDocumentJson =

@@ -1,6 +1,5 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
-import { ConfigError } from '../../modules/core/config-error';
 import {
   BreakGlassRole,
   type BreakGlassRoleProps,
@@ -9,6 +8,7 @@ import {
 import { SessionAccessPolicy } from '../../modules/session-access-policy/session-access-policy';
 import { matchesPattern } from '../support/event-pattern';
 import { evaluate } from '../support/policies';
+import { InvalidConstruct, validated } from '../support/validation';
 
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
@@ -25,14 +25,17 @@ function build(overrides: Partial<BreakGlassRoleProps> = {}, mode: 'standing' | 
     rules,
     accessMode: mode,
   });
-  const breakGlass = new BreakGlassRole(stack, 'break-glass', {
-    provider,
-    accountId: ACCOUNT,
-    roleName: 'prod-break-glass',
-    sessionAccess,
-    samlProviderArn: SAML,
-    ...overrides,
-  });
+  const breakGlass = validated(
+    () =>
+      new BreakGlassRole(stack, 'break-glass', {
+        provider,
+        accountId: ACCOUNT,
+        roleName: 'prod-break-glass',
+        sessionAccess,
+        samlProviderArn: SAML,
+        ...overrides,
+      }),
+  );
   const alarm = breakGlass.alarmIn('alarm-eu-west-1', {
     provider,
     region: REGION,
@@ -73,7 +76,7 @@ describe('BreakGlassRole', () => {
 
   it('refuses a just-in-time policy, and a role nobody may assume', () => {
     expect(() => build({}, 'just-in-time')).toThrow(/sessionAccess must be a SessionAccessPolicy in standing mode/);
-    expect(() => build({ samlProviderArn: undefined })).toThrow(ConfigError);
+    expect(() => build({ samlProviderArn: undefined })).toThrow(InvalidConstruct);
     expect(() => build({ samlProviderArn: undefined })).toThrow(
       /samlProviderArn or trustedPrincipalArns must say who may assume the role/,
     );

@@ -1,13 +1,13 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
 import { parse } from 'yaml';
-import { ConfigError } from '../../modules/core/config-error';
 import {
   JustInTimeApprovalPolicies,
   type JustInTimeApprovalPoliciesProps,
 } from '../../modules/just-in-time/just-in-time-approval-policies';
 import * as cedar from '../../modules/just-in-time/cedar';
 import { cedarProblems } from '../../modules/just-in-time/cedar';
+import { InvalidConstruct, validated } from '../support/validation';
 
 const attributes = { tags: [{ principalTag: 'AppId', instanceTag: 'APP_ID' }], groups: 2 };
 const platform = {
@@ -28,7 +28,9 @@ const props: JustInTimeApprovalPoliciesProps = {
 function build(overrides: Partial<JustInTimeApprovalPoliciesProps> = {}) {
   const stack = new TerraformStack(Testing.app(), 'test');
   const provider = new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-  const policies = new JustInTimeApprovalPolicies(stack, 'approvals', { provider, ...props, ...overrides });
+  const policies = validated(
+    () => new JustInTimeApprovalPolicies(stack, 'approvals', { provider, ...props, ...overrides }),
+  );
   return { stack, policies };
 }
 
@@ -143,13 +145,13 @@ describe('JustInTimeApprovalPolicies', () => {
     ).toThrow(/manualApprovals\.1\.name must differ from manualApprovals\.0 in more than punctuation/);
   });
 
-  it('refuses at synth time Cedar that does not validate, with a ConfigError naming the field', () => {
+  it('refuses at synth time Cedar that does not validate, naming the field', () => {
     // The compiler only writes valid Cedar; stand in a broken one to prove the gate is there.
     const spy = jest
       .spyOn(cedar, 'autoApprovalCedar')
       .mockReturnValue('permit (principal, action, resource) when { resource.getTag("APP_ID") == "x" };');
     try {
-      expect(() => build()).toThrow(ConfigError);
+      expect(() => build()).toThrow(InvalidConstruct);
       expect(() => build()).toThrow(
         /approvals: autoApproval must compile to Cedar that validates strictly .* \(got "policy0: for policy `policy0`, unable to guarantee safety of access to tag/,
       );

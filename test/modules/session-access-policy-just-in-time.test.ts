@@ -1,5 +1,4 @@
 import { TerraformStack, Testing } from 'cdktf';
-import { ConfigError } from '../../modules/core/config-error';
 import type { PolicyDocument } from '../../modules/core/policy-document';
 import {
   SESSION_ACCESS_SIDS as SIDS,
@@ -7,6 +6,7 @@ import {
   type SessionAccessPolicyProps,
 } from '../../modules/session-access-policy/session-access-policy';
 import { type Decision, evaluate } from '../support/policies';
+import { InvalidConstruct, validated } from '../support/validation';
 
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
@@ -24,13 +24,16 @@ const base: SessionAccessPolicyProps = {
 };
 
 function build(overrides: Partial<SessionAccessPolicyProps> = {}): SessionAccessPolicy {
-  return new SessionAccessPolicy(new TerraformStack(Testing.app(), 'test'), 'session-access', {
-    ...base,
-    accessMode: 'just-in-time',
-    manualApprovalDocumentNames: ['test-platform-approval'],
-    approvalTagKeys: ['Restricted'],
-    ...overrides,
-  });
+  return validated(
+    () =>
+      new SessionAccessPolicy(new TerraformStack(Testing.app(), 'test'), 'session-access', {
+        ...base,
+        accessMode: 'just-in-time',
+        manualApprovalDocumentNames: ['test-platform-approval'],
+        approvalTagKeys: ['Restricted'],
+        ...overrides,
+      }),
+  );
 }
 
 const CALLER = `arn:aws:sts::${ACCOUNT}:assumed-role/SsmShell/alice`;
@@ -117,13 +120,18 @@ describe('SessionAccessPolicy in just-in-time mode', () => {
   });
 
   it('refuses SSH and port forwarding, naming both fields', () => {
-    expect(() => build({ sshEnabled: true, portForwardingEnabled: true })).toThrow(ConfigError);
+    let problems: readonly string[] = [];
     try {
       build({ sshEnabled: true, portForwardingEnabled: true });
     } catch (error) {
-      expect((error as ConfigError).problems.map((p) => p.path)).toEqual(['sshEnabled', 'portForwardingEnabled']);
-      expect((error as ConfigError).message).toMatch(/must be false with accessMode "just-in-time"/);
+      problems = (error as InvalidConstruct).problems;
     }
+    expect(problems).toEqual([
+      expect.stringMatching(/^test\/session-access: sshEnabled must be false with accessMode "just-in-time"/),
+      expect.stringMatching(
+        /^test\/session-access: portForwardingEnabled must be false with accessMode "just-in-time"/,
+      ),
+    ]);
   });
 });
 
