@@ -1,6 +1,13 @@
 import type { EnvironmentInput } from '../modules/environment/environment-schema';
 
-/** Production account: Entra ID federation, two regions, no SSH or port forwarding (every session transcribed). */
+/**
+ * Production account: Entra ID federation, two regions, no SSH or port forwarding (every session
+ * transcribed), and just-in-time access instead of standing access: the ABAC groups are
+ * auto-approved except on instances tagged `Restricted = true`, everything else waits for one
+ * approval from the platform approvers (an Identity Center group) and then lasts four hours, the
+ * organization's deny-access policy forbids auto-approval on restricted instances, and a
+ * break-glass role alarms on every use.
+ */
 export const prod: EnvironmentInput = {
   name: 'prod',
   accountId: '345678901234',
@@ -15,6 +22,7 @@ export const prod: EnvironmentInput = {
   },
   runAs: { enabled: true, defaultUser: 'ec2-user' },
   access: {
+    mode: 'just-in-time',
     ownerRule: true,
     attributeRule: {
       tags: [
@@ -25,6 +33,20 @@ export const prod: EnvironmentInput = {
     },
     sshEnabled: false,
     portForwardingEnabled: false,
+  },
+  justInTime: {
+    autoApproval: { attributeRule: true, exceptWhenTagged: { key: 'Restricted', value: 'true' } },
+    manualApprovals: [
+      {
+        name: 'prod-platform-approval',
+        targets: 'all',
+        approvers: [{ type: 'SSOGroup', name: 'a1b2c3d4-5678-90ab-cdef-platform0001' }],
+        minRequiredApprovals: 1,
+        accessDurationHours: 4,
+      },
+    ],
+    denyAccess: [{ tagKey: 'Restricted', values: ['true'] }],
+    breakGlass: { enabled: true, alarmEmail: 'security-oncall@example.com' },
   },
   launchTagger: { enabled: true },
   session: { idleTimeoutMinutes: 15, maxDurationMinutes: 60 },

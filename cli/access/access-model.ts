@@ -31,6 +31,8 @@ export interface AccessModel {
   readonly launchTaggers: readonly LaunchTaggerRoleDescription[];
   /** The GitHub Actions roles, where the stack has them. */
   readonly ci?: CiRoles;
+  /** The break-glass role (just-in-time environments with break-glass), and the regions whose rules alarm on its sessions. */
+  readonly breakGlass?: { readonly roleName: string; readonly alarmedRegions: readonly string[] };
 }
 
 /** Whether sessions run as each person's OS user: the primary region's preferences, else the trust policy. */
@@ -94,6 +96,8 @@ export interface IdentityAccess {
 export interface SynthesizedAccess extends IdentityAccess {
   readonly model: AccessModel;
   readonly sessionPolicy: PolicyDocument;
+  /** The break-glass role's standing session policy, where the stack has one. */
+  readonly breakGlassPolicy?: PolicyDocument;
   readonly scp: PolicyDocument;
   /** The instance role's name, policy and trust policy (absent when the stack has no `ManagedInstanceRole`). */
   readonly instanceRoleName?: string;

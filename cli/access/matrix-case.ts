@@ -20,6 +20,7 @@ export type AccessArea =
   | 'sign-in'
   | 'launch tagger'
   | 'request access'
+  | 'break glass'
   | CiArea;
 
 export interface AccessCase {

@@ -95,6 +95,7 @@ export function readStackAccess(stack: SynthesizedStack): StackAccess {
   const instanceRole = ofPart(all, 'instance-role')[0];
   const instancePolicy = ofPart(all, 'instance-policy')[0];
   const ci = ofPart(all, 'ci-plan-role')[0];
+  const breakGlass = ofPart(all, 'break-glass-role')[0];
   const p = policy.description;
   const model: AccessModel = {
     sessionPolicy: p,
@@ -115,6 +116,17 @@ export function readStackAccess(stack: SynthesizedStack): StackAccess {
     preferences: ofPart(all, 'session-preferences').map((d) => d.description),
     launchTaggers: ofPart(all, 'launch-tagger-role').map((d) => d.description),
     ...(ci ? { ci: ciRoles(ci) } : {}),
+    ...(breakGlass
+      ? {
+          breakGlass: {
+            roleName: breakGlass.description.roleName,
+            alarmedRegions: ofPart(all, 'break-glass-alarm')
+              .filter((a) => a.description.roleName === breakGlass.description.roleName)
+              .map((a) => a.description.region)
+              .sort(),
+          },
+        }
+      : {}),
   };
 
   const attribute = POLICY_ARGUMENT[policy.type];
@@ -122,6 +134,7 @@ export function readStackAccess(stack: SynthesizedStack): StackAccess {
   const access: SynthesizedAccess = {
     model,
     sessionPolicy: readResolvedPolicy(stack, String(policy.resource[attribute])),
+    ...(breakGlass ? { breakGlassPolicy: readResolvedPolicy(stack, String(breakGlass.resource.policy)) } : {}),
     scp: readResolvedPolicy(stack, p.ownershipTagScp),
     ...(instanceRole
       ? {

@@ -122,8 +122,23 @@ export interface CiRoleDescription extends CiRoles {
   readonly part: 'ci-plan-role' | 'ci-deploy-role';
 }
 
+/** The break-glass role's standing session policy (on its inline policy resource). */
+export interface BreakGlassRoleDescription {
+  readonly part: 'break-glass-role';
+  readonly roleName: string;
+}
+
+/** The rule that alarms on the break-glass role's sessions in one region. */
+export interface BreakGlassAlarmDescription {
+  readonly part: 'break-glass-alarm';
+  readonly roleName: string;
+  readonly region: string;
+}
+
 export type ReviewPart =
   | FederatedRoleDescription
+  | BreakGlassRoleDescription
+  | BreakGlassAlarmDescription
   | SessionPolicyDescription
   | PermissionSetDescription
   | InstanceRoleDescription

@@ -302,6 +302,22 @@ export function deployGuardsDocument(scope: CiScope): PolicyDocument {
 }
 
 /**
+ * Read-only action families the boundary lets through as one wildcard each, to stay within a
+ * managed policy's 6,144 characters: the just-in-time requester's console reads of Quick Setup
+ * (five Get/List actions). A wildcard of reads in a boundary widens nothing a role's own policy does
+ * not grant, and the session-data Denies below still apply.
+ */
+const BOUNDARY_READ_FAMILIES: readonly RegExp[] = [/^(ssm-quicksetup:Get)\w+$/, /^(ssm-quicksetup:List)\w+$/];
+
+function boundaryAction(action: string): string {
+  for (const family of BOUNDARY_READ_FAMILIES) {
+    const match = family.exec(action);
+    if (match) return `${match[1]}*`;
+  }
+  return action;
+}
+
+/**
  * The permissions boundary of every role the stack creates: the actions of the product's own role
  * policies (federated sessions, the instance agent, the launch tagger) and of Terraform (the CI
  * roles), nothing else; and no role under it may remove a boundary or change this policy.
@@ -312,7 +328,7 @@ export function boundaryDocument(
   boundaryArn: string,
   bucketNames: readonly string[] = [],
 ): PolicyDocument {
-  const product = uniqueSorted(productActions);
+  const product = uniqueSorted(productActions.map(boundaryAction));
   const terraform = uniqueSorted(terraformActions).filter((t) => !product.includes(t));
   const statements: PolicyStatement[] = [];
   if (product.length > 0) {

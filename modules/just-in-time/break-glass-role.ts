@@ -13,6 +13,7 @@ import type { ConfigProblem } from '../core/config-error';
 import { type PolicyDocument, type PolicyStatement, policyDocument, renderPolicy } from '../core/policy-document';
 import { type AwsRegion, propProblems, rules as propRules } from '../core/rules';
 import { reportProblems } from '../core/validation';
+import { describeForReview } from '../core/review-metadata';
 import type { SessionAccessPolicy } from '../session-access-policy/session-access-policy';
 
 /** The audience of AWS sign-in SAML assertions. */
@@ -83,6 +84,8 @@ export class BreakGlassRole extends Construct {
 
   /** The account the role is in. */
   readonly accountId: string;
+  /** The role's name (`BreakGlassRoleProps.roleName`). */
+  readonly roleName: string;
 
   constructor(scope: Construct, id: string, props: BreakGlassRoleProps) {
     super(scope, id);
@@ -150,12 +153,14 @@ export class BreakGlassRole extends Construct {
       maxSessionDuration: hours * 3600,
       ...(props.permissionsBoundaryArn === undefined ? {} : { permissionsBoundary: props.permissionsBoundaryArn }),
     });
-    new IamRolePolicy(this, 'session-access', {
+    const policy = new IamRolePolicy(this, 'session-access', {
       ...(props.provider ? { provider: props.provider } : {}),
       name: 'session-access',
       role: this.role.name,
       policy: props.sessionAccess.json,
     });
+    this.roleName = props.roleName;
+    describeForReview(policy, { part: 'break-glass-role', roleName: props.roleName });
   }
 
   /**
@@ -296,6 +301,8 @@ export class BreakGlassAlarm extends Construct {
       });
       return rule;
     });
+    // The review shows, per region, that the role's sessions alarm.
+    describeForReview(this.rules[2]!, { part: 'break-glass-alarm', roleName: props.breakGlassRole.roleName, region });
   }
 }
 

@@ -99,6 +99,15 @@ function expectedModel(e: EnvironmentConfig): AccessModel {
           },
         }
       : {}),
+    ...(e.justInTime?.breakGlass.enabled
+      ? {
+          breakGlass: {
+            roleName: e.justInTime.breakGlass.roleName ?? `${e.name}-break-glass`,
+            // Every use alarms in every region of the environment.
+            alarmedRegions: [...e.regions].sort(),
+          },
+        }
+      : {}),
   };
 }
 
@@ -151,24 +160,33 @@ describe.each(matrices)('access matrix of $name', ({ model, cases }) => {
         'start session',
         ...(model.identity.part === 'federated-role' ? ['sign-in'] : []),
         ...(model.launchTaggers.length > 0 && model.sessionPolicy.ownerRule ? ['launch tagger'] : []),
+        ...(model.sessionPolicy.accessMode === 'just-in-time' ? ['request access'] : []),
+        ...(model.breakGlass ? ['break glass'] : []),
         ...ciAreas,
       ].sort(),
     );
+    // Just-in-time: nobody starts a session directly; the break-glass role is the allowed side.
+    const requestsOnly = model.sessionPolicy.accessMode === 'just-in-time' ? ['start session', 'documents'] : [];
     for (const area of areas) {
       if (area === 'console') continue;
       const decisions = new Set(cases.filter((c) => c.area === area).map((c) => c.expected === 'Allowed'));
-      expect({ area, bothSides: decisions.size }).toEqual({ area, bothSides: 2 });
+      if (requestsOnly.includes(area))
+        expect({ area, decisions: [...decisions] }).toEqual({ area, decisions: [false] });
+      else expect({ area, bothSides: decisions.size }).toEqual({ area, bothSides: 2 });
     }
   });
 
-  it('has one case per enabled rule that only that rule allows', () => {
-    const sidsAllowing = new Set(cases.filter((c) => c.expected === 'Allowed').map((c) => c.expectedSid));
+  it('has one case per enabled rule that only that rule allows (none in just-in-time mode: people request access)', () => {
+    const sidsAllowing = new Set(
+      cases.filter((c) => c.expected === 'Allowed' && c.area !== 'break glass').map((c) => c.expectedSid),
+    );
     const rules = model.sessionPolicy;
-    expect(sidsAllowing.has(SIDS.owner)).toBe(rules.ownerRule);
+    const standing = rules.accessMode !== 'just-in-time';
+    expect(sidsAllowing.has(SIDS.owner)).toBe(standing && rules.ownerRule);
     for (let group = 1; group <= (rules.attributeRule?.groups ?? 0); group++) {
-      expect(sidsAllowing.has(SIDS.attributes(group))).toBe(true);
+      expect(sidsAllowing.has(SIDS.attributes(group))).toBe(standing);
     }
-    expect(sidsAllowing.has(SIDS.principalTagOwner)).toBe(rules.principalTagOwnerRule !== undefined);
+    expect(sidsAllowing.has(SIDS.principalTagOwner)).toBe(standing && rules.principalTagOwnerRule !== undefined);
   });
 });
 
@@ -244,7 +262,9 @@ describe('the matrix catches a broken policy', () => {
   });
 
   it('the SSH document granted where SSH is off', async () => {
-    const prod = matrices.find((m) => m.name === 'prod')!;
+    const prod = matrices.find(
+      (m) => !m.model.sessionPolicy.sshEnabled && m.model.sessionPolicy.accessMode !== 'just-in-time',
+    )!;
     const sessionPolicy: PolicyDocument = {
       ...prod.access.sessionPolicy,
       Statement: prod.access.sessionPolicy.Statement.map((s) =>

@@ -45,6 +45,8 @@ const PARENT_ATTRIBUTE: Readonly<Record<string, string>> = {
   aws_lambda_function_event_invoke_config: 'function_name',
   aws_lambda_permission: 'function_name',
   aws_sqs_queue_policy: 'queue_url',
+  aws_sns_topic_policy: 'arn',
+  aws_sns_topic_subscription: 'topic_arn',
 };
 
 /**

@@ -92,6 +92,25 @@ describe('an environment in just-in-time mode', () => {
     expect(wrong).toEqual([]);
   }, 120_000);
 
+  it('shows the break-glass role in the review: sessions without an approval, alarmed in every region', async () => {
+    const { access, cases } = stackMatrix(stack);
+    expect(access.model.breakGlass).toEqual({
+      roleName: 'prod-jit-break-glass',
+      alarmedRegions: ['eu-central-1', 'eu-west-1'],
+    });
+    const emergency = cases.filter((c) => c.area === 'break glass');
+    expect(emergency.map((c) => [c.expected, c.resource.split(':')[3]]).sort()).toEqual([
+      ['Allowed', 'eu-central-1'],
+      ['Allowed', 'eu-west-1'],
+      ['ImplicitlyDenied', 'eu-central-1'],
+      ['ImplicitlyDenied', 'eu-west-1'],
+    ]);
+    expect(emergency[0].principal).toContain('alarmed in eu-central-1, eu-west-1');
+    for (const c of emergency) {
+      await expect(evaluate(c.simulation).then((e) => e.decision)).resolves.toBe(c.expected);
+    }
+  });
+
   it('validates and plans offline', () => {
     const { validate, plan } = planOffline(stack.dir, stack.json);
     expect(validate).toMatch(/Success! The configuration is valid/);
