@@ -19,7 +19,7 @@ export interface MainOptions {
   readonly batchSize?: number;
   /** Worker threads that synthesize at once (they need the compiled app). @default the CPUs */
   readonly threads?: number;
-  /** Heap a worker thread may hold before a fresh one takes over. @default 96 */
+  /** Heap a worker thread may hold before a fresh one takes over. @default 64 */
   readonly workerHeapMiB?: number;
 }
 

@@ -50,7 +50,7 @@ export interface SynthesizeStacksOptions {
 export const DEFAULT_BATCH_SIZE = 10;
 
 /** A worker thread keeps about 1 MiB of heap per stack it built, until it exits. */
-export const DEFAULT_WORKER_HEAP_MIB = 96;
+export const DEFAULT_WORKER_HEAP_MIB = 64;
 
 interface Batch {
   readonly index: number;
@@ -187,7 +187,7 @@ export async function synthesizeStacks(
   const take = (): Batch | undefined =>
     next < pending.length ? { index: next, configs: pending[next++], write } : undefined;
   const running = Array.from({ length: threads }, async () => {
-    for (let batch = take(); batch; ) {
+    for (let batch = take(); batch;) {
       const worker = new SynthWorker(staging);
       try {
         for (; batch; batch = take()) {

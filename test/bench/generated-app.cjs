@@ -21,6 +21,11 @@ const sources =
 // BENCH_BATCH_SIZE: stacks per App; BENCH_WORKER_HEAP_MIB: a worker thread's heap budget (defaults:
 // the app's).
 const setting = (name) => (process.env[name] ? Number(process.env[name]) : undefined);
-runApp({ sources, outdir, batchSize: setting('BENCH_BATCH_SIZE'), workerHeapMiB: setting('BENCH_WORKER_HEAP_MIB') }).then((code) => {
+runApp({
+  sources,
+  outdir,
+  batchSize: setting('BENCH_BATCH_SIZE'),
+  workerHeapMiB: setting('BENCH_WORKER_HEAP_MIB'),
+}).then((code) => {
   process.exitCode = code;
 });
