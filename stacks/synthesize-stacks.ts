@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
@@ -16,7 +16,8 @@ import { buildApp } from './app';
  * manifest.json that lists them is written once at the end, as cdktf writes it.
  *
  * Nothing is written unless every stack is valid: the batches are written into a staging folder
- * inside the output folder and moved into place only when no construct reported a problem.
+ * inside the output folder and their files moved into place only when no construct reported a
+ * problem.
  */
 
 /** One stack's entry of cdktf's manifest.json. */
@@ -121,15 +122,31 @@ function finish(outdir: string, staging: string, results: BatchResult[], stderr:
   const app = new App({ outdir });
   for (const result of results) {
     for (const stack of result.manifests) {
-      const target = join(outdir, stack.workingDirectory);
-      rmSync(target, { recursive: true, force: true });
-      renameSync(join(staging, stack.workingDirectory), target);
+      moveInto(join(staging, stack.workingDirectory), join(outdir, stack.workingDirectory));
       app.manifest.stacks[stack.name] = stack;
     }
   }
   app.manifest.writeToFile();
   rmSync(staging, { recursive: true, force: true });
   return true;
+}
+
+/**
+ * Moves every file under `from` to the same place under `to`, replacing what is there, as App
+ * writes into a stack folder: what the synth does not write stays (Terraform's `.terraform` folder
+ * and lock file, override files beside cdk.tf.json).
+ */
+function moveInto(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const source = join(from, entry.name);
+    const target = join(to, entry.name);
+    if (entry.isDirectory() && existsSync(target) && statSync(target).isDirectory()) moveInto(source, target);
+    else {
+      if (existsSync(target) && statSync(target).isDirectory()) rmSync(target, { recursive: true });
+      renameSync(source, target);
+    }
+  }
 }
 
 function stagingFolder(outdir: string): string {

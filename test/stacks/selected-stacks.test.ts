@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { environmentSources, loadEnvironments } from '../../environments';
@@ -116,10 +116,19 @@ describe('synthesizing in batches (one App per batch)', () => {
     expect(listFiles(outdir).filter((file) => file.startsWith('.'))).toEqual([]);
   });
 
-  it('replaces what a stack folder held before, leaving the other stacks alone', () => {
+  it('rewrites its files in a stack folder and keeps the rest (Terraform working files, other stacks)', () => {
     const outdir = freshOutdir();
     expect(main({ outdir, sources, batchSize: 5 })).toBe(0);
+    const stackDir = join(outdir, 'stacks', 'env-007');
+    mkdirSync(join(stackDir, '.terraform'));
+    writeFileSync(join(stackDir, '.terraform', 'terraform.tfstate'), '{}');
+    writeFileSync(join(stackDir, 'offline_override.tf.json'), '{}');
+    writeFileSync(join(stackDir, 'cdk.tf.json'), '{"stale": true}');
     expect(main({ outdir, sources, batchSize: 5, stacks: ['env-007'] })).toBe(0);
+    expect(existsSync(join(stackDir, '.terraform', 'terraform.tfstate'))).toBe(true);
+    expect(existsSync(join(stackDir, 'offline_override.tf.json'))).toBe(true);
+    rmSync(join(stackDir, '.terraform'), { recursive: true });
+    rmSync(join(stackDir, 'offline_override.tf.json'));
     expect(differences(reference, outdir)).toEqual([]);
     expect(Object.keys(readManifest(outdir).stacks)).toEqual(['env-007']);
   });
