@@ -9,11 +9,12 @@ import type { EnvironmentConfig } from '../modules/environment/load-environment'
 import { buildApp } from './app';
 
 /**
- * Synthesizes many stacks with flat memory: `App.synth()` holds every stack of an app until the
- * last is written (about 1 MiB per environment), so the stacks are built and written a batch at a
- * time, each batch in a fresh App that is dropped afterwards, optionally on worker threads. A stack's
- * files do not depend on the other stacks of the app, so they are the bytes one App writes; the
- * manifest.json that lists them is written once at the end, as cdktf writes it.
+ * Synthesizes many stacks with flat memory. A thread keeps every stack it ever built (cdktf
+ * registers every token in one map per thread that is never emptied, and tokens reach their
+ * constructs: about 1 MiB per environment), so for a large app the stacks are built a batch at a
+ * time, one App per batch, on worker threads that exit to free what they built. A stack's files do
+ * not depend on the other stacks of the app, so they are the bytes one App writes; the manifest.json
+ * that lists them is written once at the end, as cdktf writes it.
  *
  * Nothing is written unless every stack is valid: the batches are written into a staging folder
  * inside the output folder and their files moved into place only when no construct reported a
@@ -155,8 +156,9 @@ function stagingFolder(outdir: string): string {
 }
 
 /**
- * Validates and writes `configs`' stacks a batch at a time on this thread. Returns whether they
- * were written (false: the problems went to `stderr` and nothing was written).
+ * Validates and writes `configs`' stacks a batch at a time on this thread (which keeps them all in
+ * memory, see above). Returns whether they were written (false: the problems went to `stderr` and
+ * nothing was written).
  */
 export function synthesizeStacksSync(
   configs: readonly EnvironmentConfig[],
@@ -181,11 +183,10 @@ export function synthesizeStacksSync(
 
 /**
  * {@link synthesizeStacksSync} on `threads` worker threads, each taking batches until it holds
- * `workerHeapMiB` of heap, then exiting for a fresh one. Exiting is what frees the memory: cdktf
- * registers every token in one map per thread (a global) that is never emptied, and tokens reach
- * their constructs, so a thread keeps every stack it ever built. A fresh thread is slower for its
- * first stacks (its code is not optimized yet), hence the budget rather than one thread per batch.
- * This thread hands out the batches and moves the files into place. The files are the same.
+ * `workerHeapMiB` of heap, then exiting for a fresh one (exiting is what frees the memory). A fresh
+ * thread loads the app's modules and runs cold code for its first stacks, hence the budget rather
+ * than one thread per batch. This thread hands out the batches and moves the files into place. The
+ * files are the same.
  */
 export async function synthesizeStacks(
   configs: readonly EnvironmentConfig[],
