@@ -29,5 +29,5 @@ const [built] = await Promise.all([
 ]);
 if (built) process.stdout.write(`${built}\n`);
 
-const { main } = createRequire(import.meta.url)(outfile);
-process.exitCode = main();
+const { runApp } = createRequire(import.meta.url)(outfile);
+process.exitCode = await runApp();

@@ -77,6 +77,12 @@ console.log(
   `goal for the shipped environments: <= 1500 ms and <= 150 MiB: ${shipped.wall <= 1500 && shipped.rss <= 150 ? 'met' : 'NOT met'}`,
 );
 
+// Organization scale: 1, 100 and 1,000 generated environments (5,000 with BENCH_LARGE=1) and one
+// stack selected out of 1,000 (test/bench/synth-scale.mjs): a few minutes.
+console.log('');
+const scale = spawnSync(process.execPath, [join(here, 'synth-scale.mjs')], { cwd: root, stdio: 'inherit' });
+if (scale.status !== 0) process.exitCode = scale.status ?? 1;
+
 // Policy size: the session access policy against the number of users and of attribute (ABAC) groups.
 {
   const { createRequire } = await import('node:module');

@@ -109,3 +109,101 @@ describe('the app command (cdktf.json) from a fresh clone', () => {
     expect(existsSync(join(dir, 'cdktf.out', 'stacks'))).toBe(false);
   }, 240_000);
 });
+
+describe('npm run deploy|diff -- <stack> (scripts/cdktf.mjs) with the real cdktf CLI', () => {
+  let dir: string;
+  let full: string;
+
+  function wrapper(args: string[], env: NodeJS.ProcessEnv = {}) {
+    return spawnSync(process.execPath, [join(dir, 'scripts', 'cdktf.mjs'), ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...operatorEnv(), ...env },
+      timeout: 180_000,
+    });
+  }
+
+  beforeAll(() => {
+    dir = cloneLikeCopy();
+    expect(cdktfSynth(dir).status).toBe(0);
+    full = mkdtempSync(join(tmpdir(), 'ssm-fa-full-'));
+    cpSync(join(dir, 'cdktf.out'), full, { recursive: true });
+  }, 240_000);
+
+  it('cdktf synth with SSM_FEDERATED_ACCESS_STACKS: the manifest lists the stack, written as a full synth writes it', () => {
+    const result = spawnSync(join(dir, 'node_modules', '.bin', 'cdktf'), ['synth'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...operatorEnv(), SSM_FEDERATED_ACCESS_STACKS: 'prod' },
+      timeout: 180_000,
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Generated Terraform code for the stacks: prod');
+    const manifest = JSON.parse(readFileSync(join(dir, 'cdktf.out', 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.stacks)).toEqual(['prod']);
+    // cdktf removes the folders of stacks the manifest does not list.
+    expect(readdirSync(join(dir, 'cdktf.out', 'stacks'))).toEqual(['prod']);
+    const files = (root: string, sub: string): string[] =>
+      readdirSync(join(root, sub), { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(root, join(sub, e.name)) : [join(sub, e.name)],
+      );
+    const prodFiles = files(join(dir, 'cdktf.out'), 'stacks/prod').sort();
+    expect(prodFiles).toEqual(files(full, 'stacks/prod').sort());
+    expect(prodFiles.some((f) => f.includes('assets'))).toBe(true);
+    for (const file of prodFiles) {
+      expect({ file, same: readFileSync(join(dir, 'cdktf.out', file)).equals(readFileSync(join(full, file))) }).toEqual(
+        {
+          file,
+          same: true,
+        },
+      );
+    }
+  }, 240_000);
+
+  it('cdktf diff <stack> finds the one stack written and goes on to Terraform with it', () => {
+    const result = wrapper(['diff', 'prod']);
+    const output = result.stdout + result.stderr;
+    expect(Object.keys(JSON.parse(readFileSync(join(dir, 'cdktf.out', 'manifest.json'), 'utf8')).stacks)).toEqual([
+      'prod',
+    ]);
+    expect(output).not.toContain('Could not find stack');
+    // Offline, Terraform's init of prod's S3 backend is as far as it gets.
+    expect(output).toMatch(/prod\s+Initializing the backend/);
+  }, 240_000);
+
+  it('an unknown stack stops cdktf before Terraform, naming the closest stacks', () => {
+    const result = wrapper(['deploy', 'prdo', '--auto-approve']);
+    expect(result.status).not.toBe(0);
+    expect(result.stdout + result.stderr).toContain(
+      'SSM_FEDERATED_ACCESS_STACKS: no environment is named "prdo"; closest: prod, dev, example.',
+    );
+    expect(result.stdout + result.stderr).not.toMatch(/Initializing/);
+  }, 240_000);
+
+  it('takes the stack names from the positional arguments only, and leaves patterns to cdktf', () => {
+    const parse = (args: string[]) =>
+      JSON.parse(
+        execFileSync(
+          process.execPath,
+          [
+            '--input-type=module',
+            '-e',
+            `import { cdktfEnvironment } from ${JSON.stringify(join(dir, 'scripts', 'cdktf.mjs'))};
+             const env = cdktfEnvironment(${JSON.stringify(args)}, {});
+             process.stdout.write(JSON.stringify(env));`,
+          ],
+          { encoding: 'utf8' },
+        ),
+      );
+    expect(parse(['prod', '--auto-approve', '--var-file', 'x.tfvars', 'dev'])).toEqual({
+      CHECKPOINT_DISABLE: '1',
+      SSM_FEDERATED_ACCESS_STACKS: 'prod,dev',
+    });
+    expect(parse(['--output', 'out', '-a', 'node app.js', '--parallelism=3', 'prod'])).toEqual({
+      CHECKPOINT_DISABLE: '1',
+      SSM_FEDERATED_ACCESS_STACKS: 'prod',
+    });
+    expect(parse(['--auto-approve'])).toEqual({ CHECKPOINT_DISABLE: '1' });
+    expect(parse(['team-*'])).toEqual({ CHECKPOINT_DISABLE: '1' });
+  });
+});
