@@ -118,7 +118,7 @@ const TERRAFORM_INSTALL =
   "install Terraform 1.10 or newer, 1.x (Debian: HashiCorp's apt repository, `apt-get install terraform`; see https://developer.hashicorp.com/terraform/install)";
 
 async function checkTerraform() {
-  const { error, stdout } = await runCommand('terraform', ['version', '-json']);
+  const { error, stdout, stderr } = await runCommand('terraform', ['version', '-json']);
   if (error && error.code === 'ENOENT')
     return missing('terraform (not on the PATH)', TERRAFORM_TESTS, TERRAFORM_INSTALL);
   let version;
@@ -129,7 +129,7 @@ async function checkTerraform() {
   }
   if (error || typeof version !== 'string') {
     return missing(
-      `a working terraform (\`terraform version -json\` failed: ${oneLine(error?.message ?? stdout)})`,
+      `a working terraform (\`terraform version -json\` failed: ${failureOf(error, stderr)})`,
       TERRAFORM_TESTS,
       TERRAFORM_INSTALL,
     );
@@ -236,7 +236,7 @@ else:
 async function checkMoto() {
   const python = env.MOTO_PYTHON ?? 'python3';
   const install = `run: ${python} -m pip install 'moto[server]>=5,<6' (or set MOTO_PYTHON to a Python 3 that has it)`;
-  const { error, stdout } = await runCommand(python, ['-c', PYTHON_CHECK]);
+  const { error, stdout, stderr } = await runCommand(python, ['-c', PYTHON_CHECK]);
   if (error && error.code === 'ENOENT') {
     return missing(`${python} with moto 5 (${python} is not on the PATH)`, DEPLOY_SUITE, install);
   }
@@ -244,7 +244,7 @@ async function checkMoto() {
   try {
     result = JSON.parse(stdout.trim().split('\n').pop());
   } catch {
-    result = { error: oneLine(error?.message ?? stdout) };
+    result = { error: `\`${python} -c ...\` failed: ${failureOf(error, stderr)}` };
   }
   if (result.error) return missing(`moto 5 in ${python} (${result.error})`, DEPLOY_SUITE, install);
   if (versionParts(result.moto)[0] !== 5) {
@@ -267,10 +267,10 @@ async function checkChromium() {
     executable = false;
   }
   if (!executable) return missing(`Chromium (nothing executable at ${where})`, HTML_REPORT_TEST, install);
-  const { error, stdout } = await runCommand(path, ['--version']);
+  const { error, stdout, stderr } = await runCommand(path, ['--version']);
   if (error)
     return missing(
-      `a working Chromium (\`${path} --version\` failed: ${oneLine(error.message)})`,
+      `a working Chromium (\`${path} --version\` failed: ${failureOf(error, stderr)})`,
       HTML_REPORT_TEST,
       install,
     );
@@ -278,14 +278,18 @@ async function checkChromium() {
   return ok(major ? `chromium ${major}` : `chromium (${path})`);
 }
 
-const oneLine = (text) =>
-  String(text)
-    .trim()
+/** Why a command failed, in a few words: the last line it printed on stderr, or how it ended. */
+function failureOf(error, stderr) {
+  // The last line that says something (terraform closes its boxed messages with a line of its own).
+  const last = String(stderr)
     .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .join(' ')
-    .slice(0, 300);
+    .map((line) => line.trim())
+    .filter((line) => /[A-Za-z0-9]/.test(line))
+    .pop();
+  if (last) return last.slice(0, 300);
+  if (error?.killed) return `no answer within ${COMMAND_TIMEOUT_MS / 1000} s`;
+  return typeof error?.code === 'number' ? `exit code ${error.code}` : 'no output';
+}
 
 const results = await Promise.all([
   checkNode(),
