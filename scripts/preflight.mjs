@@ -28,7 +28,9 @@ const TERRAFORM_TESTS =
 const DEPLOY_SUITE = "the deploy suite (test/deploy deploys every environment on moto's server)";
 const HTML_REPORT_TEST = 'test/cli/html-report.test.ts (renders the HTML report in headless Chromium)';
 
+/** The oldest Terraform the suite runs with (test/terraform/plan.test.ts checks for 1.10 or newer). */
 const TERRAFORM_MINIMUM = [1, 10];
+const TERRAFORM_WANTED = `terraform ${TERRAFORM_MINIMUM.join('.')} or newer, ${TERRAFORM_MINIMUM[0]}.x`;
 const PROVIDER_SOURCE = 'registry.terraform.io/hashicorp/aws';
 
 /** A check's outcome: `summary` for the final line, or `missing`: the one line to print. */
@@ -93,7 +95,7 @@ function checkNode() {
   return missing(
     `Node.js ${range} (this is ${process.versions.node})`,
     EVERY_STEP,
-    'install Node.js 20 or newer: https://nodejs.org/en/download',
+    `install a Node.js ${range}: https://nodejs.org/en/download`,
   );
 }
 
@@ -114,8 +116,7 @@ function checkNodeModules() {
   return missing(`node_modules as package-lock.json has it (${shown})`, EVERY_STEP, 'run: npm ci');
 }
 
-const TERRAFORM_INSTALL =
-  "install Terraform 1.10 or newer, 1.x (Debian: HashiCorp's apt repository, `apt-get install terraform`; see https://developer.hashicorp.com/terraform/install)";
+const TERRAFORM_INSTALL = `install ${TERRAFORM_WANTED} (Debian: HashiCorp's apt repository, \`apt-get install terraform\`; see https://developer.hashicorp.com/terraform/install)`;
 
 async function checkTerraform() {
   const { error, stdout, stderr } = await runCommand('terraform', ['version', '-json']);
@@ -135,8 +136,8 @@ async function checkTerraform() {
     );
   }
   const parts = versionParts(version);
-  if (parts[0] !== 1 || compareVersions(parts, TERRAFORM_MINIMUM) < 0) {
-    return missing(`terraform 1.10 or newer, 1.x (this is ${version})`, TERRAFORM_TESTS, TERRAFORM_INSTALL);
+  if (parts[0] !== TERRAFORM_MINIMUM[0] || compareVersions(parts, TERRAFORM_MINIMUM) < 0) {
+    return missing(`${TERRAFORM_WANTED} (this is ${version})`, TERRAFORM_TESTS, TERRAFORM_INSTALL);
   }
   return ok(`terraform ${version}`);
 }
