@@ -160,14 +160,16 @@ function mirrorHolds(mirror, version, platform) {
   return existsSync(join(mirror, PROVIDER_SOURCE, `terraform-provider-aws_${version}_${platform}.zip`));
 }
 
-/** Terraform's implicit local mirror folders on Unix, which it reads when no CLI config says otherwise. */
+/**
+ * Terraform's implicit local mirror folders on Unix, which it reads when no CLI config says otherwise
+ * (not `terraform.d/plugins` in the working directory: the suite runs terraform in fresh copies).
+ */
 function implicitMirrors() {
   const dataHome = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
   const dataDirs = (env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':').filter(Boolean);
   return [
-    join(process.cwd(), 'terraform.d', 'plugins'),
     join(homedir(), '.terraform.d', 'plugins'),
-    ...[dataHome, ...dataDirs].map((dir) => join(dir, 'terraform', 'plugins')),
+    ...[dataHome, ...dataDirs].map((d) => join(d, 'terraform', 'plugins')),
   ];
 }
 

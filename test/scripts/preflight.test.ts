@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -238,6 +247,22 @@ describe('preflight with everything present', () => {
     const result = preflight({ ...env, TF_PROVIDER_MIRROR: mirror(PROVIDER, 'packed'), MOTO_PYTHON: 'python3-moto' });
     expect(result.lines).toEqual([]);
     expect(result.stdout).toMatch(/, python3-moto moto 5\.0\.0, chromium 156\n$/);
+  });
+
+  it("finds the provider in Terraform's implicit local mirror when TF_PROVIDER_MIRROR is unset", () => {
+    const { env } = goodSetup();
+    const home = temp('home');
+    const plugins = join(home, '.terraform.d', 'plugins');
+    const { TF_PROVIDER_MIRROR: _unset, ...withoutMirror } = env;
+    cpSync(mirror(PROVIDER), plugins, { recursive: true });
+    const result = preflight({
+      ...withoutMirror,
+      HOME: home,
+      XDG_DATA_HOME: temp('data'),
+      XDG_DATA_DIRS: temp('data'),
+    });
+    expect(result.lines).toEqual([]);
+    expect(result.stdout).toContain(`, aws provider ${PROVIDER} (local mirror ${plugins}), `);
   });
 
   it('passes on this machine', () => {
