@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { NODE_BUNDLE } from '../../scripts/esbuild-options.cjs';
 import type { ExpectedDifference } from './synth-diff';
 
 /**
@@ -125,9 +126,9 @@ export interface ToolchainSynth {
 }
 
 /**
- * Bundles `stacks/main.ts` with esbuild and runs it, as `cdktf synth` runs the app, into a fresh
- * output folder. For `cdktn`, cdktf, @cdktf/provider-aws and constructs resolve to the toolchain
- * folder; every other package resolves from the project. The bundle goes under dist/ so that the
+ * Bundles `stacks/main.ts` with the app command's esbuild options and runs it, as `cdktf synth` runs
+ * the app, into a fresh output folder. For `cdktn`, cdktf, @cdktf/provider-aws and constructs resolve
+ * to the toolchain folder; every other package resolves from the project. The bundle goes under dist/ so that the
  * app finds the launch tagger's zip (dist/launch-tagger) from there as it does from dist/stacks.
  */
 export async function synthWith(toolchain: Toolchain): Promise<ToolchainSynth> {
@@ -143,15 +144,10 @@ export async function synthWith(toolchain: Toolchain): Promise<ToolchainSynth> {
     },
   };
   await build({
+    ...NODE_BUNDLE,
     entryPoints: [join(projectRoot, 'stacks', 'main.ts')],
     outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    packages: 'external',
     plugins: toolchain === 'cdktn' ? [fromToolchain] : [],
-    logLevel: 'warning',
   });
   const outdir = mkdtempSync(join(tmpdir(), `ssm-fa-${toolchain}-synth-`));
   try {
