@@ -13,6 +13,7 @@
 // One whole environment, composed and wired.
 export { SsmFederatedAccess, type SsmFederatedAccessProps } from './ssm-federated-access/ssm-federated-access';
 export { type RegionResources } from './ssm-federated-access/region-resources';
+export { type JustInTimeAccess } from './ssm-federated-access/just-in-time';
 export { type EnvironmentInput, type EnvironmentSettings } from './environment/environment-schema';
 export {
   type EnvironmentConfig,

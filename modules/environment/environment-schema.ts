@@ -173,7 +173,9 @@ const accessSchema = z.strictObject({
 export const JUST_IN_TIME_SESSION_BOUNDS = { maxDurationMinutes: 240, idleTimeoutMinutes: 30 } as const;
 
 const tagMatch = z.strictObject({
+  /** The instance tag. */
   tagKey,
+  /** Its values, any of which matches. */
   values: z.array(tagValue).min(1, { error: 'must list at least one tag value' }),
 });
 
@@ -188,7 +190,14 @@ const justInTimeSchema = z.strictObject({
       /** The `aws:userid` owner rule cannot be auto-approved (Cedar has no `aws:userid`); true is an error. */
       ownerRule: z.boolean().default(false),
       /** Instances with this tag are never auto-approved (restricted instances). */
-      exceptWhenTagged: z.strictObject({ key: tagKey, value: tagValue }).optional(),
+      exceptWhenTagged: z
+        .strictObject({
+          /** The tag that marks a restricted instance, e.g. `Restricted`. */
+          key: tagKey,
+          /** Its value on restricted instances, e.g. `true`. */
+          value: tagValue,
+        })
+        .optional(),
     })
     .default({ attributeRule: false, principalTagOwnerRule: false, ownerRule: false }),
   /** Manual approval policies (at most one may apply to a node). */
@@ -201,13 +210,16 @@ const justInTimeSchema = z.strictObject({
         targets: z.union([z.literal('all'), z.array(tagMatch)], {
           error: 'must be "all" or a list of { tagKey, values } targets',
         }),
+        /** Who approves (up to 5 per level, as AWS allows). */
         approvers: z.array(
           z.strictObject({
+            /** An Identity Center group or user, or an IAM user. */
             type: z.enum(['SSOGroup', 'SSOUser', 'IAM'], { error: 'must be "SSOGroup", "SSOUser" or "IAM"' }),
             /** Identity Center group or user id, or IAM user name. */
             name: z.string().min(1, { error: 'must name the approver' }),
           }),
         ),
+        /** How many approvers must approve. @default 1 */
         minRequiredApprovals: z.number().default(1),
         /** How long approved access lasts, in hours (1-336). */
         accessDurationHours: z.number({
@@ -224,6 +236,7 @@ const justInTimeSchema = z.strictObject({
   /** A separate role with standing session access for emergencies; every use alarms. */
   breakGlass: z
     .strictObject({
+      /** Create the break-glass role and its alarms. @default false */
       enabled: z.boolean().default(false),
       /** @default <environment>-break-glass */
       roleName: iamRoleName.optional(),

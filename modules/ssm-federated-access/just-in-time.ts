@@ -22,7 +22,7 @@ export interface JustInTimeContext {
   readonly permissionsBoundaryArn?: string;
 }
 
-/** What {@link addJustInTimeAccess} made. */
+/** What an environment's just-in-time access is made of (`SsmFederatedAccess.justInTime`). */
 export interface JustInTimeAccess {
   /**
    * Props for the environment's `SessionAccessPolicy`: just-in-time mode, the manual approval
@@ -39,6 +39,7 @@ export interface JustInTimeAccess {
   >;
   /** The approval policies, per region (in `regions` order). */
   readonly approvals: readonly JustInTimeApprovalPolicies[];
+  /** The break-glass role, when `justInTime.breakGlass.enabled`. */
   readonly breakGlass?: BreakGlassRole;
 }
 
