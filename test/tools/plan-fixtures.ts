@@ -1,7 +1,8 @@
 /**
  * `node test/tools/run.mjs plan-fixtures`: writes the plan fixtures of the plan-report tests
  * (test/fixtures/plans) from the example environment as this branch synthesizes it, in the shape
- * `terraform show -json` gives. Run it when the example's addresses or session policy change, and
+ * `terraform show -json` gives; the approval-policy plans from prod's just-in-time approval
+ * documents (its primary region's CloudFormation stack and the deny-access output). Run it when the example's addresses or session policy change, and
  * review the result like any other change.
  *
  * With `--terraform` it also plans the example offline with Terraform (`TF_PROVIDER_MIRROR` for the
@@ -10,16 +11,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { environmentSources } from '../../environments';
-import type { PolicyDocument } from '../../modules/core/policy-document';
+import { type PolicyDocument, unescapeTerraformTemplate } from '../../modules/core/policy-document';
 import { readStackAccess } from '../../cli/access/read-stack';
 import { readResolvedPolicy, resolveReferences } from '../support/policies';
 import { type SynthesizedStack, logicalIdAt, synthesize } from '../support/synth';
 import type { ChangeAction, OutputChange, ResourceChange, TerraformPlan } from '../../cli/report/terraform-plan';
 import { planOfflineJson } from '../../cli/terraform';
-import { unescapeTerraformTemplate } from '../../modules/core/policy-document';
 import {
   type ManualApproval,
   autoApprovalContent,
+  denyAccessContent,
   manualApprovalContent,
 } from '../../modules/just-in-time/approval-documents';
 import {
@@ -29,7 +30,6 @@ import {
   denyAccessCedar,
 } from '../../modules/just-in-time/cedar';
 import { autoApprovalRulesOf } from '../../modules/ssm-federated-access/just-in-time';
-import { denyAccessContent } from '../../modules/just-in-time/approval-documents';
 
 const { configs, stacks } = synthesize(environmentSources.filter((s) => ['example', 'prod'].includes(s.input.name)));
 const config = configs.find((c) => c.name === 'example')!;
@@ -160,7 +160,10 @@ const denyAccessDocument = (denies: readonly TagMatch[]) => {
 };
 const { exceptWhenTagged: _restricted, ...unrestricted } = autoRules;
 
-const approvalPlans: Record<string, { resourceChanges: ResourceChange[]; outputChanges?: Record<string, OutputChange & Record<string, unknown>> }> = {
+const approvalPlans: Record<
+  string,
+  { resourceChanges: ResourceChange[]; outputChanges?: Record<string, OutputChange & Record<string, unknown>> }
+> = {
   // The restricted-instance exclusion dropped and the principal-tag owner rule auto-approved.
   'widened-auto-approval': {
     resourceChanges: [
