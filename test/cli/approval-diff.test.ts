@@ -247,6 +247,30 @@ describe('approval policies: narrowing, new stacks, unknown templates', () => {
     expect(changes[0]!.dangers).toHaveLength(4);
   });
 
+  it('a real offline plan of prod (Terraform normalizes the template): every document new, nothing widened', async () => {
+    const plan = fixture('offline-approvals');
+    const changes = approvalsOf(plan);
+    expect(changes.map((c) => [c.address.replace(/_stack_.*/, ''), c.document, c.kind])).toEqual([
+      [
+        'aws_cloudformation_stack.just-in-time-approvals-eu-central-1',
+        'SSM-JustInTimeAccessAutoApprovalPolicy',
+        'added',
+      ],
+      ['aws_cloudformation_stack.just-in-time-approvals-eu-central-1', 'prod-platform-approval', 'added'],
+      ['aws_cloudformation_stack.just-in-time-approvals-eu-west-1', 'SSM-JustInTimeAccessAutoApprovalPolicy', 'added'],
+      ['aws_cloudformation_stack.just-in-time-approvals-eu-west-1', 'prod-platform-approval', 'added'],
+      ['output.just_in_time_deny_access_document', 'SSM-JustInTimeAccessDenyAccessOrgPolicy', 'added'],
+    ]);
+    expect(changes[1]!.settings).toEqual([
+      { setting: 'access duration (hours)', after: '4' },
+      { setting: 'targets', after: 'InstanceIds = *' },
+      { setting: 'minimum approvals', after: '1' },
+    ]);
+    expect(changes[0]!.cedar!.every((l) => l.op === '+')).toBe(true);
+    expect(widenedApprovals(changes)).toEqual([]);
+    expect(await report(plan)).not.toContain('CAUTION');
+  });
+
   it('other stacks and unchanged stacks are not read', () => {
     const rc = stackChange(fixture('widened-auto-approval'));
     expect(approvalChanges({ ...rc, change: { ...rc.change, actions: ['no-op'] } })).toEqual([]);

@@ -2,11 +2,14 @@
  * `node test/tools/run.mjs plan-fixtures`: writes the plan fixtures of the plan-report tests
  * (test/fixtures/plans) from the example environment as this branch synthesizes it, in the shape
  * `terraform show -json` gives; the approval-policy plans from prod's just-in-time approval
- * documents (its primary region's CloudFormation stack and the deny-access output). Run it when the example's addresses or session policy change, and
- * review the result like any other change.
+ * documents (its primary region's CloudFormation stack and the deny-access output). Run it when
+ * the example's addresses or session policy, or prod's approval policies, change, and review the
+ * result like any other change.
  *
  * With `--terraform` it also plans the example offline with Terraform (`TF_PROVIDER_MIRROR` for the
- * providers) and keeps the audit-setting resources of that real plan as `offline-audit.json`.
+ * providers) and keeps the audit-setting resources of that real plan as `offline-audit.json`, and
+ * plans prod the same way, keeping its approval-policy stacks and deny-access output as
+ * `offline-approvals.json`.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +18,7 @@ import { type PolicyDocument, unescapeTerraformTemplate } from '../../modules/co
 import { readStackAccess } from '../../cli/access/read-stack';
 import { readResolvedPolicy, resolveReferences } from '../support/policies';
 import { type SynthesizedStack, logicalIdAt, synthesize } from '../support/synth';
-import type { ChangeAction, OutputChange, ResourceChange, TerraformPlan } from '../../cli/report/terraform-plan';
+import type { ChangeAction, ResourceChange, TerraformPlan } from '../../cli/report/terraform-plan';
 import { planOfflineJson } from '../../cli/terraform';
 import {
   type ManualApproval,
@@ -160,10 +163,7 @@ const denyAccessDocument = (denies: readonly TagMatch[]) => {
 };
 const { exceptWhenTagged: _restricted, ...unrestricted } = autoRules;
 
-const approvalPlans: Record<
-  string,
-  { resourceChanges: ResourceChange[]; outputChanges?: Record<string, OutputChange & Record<string, unknown>> }
-> = {
+const approvalPlans: Record<string, { resourceChanges: ResourceChange[]; outputChanges?: Record<string, object> }> = {
   // The restricted-instance exclusion dropped and the principal-tag owner rule auto-approved.
   'widened-auto-approval': {
     resourceChanges: [
@@ -284,13 +284,13 @@ const write = (
   name: string,
   resourceChanges: readonly ResourceChange[],
   terraformVersion = '1.11.4',
-  outputChanges?: Record<string, OutputChange & Record<string, unknown>>,
+  outputChanges?: Record<string, object>,
 ) => {
   const plan: TerraformPlan & Record<string, unknown> = {
     format_version: '1.2',
     terraform_version: terraformVersion,
     resource_changes: resourceChanges,
-    ...(outputChanges ? { output_changes: outputChanges } : {}),
+    ...(outputChanges ? { output_changes: outputChanges as TerraformPlan['output_changes'] } : {}),
     applyable: true,
     complete: true,
     errored: false,
@@ -312,5 +312,16 @@ if (process.argv.includes('--terraform')) {
       real.terraform_version,
     );
     process.stdout.write(`wrote offline-audit.json from a real offline plan to ${dir}\n`);
+  });
+  void planOfflineJson(prod.dir, prod.json).then((text) => {
+    const real = JSON.parse(text) as TerraformPlan & { terraform_version: string };
+    const deny = real.output_changes?.just_in_time_deny_access_document;
+    write(
+      'offline-approvals',
+      (real.resource_changes ?? []).filter((rc) => rc.type === 'aws_cloudformation_stack'),
+      real.terraform_version,
+      deny ? { just_in_time_deny_access_document: deny } : undefined,
+    );
+    process.stdout.write(`wrote offline-approvals.json from a real offline plan to ${dir}\n`);
   });
 }
