@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { environmentSources } from '../../environments';
+import { main } from '../../cli/main';
 import {
   type ApprovalChange,
   approvalChanges,
@@ -13,6 +16,7 @@ import { renderHtml } from '../../cli/report/html';
 import { renderReport } from '../../cli/report/render';
 import { type ResourceChange, type TerraformPlan, managedChanges, parsePlan } from '../../cli/report/terraform-plan';
 import { escapeTerraformTemplate } from '../../modules/core/policy-document';
+import { synthesize } from '../support/synth';
 
 function fixture(name: string): TerraformPlan {
   const path = join(__dirname, '..', 'fixtures', 'plans', `${name}.json`);
@@ -307,5 +311,47 @@ describe('the HTML report', () => {
     ]);
     expect(html).not.toContain('WIDENED');
     expect(html).toContain('access duration (hours): 4 -&gt; 2');
+  });
+});
+
+describe('plan-report on the synthesized prod app', () => {
+  it('reads a template known only after apply from cdk.tf.json and flags the permit it adds back', async () => {
+    const { outdir } = synthesize(environmentSources.filter((s) => s.input.name === 'prod'));
+    // Deployed: the narrowed policies (two attribute groups); planned: prod as configured (three).
+    const narrowed = fixture('narrowed-approvals');
+    const rc = stackChange(narrowed);
+    const plan = {
+      ...narrowed,
+      output_changes: {},
+      resource_changes: [
+        {
+          ...rc,
+          change: {
+            ...rc.change,
+            before: { ...rc.change.before, template_body: rc.change.after!.template_body },
+            after: { ...rc.change.after, template_body: undefined },
+            after_unknown: { template_body: true },
+          },
+        },
+      ],
+    };
+    const cwd = mkdtempSync(join(tmpdir(), 'ssm-fa-approvals-'));
+    writeFileSync(join(cwd, 'prod.json'), JSON.stringify(plan));
+    let stdout = '';
+    let stderr = '';
+    const code = await main(['plan-report', '--out', outdir, '--plan', 'prod=prod.json'], {
+      cwd,
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+    });
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toContain('| prod | 0 | 1 | 0 | 0 | 0 | 0 | **2** :warning: |');
+    expect(stdout).toContain(
+      'new permit: "Attribute rule, group 3: APP_ID = AppId3, STAGE = Stage3" approves requests without a person that no permit before approved.',
+    );
+    expect(stdout).toMatch(
+      /\*\*auto-approval policy\*\* `SSM-JustInTimeAccessAutoApprovalPolicy` in `aws_cloudformation_stack\.[^`]+` \(changed\), as configured/,
+    );
+    expect(stdout).toContain('- `access duration (hours)`: `2` -> `4` :warning: **longer window');
   });
 });
