@@ -319,23 +319,18 @@ function cedarChange(
   compared: boolean,
 ): ApprovalChange | undefined {
   if (before === after && kind === 'changed') return undefined;
+  const parses = statements(before) !== undefined && statements(after) !== undefined;
   const dangers = compared ? widenedCedar(before, after) : [];
+  // Sound means an unreadable change is not taken for a harmless one.
+  if (compared && !parses)
+    dangers.push('the Cedar does not parse, so whether it widens cannot be told: compare it by hand');
   if (compared && kind === 'removed')
     dangers.push(
       label === 'deny-access policy'
         ? 'deny-access policy removed: once the delegated administrator account applies it, the instances it covered can be auto-approved'
         : 'approval policy deleted: nothing is auto-approved in this account and region any more',
     );
-  const parses = statements(before) !== undefined && statements(after) !== undefined;
-  return {
-    address,
-    label,
-    document: name,
-    kind,
-    cedar: diffLines(before, after),
-    dangers,
-    ...(parses ? {} : { note: 'the Cedar does not parse, so it is not checked for widening; compare it by hand' }),
-  };
+  return { address, label, document: name, kind, cedar: diffLines(before, after), dangers };
 }
 
 const kindOf = (before: unknown, after: unknown): ApprovalChange['kind'] =>

@@ -110,6 +110,17 @@ describe('approval policies: auto-approval (Cedar)', () => {
     expect(widenedCedar(forbid, 'forbid (principal, action, resource);')).toEqual([]);
   });
 
+  it('Cedar that does not parse is flagged, not taken for harmless', () => {
+    const rc = withAfterTemplate(stackChange(fixture('narrowed-approvals')), (t) => {
+      t.Resources.AutoApprovalPolicy!.Properties.Content.AutoApprovalPolicyDocuments = [
+        { type: 'Cedar', content: 'permit (principal, action, resource) when {' },
+      ];
+    });
+    expect(approvalChanges(rc)[0]!.dangers).toEqual([
+      'the Cedar does not parse, so whether it widens cannot be told: compare it by hand',
+    ]);
+  });
+
   it('a deleted auto-approval document is flagged', () => {
     const rc = withAfterTemplate(stackChange(fixture('narrowed-approvals')), (t) => {
       delete t.Resources.AutoApprovalPolicy;
