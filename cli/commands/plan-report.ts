@@ -24,8 +24,12 @@ that changes, as a statement-level diff; a CAUTION block for each destroyed or r
 bucket, log group, KMS key, SAML provider, federated role or permission set; every audit setting that
 changes (the Session Manager preferences, log group retention, bucket lifecycle days) as a
 before -> after line, with a CAUTION block for each that weakens the audit (run-as or logging
-turned off, encryption removed, retention shortened); and the access matrix
-before and after the plan, as access gained and lost. The matrix comes from the constructs of
+turned off, encryption removed, retention shortened); every just-in-time approval policy that
+changes (the auto-approval and deny-access Cedar as a line diff, each manual approval policy's
+window, targets, approvals needed and approvers), with a CAUTION block for each change that widens
+approvals (a new or wider permit, a removed exclusion or forbid, a longer window, fewer approvals,
+an added approver, a deleted document); and the access matrix before and after the plan, as access
+gained and lost. The matrix comes from the constructs of
 ssm-federated-access that the stacks use; it needs the optional IAM evaluator (AGPL-3.0):
   npm install --save-dev @cloud-copilot/iam-simulate @cloud-copilot/iam-policy
 

@@ -1,3 +1,4 @@
+import { approvalChanges, denyAccessChanges } from './approval-diff';
 import { settingsChanges } from './audit-settings';
 import { dangers } from './dangers';
 import { type ConfiguredPolicy, policyChanges } from './policy-diff';
@@ -13,7 +14,7 @@ export async function buildEnvironmentReport(
   mode: EnvironmentReport['mode'],
   plan: TerraformPlan,
   accessDiff: AccessDiff,
-  /** An argument of a planned resource as the configuration writes it (policies, document content). */
+  /** An argument of a planned resource as the configuration writes it (policies, document content, templates). */
   configured?: ConfiguredPolicy,
 ): Promise<EnvironmentReport> {
   const changes = managedChanges(plan);
@@ -24,6 +25,7 @@ export async function buildEnvironmentReport(
     dangers: dangers(changes),
     policies: changes.flatMap((rc) => policyChanges(rc, configured)),
     settings: changes.flatMap((rc) => settingsChanges(rc, configured)),
+    approvals: [...changes.flatMap((rc) => approvalChanges(rc, configured)), ...denyAccessChanges(plan)],
     ...(await accessDiff(plan)),
   };
 }

@@ -1,6 +1,14 @@
 import type { MatrixRow } from './access-diff';
+import { type ApprovalChange, widenedApprovals } from './approval-diff';
 import { type SettingsChange, weakenedSettings } from './audit-settings';
-import { DECISION_LABEL, type EnvironmentReport, MATRIX_HEADERS, matrixCells, settingLine } from './render';
+import {
+  APPROVAL_KIND,
+  DECISION_LABEL,
+  type EnvironmentReport,
+  MATRIX_HEADERS,
+  matrixCells,
+  settingLine,
+} from './render';
 
 /**
  * The report as one self-contained HTML page, for a job summary artifact: per stack the counts,
@@ -40,6 +48,9 @@ tr.lost td.change { background: #ddf4ff; color: #0550ae; font-weight: 700; }
 td.unexpected { background: #cf222e; color: #fff; font-weight: 700; white-space: nowrap; }
 table.grid td:first-child { white-space: nowrap; }
 ul.settings li.weakened { color: #a40e26; }
+pre.cedar { margin: 4px 0 10px; padding: 6px 10px; background: #f6f8fa; font-size: 11.5px; }
+pre.cedar .added { background: #dafbe1; color: #116329; }
+pre.cedar .removed { background: #ffebe9; color: #a40e26; }
 span.swatch { display: inline-block; width: 14px; height: 14px; border: 1px solid #d0d7de; }
 `;
 
@@ -89,6 +100,30 @@ function settingsList(c: SettingsChange): string {
   return `<p><b>${escape(c.label.replace(/`/g, ''))}</b> of <code>${escape(c.address)}</code></p>\n<ul class="settings">${items.join('')}</ul>`;
 }
 
+function approvalSection(c: ApprovalChange): string {
+  const lines = (c.cedar ?? []).map((l) => {
+    const line = escape(`${l.op}${l.text}`);
+    return l.op === '+'
+      ? `<span class="added">${line}</span>`
+      : l.op === '-'
+        ? `<span class="removed">${line}</span>`
+        : line;
+  });
+  const items = [
+    ...(c.settings ?? []).map((s) => `${s.setting}: ${s.before ?? '(not set)'} -> ${s.after ?? '(not set)'}`),
+    ...(c.approvers?.added ?? []).map((a) => `approver added: ${a}`),
+    ...(c.approvers?.removed ?? []).map((a) => `approver removed: ${a}`),
+  ];
+  return [
+    `<p><b>${escape(c.label)}</b> <code>${escape(c.document)}</code> in <code>${escape(c.address)}</code> (${APPROVAL_KIND[c.kind]})</p>`,
+    ...(c.note ? [`<p class="note">${escape(c.note)}.</p>`] : []),
+    ...(lines.length > 0 ? [`<pre class="cedar">${lines.join('\n')}</pre>`] : []),
+    ...(items.length > 0
+      ? [`<ul class="settings">${items.map((i) => `<li><code>${escape(i)}</code></li>`).join('')}</ul>`]
+      : []),
+  ].join('\n');
+}
+
 function stackSection(env: EnvironmentReport): string {
   const { add, change, destroy } = env.counts;
   const out = [
@@ -103,7 +138,12 @@ function stackSection(env: EnvironmentReport): string {
       (w) =>
         `<p class="caution"><b>WEAKENED</b>: <code>${escape(w.address)}</code>, ${escape(w.label.replace(/`/g, ''))}: ${escape(w.change.danger!)} (<code>${escape(settingLine(w.change))}</code>).</p>`,
     ),
+    ...widenedApprovals(env.approvals).map(
+      (w) =>
+        `<p class="caution"><b>WIDENED</b>: <code>${escape(w.address)}</code>, ${escape(w.label)} <code>${escape(w.document)}</code>: ${escape(w.danger.replace(/`/g, ''))}.</p>`,
+    ),
     ...(env.settings.length > 0 ? ['<h3>Audit settings</h3>', ...env.settings.map(settingsList)] : []),
+    ...(env.approvals.length > 0 ? ['<h3>Approval policies</h3>', ...env.approvals.map(approvalSection)] : []),
   ];
   if (env.accessNote) out.push(`<p class="note">${escape(env.accessNote)}</p>`);
   if (env.access) {

@@ -1,4 +1,5 @@
 import type { AccessChanges, MatrixRow } from './access-diff';
+import { type ApprovalChange, widenedApprovals } from './approval-diff';
 import { type SettingChange, type SettingsChange, weakenedSettings } from './audit-settings';
 import type { Danger } from './dangers';
 import type { FieldChange, PolicyChange, StatementChange } from './policy-diff';
@@ -21,6 +22,8 @@ export interface EnvironmentReport extends AccessPart {
   readonly policies: readonly PolicyChange[];
   /** Audit settings the plan changes (preferences, log retention, bucket lifecycles). */
   readonly settings: readonly SettingsChange[];
+  /** Just-in-time approval policies the plan changes (auto-approval, manual approval, deny-access). */
+  readonly approvals: readonly ApprovalChange[];
 }
 
 export const REPORT_MARKER = '<!-- ssm-federated-access plan report -->';
@@ -69,6 +72,40 @@ function settingsBlock(c: SettingsChange): string[] {
   ];
 }
 
+/** What happens to an approval document, in words. */
+export const APPROVAL_KIND: Readonly<Record<ApprovalChange['kind'], string>> = {
+  added: 'new',
+  removed: 'deleted',
+  changed: 'changed',
+};
+
+function approvalBlock(c: ApprovalChange): string[] {
+  const how = c.afterAsConfigured ? ', as configured (Terraform fills in the `${...}` references at apply)' : '';
+  const out = [`**${c.label}** \`${c.document}\` in \`${c.address}\` (${APPROVAL_KIND[c.kind]})${how}`, ''];
+  if (c.note) out.push(`> [!NOTE]`, `> ${c.note}.`, '');
+  if (c.cedar && c.cedar.length > 0) out.push('```diff', ...c.cedar.map((l) => `${l.op}${l.text}`), '```', '');
+  const warn = (match: (danger: string) => boolean) => {
+    const found = c.dangers.find(match);
+    return found ? ` :warning: **${found}**` : '';
+  };
+  const items = [
+    ...(c.settings ?? []).map(
+      (s) =>
+        `- \`${s.setting}\`: \`${s.before ?? '(not set)'}\` -> \`${s.after ?? '(not set)'}\`${warn((d) => d.startsWith(DANGER_OF_SETTING[s.setting] ?? '\u0000'))}`,
+    ),
+    ...(c.approvers?.added ?? []).map((a) => `- approver added: \`${a}\`${warn((d) => d.includes(`: ${a} `))}`),
+    ...(c.approvers?.removed ?? []).map((a) => `- approver removed: \`${a}\``),
+  ];
+  if (items.length > 0) out.push(...items, '');
+  return out;
+}
+
+/** Which danger a manual approval setting's line carries. */
+const DANGER_OF_SETTING: Readonly<Record<string, string>> = {
+  'access duration (hours)': 'longer window',
+  'minimum approvals': 'fewer approvals',
+};
+
 export function renderEnvironment(env: EnvironmentReport): string {
   const out: string[] = [];
   const { add, change, destroy } = env.counts;
@@ -88,6 +125,9 @@ export function renderEnvironment(env: EnvironmentReport): string {
       '',
     );
   }
+  for (const w of widenedApprovals(env.approvals)) {
+    out.push(`> [!CAUTION]`, `> **WIDENED: \`${w.address}\`**, ${w.label} \`${w.document}\`: ${w.danger}.`, '');
+  }
   if (env.policies.length > 0) {
     out.push('#### Policy changes', '');
     for (const p of env.policies) out.push(...policyBlock(p));
@@ -95,6 +135,10 @@ export function renderEnvironment(env: EnvironmentReport): string {
   if (env.settings.length > 0) {
     out.push('#### Audit settings', '');
     for (const c of env.settings) out.push(...settingsBlock(c));
+  }
+  if (env.approvals.length > 0) {
+    out.push('#### Approval policies', '');
+    for (const c of env.approvals) out.push(...approvalBlock(c));
   }
   const access = env.access;
   if (access && (access.gained.length > 0 || access.lost.length > 0)) {
@@ -166,13 +210,13 @@ function matrixTable(access: AccessChanges): string[] {
 export function renderReport(environments: readonly EnvironmentReport[]): string {
   const out = [REPORT_MARKER, '## Terraform plan review', ''];
   out.push(
-    '| environment | add | change | destroy | destroyed or replaced audit/identity resources | policy changes | weakened audit settings |',
+    '| environment | add | change | destroy | destroyed or replaced audit/identity resources | policy changes | weakened audit settings | widened approvals |',
   );
-  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const env of environments) {
     const flag = (n: number) => (n > 0 ? `**${n}** :warning:` : '0');
     out.push(
-      `| ${env.name} | ${env.counts.add} | ${env.counts.change} | ${env.counts.destroy} | ${flag(env.dangers.length)} | ${env.policies.length} | ${flag(weakenedSettings(env.settings).length)} |`,
+      `| ${env.name} | ${env.counts.add} | ${env.counts.change} | ${env.counts.destroy} | ${flag(env.dangers.length)} | ${env.policies.length} | ${flag(weakenedSettings(env.settings).length)} | ${flag(widenedApprovals(env.approvals).length)} |`,
     );
   }
   out.push('');

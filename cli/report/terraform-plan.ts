@@ -16,9 +16,18 @@ export interface ResourceChange {
   readonly action_reason?: string;
 }
 
+/** A planned change of a root module output (`after_unknown` is `true` when known only after apply). */
+export interface OutputChange {
+  readonly actions: readonly ChangeAction[];
+  readonly before: unknown;
+  readonly after: unknown;
+  readonly after_unknown?: unknown;
+}
+
 export interface TerraformPlan {
   readonly format_version: string;
   readonly resource_changes?: readonly ResourceChange[];
+  readonly output_changes?: Readonly<Record<string, OutputChange>>;
 }
 
 export interface ChangeCounts {

@@ -1,24 +1,41 @@
 /**
  * `node test/tools/run.mjs plan-fixtures`: writes the plan fixtures of the plan-report tests
  * (test/fixtures/plans) from the example environment as this branch synthesizes it, in the shape
- * `terraform show -json` gives. Run it when the example's addresses or session policy change, and
- * review the result like any other change.
+ * `terraform show -json` gives; the approval-policy plans from prod's just-in-time approval
+ * documents (its primary region's CloudFormation stack and the deny-access output). Run it when
+ * the example's addresses or session policy, or prod's approval policies, change, and review the
+ * result like any other change.
  *
  * With `--terraform` it also plans the example offline with Terraform (`TF_PROVIDER_MIRROR` for the
- * providers) and keeps the audit-setting resources of that real plan as `offline-audit.json`.
+ * providers) and keeps the audit-setting resources of that real plan as `offline-audit.json`, and
+ * plans prod the same way, keeping its approval-policy stacks and deny-access output as
+ * `offline-approvals.json`.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { environmentSources } from '../../environments';
-import type { PolicyDocument } from '../../modules/core/policy-document';
+import { type PolicyDocument, unescapeTerraformTemplate } from '../../modules/core/policy-document';
 import { readStackAccess } from '../../cli/access/read-stack';
 import { readResolvedPolicy, resolveReferences } from '../support/policies';
 import { type SynthesizedStack, logicalIdAt, synthesize } from '../support/synth';
 import type { ChangeAction, ResourceChange, TerraformPlan } from '../../cli/report/terraform-plan';
 import { planOfflineJson } from '../../cli/terraform';
+import {
+  type ManualApproval,
+  autoApprovalContent,
+  denyAccessContent,
+  manualApprovalContent,
+} from '../../modules/just-in-time/approval-documents';
+import {
+  type AutoApprovalRules,
+  type TagMatch,
+  autoApprovalCedar,
+  denyAccessCedar,
+} from '../../modules/just-in-time/cedar';
+import { autoApprovalRulesOf } from '../../modules/ssm-federated-access/just-in-time';
 
-const { configs, stacks } = synthesize(environmentSources.filter((s) => s.input.name === 'example'));
-const config = configs[0];
+const { configs, stacks } = synthesize(environmentSources.filter((s) => ['example', 'prod'].includes(s.input.name)));
+const config = configs.find((c) => c.name === 'example')!;
 const stack = stacks.get('example')!;
 const { access, sessionPolicyLocation: location } = readStackAccess(stack);
 
@@ -29,8 +46,9 @@ function change(
   before: object | null,
   after: object | null,
   reason?: string,
+  of: SynthesizedStack = stack,
 ): ResourceChange {
-  const name = pathSuffix.startsWith('=') ? pathSuffix.slice(1) : logicalIdAt(stack, type, pathSuffix);
+  const name = pathSuffix.startsWith('=') ? pathSuffix.slice(1) : logicalIdAt(of, type, pathSuffix);
   return {
     address: `${type}.${name}`,
     mode: 'managed',
@@ -108,6 +126,90 @@ const withRule = (id: string, change: Partial<Rule>) => ({
 const update = (type: string, path: string, before: object, after: object) =>
   change(type, path, ['update'], before, after);
 
+// Just-in-time approval policies: prod's CloudFormation stack of approval documents in its primary
+// region, with the template as deployed before and a changed one after.
+const prodConfig = configs.find((c) => c.name === 'prod')!;
+const prod = stacks.get('prod')!;
+const approvalsPath = `just-in-time-approvals-${prodConfig.primaryRegion}/stack`;
+const approvalsStack = resource(prod, 'aws_cloudformation_stack', approvalsPath);
+type Template = { Resources: Record<string, { Properties: { Name: string; Content: Record<string, unknown> } }> };
+const template = JSON.parse(unescapeTerraformTemplate(String(approvalsStack.template_body))) as Template;
+const autoRules = autoApprovalRulesOf(prodConfig);
+const [platform] = prodConfig.justInTime!.manualApprovals;
+const withDocuments = (auto: AutoApprovalRules, manual: ManualApproval) => {
+  const next = structuredClone(template);
+  const autoContent = next.Resources.AutoApprovalPolicy!.Properties.Content;
+  next.Resources.AutoApprovalPolicy!.Properties.Content = autoApprovalContent(
+    autoApprovalCedar(auto),
+    String(autoContent.description),
+  );
+  const manualId = Object.keys(next.Resources).find((id) => next.Resources[id]!.Properties.Name === manual.name)!;
+  next.Resources[manualId]!.Properties.Content = manualApprovalContent(manual);
+  return next;
+};
+const approvals = (after: Template) =>
+  change(
+    'aws_cloudformation_stack',
+    approvalsPath,
+    ['update'],
+    { ...approvalsStack, template_body: JSON.stringify(template) },
+    { ...approvalsStack, template_body: JSON.stringify(after) },
+    undefined,
+    prod,
+  );
+const denyAccessDocument = (denies: readonly TagMatch[]) => {
+  const before = JSON.parse(String(prod.json.output.just_in_time_deny_access_document.value));
+  return JSON.stringify(denyAccessContent(denyAccessCedar(denies), String(before.description)));
+};
+const { exceptWhenTagged: _restricted, ...unrestricted } = autoRules;
+
+const approvalPlans: Record<string, { resourceChanges: ResourceChange[]; outputChanges?: Record<string, object> }> = {
+  // The restricted-instance exclusion dropped and the principal-tag owner rule auto-approved.
+  'widened-auto-approval': {
+    resourceChanges: [
+      approvals(
+        withDocuments(
+          { ...unrestricted, principalTagOwner: { principalTag: 'Owner', instanceTag: 'OWNER' } },
+          platform,
+        ),
+      ),
+    ],
+  },
+  // The platform approval window from 4 to 8 hours, and a second approver group.
+  'longer-manual-approval': {
+    resourceChanges: [
+      approvals(
+        withDocuments(autoRules, {
+          ...platform,
+          accessDurationHours: 8,
+          approvers: [...platform.approvers, { type: 'SSOGroup', name: 'a1b2c3d4-5678-90ab-cdef-contractors01' }],
+        }),
+      ),
+    ],
+  },
+  // One attribute group less auto-approved, a 2-hour window, and a second deny-access statement.
+  'narrowed-approvals': {
+    resourceChanges: [
+      approvals(
+        withDocuments(
+          { ...autoRules, attributes: { ...autoRules.attributes!, groups: autoRules.attributes!.groups - 1 } },
+          { ...platform, accessDurationHours: 2 },
+        ),
+      ),
+    ],
+    outputChanges: {
+      just_in_time_deny_access_document: {
+        actions: ['update'],
+        before: String(prod.json.output.just_in_time_deny_access_document.value),
+        after: denyAccessDocument([...prodConfig.justInTime!.denyAccess, { tagKey: 'DataClass', values: ['secret'] }]),
+        after_unknown: false,
+        before_sensitive: false,
+        after_sensitive: false,
+      },
+    },
+  },
+};
+
 const plans: Record<string, ResourceChange[]> = {
   // Every way a change can weaken the audit, in the primary region.
   'weakened-audit': [
@@ -178,11 +280,17 @@ const plans: Record<string, ResourceChange[]> = {
 };
 
 const dir = join(__dirname, '..', '..', 'test', 'fixtures', 'plans');
-const write = (name: string, resourceChanges: readonly ResourceChange[], terraformVersion = '1.11.4') => {
+const write = (
+  name: string,
+  resourceChanges: readonly ResourceChange[],
+  terraformVersion = '1.11.4',
+  outputChanges?: Record<string, object>,
+) => {
   const plan: TerraformPlan & Record<string, unknown> = {
     format_version: '1.2',
     terraform_version: terraformVersion,
     resource_changes: resourceChanges,
+    ...(outputChanges ? { output_changes: outputChanges as TerraformPlan['output_changes'] } : {}),
     applyable: true,
     complete: true,
     errored: false,
@@ -190,7 +298,9 @@ const write = (name: string, resourceChanges: readonly ResourceChange[], terrafo
   writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(plan, null, 2)}\n`);
 };
 for (const [name, resourceChanges] of Object.entries(plans)) write(name, resourceChanges);
-process.stdout.write(`wrote ${Object.keys(plans).length} plans to ${dir}\n`);
+for (const [name, { resourceChanges, outputChanges }] of Object.entries(approvalPlans))
+  write(name, resourceChanges, undefined, outputChanges);
+process.stdout.write(`wrote ${Object.keys(plans).length + Object.keys(approvalPlans).length} plans to ${dir}\n`);
 
 const AUDIT_TYPES = ['aws_ssm_document', 'aws_cloudwatch_log_group', 'aws_s3_bucket_lifecycle_configuration'];
 if (process.argv.includes('--terraform')) {
@@ -202,5 +312,16 @@ if (process.argv.includes('--terraform')) {
       real.terraform_version,
     );
     process.stdout.write(`wrote offline-audit.json from a real offline plan to ${dir}\n`);
+  });
+  void planOfflineJson(prod.dir, prod.json).then((text) => {
+    const real = JSON.parse(text) as TerraformPlan & { terraform_version: string };
+    const deny = real.output_changes?.just_in_time_deny_access_document;
+    write(
+      'offline-approvals',
+      (real.resource_changes ?? []).filter((rc) => rc.type === 'aws_cloudformation_stack'),
+      real.terraform_version,
+      deny ? { just_in_time_deny_access_document: deny } : undefined,
+    );
+    process.stdout.write(`wrote offline-approvals.json from a real offline plan to ${dir}\n`);
   });
 }
