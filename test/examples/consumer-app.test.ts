@@ -82,12 +82,13 @@ describe('the packed package in a consumer app', () => {
     ).toEqual([]);
   });
 
-  it('depends only on its peers and two small libraries; the AGPL evaluator is an optional peer', () => {
+  it('depends only on its peers and three libraries the constructs run; the AGPL evaluator is an optional peer', () => {
     const manifest = JSON.parse(
       readFileSync(join(work, 'app', 'node_modules', 'ssm-federated-access', 'package.json'), 'utf8'),
     );
-    // The environment schema and the SAML metadata check run in the constructs: two MIT libraries.
-    expect(Object.keys(manifest.dependencies).sort()).toEqual(['fast-xml-parser', 'zod']);
+    // What the constructs run at synth: the environment schema (zod, MIT), the SAML metadata check
+    // (fast-xml-parser, MIT) and Cedar's validator for the approval policies (cedar-wasm, Apache-2.0).
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(['@cedar-policy/cedar-wasm', 'fast-xml-parser', 'zod']);
     expect(Object.keys(manifest.peerDependencies).sort()).toEqual([
       '@cdktf/provider-aws',
       '@cloud-copilot/iam-policy',
