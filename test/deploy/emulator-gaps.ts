@@ -257,10 +257,10 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     api: 'SSO Admin Create/Describe/Update/DeleteInstanceAccessControlAttributeConfiguration (aws_ssoadmin_instance_access_control_attributes)',
     emulator: 'Has none of the four calls: HTTP 500 ("... action has not been implemented").',
     realAws:
-      'An instance has one attribute configuration: Create sets it (ConflictException when one exists), ' +
-      'Describe returns it with Status ENABLED, or ResourceNotFoundException when there is none ' +
-      '(IAM Identity Center API Reference, CreateInstanceAccessControlAttributeConfiguration, ' +
-      'DescribeInstanceAccessControlAttributeConfiguration).',
+      'CreateInstanceAccessControlAttributeConfiguration enables attribute-based access control on the instance ' +
+      'with the given attributes, and DescribeInstanceAccessControlAttributeConfiguration returns them with a ' +
+      'Status (ENABLED, CREATION_IN_PROGRESS, CREATION_FAILED); Update replaces them and Delete removes them ' +
+      '(IAM Identity Center API Reference, the four calls).',
     symptom: 'the first apply fails creating the access control attributes (SSMSessionRunAs, AppId, ...): 500',
     probe: (region) => [
       ssoInstance(region),

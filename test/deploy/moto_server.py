@@ -190,8 +190,9 @@ def patch_ssoadmin_tags():
 def patch_ssoadmin_access_control_attributes():
     # moto has none of the instance access control attribute calls (Create, Describe, Update and
     # Delete InstanceAccessControlAttributeConfiguration answer HTTP 500, "not implemented"). Keep
-    # one configuration per instance, as Identity Center does: Create on a configured instance is a
-    # ConflictException, Describe of an unconfigured one a ResourceNotFoundException.
+    # one configuration per instance, as Identity Center does, reported ENABLED at once. Create on a
+    # configured instance answers ConflictException and Describe of an unconfigured one
+    # ResourceNotFoundException (both among the calls' documented errors).
     import json
 
     response, not_found, conflict = _ssoadmin()
