@@ -87,6 +87,12 @@ describe('deploy on the local AWS API emulator, every environment', () => {
           : methods.filter((m) => !knownReadCalls(type).includes(m)).map((m) => `${type}: ${m}`),
       );
       expect(unknown).toEqual([]);
+      // Identity Center resources refresh through the admin account's provider, each with exactly
+      // the reads the CI roles' table lists for it.
+      const { stack } = result();
+      for (const type of Object.keys(stack.json.resource ?? {}).filter((t) => t.startsWith('aws_ssoadmin_'))) {
+        expect({ type, calls: refreshCalls[type] }).toEqual({ type, calls: knownReadCalls(type).sort() });
+      }
     });
 
     it('deploys exactly what was synthesized (read back from the emulator)', () => {
