@@ -1,7 +1,8 @@
 """Makes AWS API calls against the emulator with boto3 and prints their results as JSON.
 
 Reads {"endpoint": URL, "calls": [{"service", "region", "method", "params"}]} from standard input and
-prints one entry per call: {"ok": true, "result": {...}} or {"ok": false, "error": {"code", "status",
+prints one entry per call (a parameter may take a value from an earlier call's result, see decode):
+{"ok": true, "result": {...}} or {"ok": false, "error": {"code", "status",
 "message"}}. The deploy suite uses it to read deployed resources back, to create what an environment
 only references, and to show each emulator gap on an unpatched emulator. boto3 comes with moto.
 """
@@ -22,14 +23,27 @@ def default(value):
     return str(value)
 
 
-def decode(value):
-    """{"$base64": "..."} in a call's parameters stands for bytes (JSON has none)."""
+class DependsOnFailedCall(Exception):
+    pass
+
+
+def decode(value, results):
+    """{"$base64": "..."} in a call's parameters stands for bytes (JSON has none); {"$result": [i,
+    key, ...]} for a value from the result of the i-th call before it (an id the emulator chose)."""
     if isinstance(value, dict):
         if set(value) == {"$base64"}:
             return base64.b64decode(value["$base64"])
-        return {k: decode(v) for k, v in value.items()}
+        if set(value) == {"$result"}:
+            index, *path = value["$result"]
+            if not results[index]["ok"]:
+                raise DependsOnFailedCall(f"call {index}, whose result this call takes, failed")
+            found = results[index]["result"]
+            for key in path:
+                found = found[key]
+            return found
+        return {k: decode(v, results) for k, v in value.items()}
     if isinstance(value, list):
-        return [decode(v) for v in value]
+        return [decode(v, results) for v in value]
     return value
 
 
@@ -49,9 +63,11 @@ def main():
                 config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
             )
         try:
-            result = getattr(clients[key], call["method"])(**decode(call.get("params", {})))
+            result = getattr(clients[key], call["method"])(**decode(call.get("params", {}), results))
             result.pop("ResponseMetadata", None)
             results.append({"ok": True, "result": result})
+        except DependsOnFailedCall as error:
+            results.append({"ok": False, "error": {"message": str(error)}})
         except ClientError as error:
             results.append(
                 {

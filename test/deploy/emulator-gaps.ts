@@ -31,6 +31,19 @@ const PROBE_ACCOUNT = '123456789012';
 const TINY_ZIP_BASE64 =
   'UEsDBBQAAAAAAAAAIQCGNixPJwAAACcAAAAJAAAAaW5kZXgubWpzZXhwb3J0IGNvbnN0IGhhbmRsZXIgPSBhc3luYyAoKSA9PiB7fTsKUEsBAhQDFAAAAAAAAAAhAIY2LE8nAAAAJwAAAAkAAAAAAAAAAAAAAIABAAAAAGluZGV4Lm1qc1BLBQYAAAAAAQABADcAAABOAAAAAAA=';
 
+/** Identity Center's instance in the probe account, and a permission set in it (calls 0 and 1 of a probe). */
+const ssoInstance = (region: string): AwsCall => ({ service: 'sso-admin', region, method: 'list_instances' });
+const INSTANCE_ARN = { $result: [0, 'Instances', 0, 'InstanceArn'] };
+const ssoPermissionSet = (region: string, name: string): AwsCall => ({
+  service: 'sso-admin',
+  region,
+  method: 'create_permission_set',
+  params: { InstanceArn: INSTANCE_ARN, Name: name, SessionDuration: 'PT1H', Tags: [{ Key: 'Probe', Value: 'yes' }] },
+});
+const PERMISSION_SET_ARN = { $result: [1, 'PermissionSet', 'PermissionSetArn'] };
+/** A call moto has no handler for: HTTP 500 ("The ... action has not been implemented"). */
+const notImplemented = (result: AwsCallResult) => !result.ok && result.error.status === 500;
+
 export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   {
     patch: 'put-bucket-logging-star-principal',
@@ -216,6 +229,96 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
       { service: 'ssm', region, method: 'describe_document', params: { Name: 'gap-probe-object-content' } },
     ],
     shows: (results) => results[0].ok && !results[1].ok && results[1].error.status === 500,
+  },
+  {
+    patch: 'ssoadmin-tags',
+    api: 'SSO Admin ListTagsForResource / TagResource / UntagResource (aws_ssoadmin_permission_set)',
+    emulator:
+      'Keeps the Tags of CreatePermissionSet but has no ListTagsForResource, TagResource or UntagResource: ' +
+      'HTTP 500 ("The list_tags_for_resource action has not been implemented").',
+    realAws:
+      "ListTagsForResource takes InstanceArn and ResourceArn and returns the permission set's Tags " +
+      '(IAM Identity Center API Reference, ListTagsForResource, TagResource, UntagResource).',
+    symptom: 'the first apply fails reading the permission set back: listing tags for SSO Permission Set, 500',
+    probe: (region) => [
+      ssoInstance(region),
+      ssoPermissionSet(region, 'GapProbeTags'),
+      {
+        service: 'sso-admin',
+        region,
+        method: 'list_tags_for_resource',
+        params: { InstanceArn: INSTANCE_ARN, ResourceArn: PERMISSION_SET_ARN },
+      },
+    ],
+    shows: (results) => results[0].ok && results[1].ok && notImplemented(results[2]),
+  },
+  {
+    patch: 'ssoadmin-access-control-attributes',
+    api: 'SSO Admin Create/Describe/Update/DeleteInstanceAccessControlAttributeConfiguration (aws_ssoadmin_instance_access_control_attributes)',
+    emulator: 'Has none of the four calls: HTTP 500 ("... action has not been implemented").',
+    realAws:
+      'CreateInstanceAccessControlAttributeConfiguration enables attribute-based access control on the instance ' +
+      'with the given attributes, and DescribeInstanceAccessControlAttributeConfiguration returns them with a ' +
+      'Status (ENABLED, CREATION_IN_PROGRESS, CREATION_FAILED); Update replaces them and Delete removes them ' +
+      '(IAM Identity Center API Reference, the four calls).',
+    symptom: 'the first apply fails creating the access control attributes (SSMSessionRunAs, AppId, ...): 500',
+    probe: (region) => [
+      ssoInstance(region),
+      {
+        service: 'sso-admin',
+        region,
+        method: 'create_instance_access_control_attribute_configuration',
+        params: {
+          InstanceArn: INSTANCE_ARN,
+          InstanceAccessControlAttributeConfiguration: {
+            AccessControlAttributes: [{ Key: 'SSMSessionRunAs', Value: { Source: ['${path:userName}'] } }],
+          },
+        },
+      },
+      {
+        service: 'sso-admin',
+        region,
+        method: 'describe_instance_access_control_attribute_configuration',
+        params: { InstanceArn: INSTANCE_ARN },
+      },
+    ],
+    shows: (results) => results[0].ok && notImplemented(results[1]) && notImplemented(results[2]),
+  },
+  {
+    patch: 'ssoadmin-provisioning-status',
+    api: 'SSO Admin DescribePermissionSetProvisioningStatus (aws_ssoadmin_permission_set_inline_policy)',
+    emulator:
+      'ProvisionPermissionSet answers with a RequestId, but DescribePermissionSetProvisioningStatus is not ' +
+      'there to follow it: HTTP 500 ("... action has not been implemented").',
+    realAws:
+      "Provisioning is asynchronous: DescribePermissionSetProvisioningStatus returns the request's Status " +
+      '(IN_PROGRESS, FAILED, SUCCEEDED), and the provider waits on it after every inline policy change ' +
+      '(IAM Identity Center API Reference, ProvisionPermissionSet, DescribePermissionSetProvisioningStatus).',
+    symptom: "the first apply fails waiting for the inline policy's provisioning: 500",
+    probe: (region) => [
+      ssoInstance(region),
+      ssoPermissionSet(region, 'GapProbeProvisioning'),
+      {
+        service: 'sso-admin',
+        region,
+        method: 'provision_permission_set',
+        params: {
+          InstanceArn: INSTANCE_ARN,
+          PermissionSetArn: PERMISSION_SET_ARN,
+          TargetType: 'ALL_PROVISIONED_ACCOUNTS',
+        },
+      },
+      {
+        service: 'sso-admin',
+        region,
+        method: 'describe_permission_set_provisioning_status',
+        params: {
+          InstanceArn: INSTANCE_ARN,
+          ProvisionPermissionSetRequestId: { $result: [2, 'PermissionSetProvisioningStatus', 'RequestId'] },
+        },
+      },
+    ],
+    shows: (results) => results.slice(0, 3).every((r) => r.ok) && notImplemented(results[3]),
   },
 ];
 

@@ -141,12 +141,142 @@ def patch_cloudformation_ssm_document_content():
     Document.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)
 
 
+def _ssoadmin():
+    from moto.ssoadmin.exceptions import ConflictException, ResourceNotFoundException
+    from moto.ssoadmin.responses import SSOAdminResponse
+
+    return SSOAdminResponse, ResourceNotFoundException, ConflictException
+
+
+def _ssoadmin_instance(backend, instance_arn, not_found):
+    for instance in backend.instances:
+        if instance.instance_arn == instance_arn:
+            return instance
+    raise not_found(f"Instance {instance_arn} does not exist")
+
+
+def patch_ssoadmin_tags():
+    # moto keeps the Tags of CreatePermissionSet but has no ListTagsForResource, TagResource or
+    # UntagResource (HTTP 500, "not implemented"), so the provider cannot read a permission set.
+    # Serve them from the permission set's tags.
+    import json
+
+    response, _, _ = _ssoadmin()
+
+    def permission_set(self):
+        return self.ssoadmin_backend._find_permission_set(self._get_param("InstanceArn"), self._get_param("ResourceArn"))
+
+    def list_tags_for_resource(self):
+        return json.dumps({"Tags": permission_set(self).tags or []})
+
+    def tag_resource(self):
+        found = permission_set(self)
+        added = {t["Key"]: t["Value"] for t in self._get_param("Tags", [])}
+        found.tags = [t for t in (found.tags or []) if t["Key"] not in added]
+        found.tags += [{"Key": k, "Value": v} for k, v in added.items()]
+        return "{}"
+
+    def untag_resource(self):
+        found = permission_set(self)
+        removed = set(self._get_param("TagKeys", []))
+        found.tags = [t for t in (found.tags or []) if t["Key"] not in removed]
+        return "{}"
+
+    response.list_tags_for_resource = list_tags_for_resource
+    response.tag_resource = tag_resource
+    response.untag_resource = untag_resource
+
+
+def patch_ssoadmin_access_control_attributes():
+    # moto has none of the instance access control attribute calls (Create, Describe, Update and
+    # Delete InstanceAccessControlAttributeConfiguration answer HTTP 500, "not implemented"). Keep
+    # one configuration per instance, as Identity Center does, reported ENABLED at once. Create on a
+    # configured instance answers ConflictException and Describe of an unconfigured one
+    # ResourceNotFoundException (both among the calls' documented errors).
+    import json
+
+    response, not_found, conflict = _ssoadmin()
+
+    def instance(self):
+        return _ssoadmin_instance(self.ssoadmin_backend, self._get_param("InstanceArn"), not_found)
+
+    def configured(self):
+        found = instance(self)
+        if getattr(found, "access_control_attributes", None) is None:
+            raise not_found("Access control attribute configuration does not exist for this instance")
+        return found
+
+    def create(self):
+        found = instance(self)
+        if getattr(found, "access_control_attributes", None) is not None:
+            raise conflict("Access control attribute configuration already exists for this instance")
+        config = self._get_param("InstanceAccessControlAttributeConfiguration")
+        found.access_control_attributes = config.get("AccessControlAttributes", [])
+        return "{}"
+
+    def describe(self):
+        found = configured(self)
+        return json.dumps(
+            {
+                "Status": "ENABLED",
+                "InstanceAccessControlAttributeConfiguration": {
+                    "AccessControlAttributes": found.access_control_attributes
+                },
+            }
+        )
+
+    def update(self):
+        found = configured(self)
+        config = self._get_param("InstanceAccessControlAttributeConfiguration")
+        found.access_control_attributes = config.get("AccessControlAttributes", [])
+        return "{}"
+
+    def delete(self):
+        configured(self).access_control_attributes = None
+        return "{}"
+
+    response.create_instance_access_control_attribute_configuration = create
+    response.describe_instance_access_control_attribute_configuration = describe
+    response.update_instance_access_control_attribute_configuration = update
+    response.delete_instance_access_control_attribute_configuration = delete
+
+
+def patch_ssoadmin_provisioning_status():
+    # moto's ProvisionPermissionSet answers with a RequestId, but there is no
+    # DescribePermissionSetProvisioningStatus to follow it (HTTP 500, "not implemented"), and the
+    # provider waits on it after every inline policy change. Remember each request's status.
+    import json
+
+    response, not_found, _ = _ssoadmin()
+    original = response.provision_permission_set
+
+    def provision_permission_set(self):
+        body = original(self)
+        status = json.loads(body)["PermissionSetProvisioningStatus"]
+        requests = self.ssoadmin_backend.__dict__.setdefault("provisioning_requests", {})
+        requests[status["RequestId"]] = status
+        return body
+
+    def describe_permission_set_provisioning_status(self):
+        requests = self.ssoadmin_backend.__dict__.get("provisioning_requests", {})
+        request_id = self._get_param("ProvisionPermissionSetRequestId")
+        if request_id not in requests:
+            raise not_found(f"Could not find provisioning request {request_id}")
+        return json.dumps({"PermissionSetProvisioningStatus": requests[request_id]})
+
+    response.provision_permission_set = provision_permission_set
+    response.describe_permission_set_provisioning_status = describe_permission_set_provisioning_status
+
+
 PATCHES = {
     "put-bucket-logging-star-principal": patch_put_bucket_logging_star_principal,
     "saml-provider-tags": patch_saml_provider_tags,
     "lambda-logging-config": patch_lambda_logging_config,
     "jitna-document-types": patch_jitna_document_types,
     "cloudformation-ssm-document-content": patch_cloudformation_ssm_document_content,
+    "ssoadmin-tags": patch_ssoadmin_tags,
+    "ssoadmin-access-control-attributes": patch_ssoadmin_access_control_attributes,
+    "ssoadmin-provisioning-status": patch_ssoadmin_provisioning_status,
 }
 
 

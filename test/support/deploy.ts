@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { EnvironmentInput, EnvironmentSource } from '../../environments';
 import { unescapeTerraformTemplate } from '../../modules/core/policy-document';
 import { EMULATOR_PATCHES } from '../deploy/emulator-gaps';
-import { type AwsCall, type Emulator, awsCalls, okResult, startEmulator } from './emulator';
+import { type AwsCall, type AwsCallResult, type Emulator, awsCalls, okResult, startEmulator } from './emulator';
 import { regionOf } from './policies';
 import { type SynthesizedStack, synthesize } from './synth';
 import { type TerraformRun, emulatorOverride, prepareCopy, runAsync } from './terraform';
@@ -12,7 +12,10 @@ import { type TerraformRun, emulatorOverride, prepareCopy, runAsync } from './te
  * Deploys one environment on the local AWS API emulator the way an operator's first `cdktf deploy`
  * would: apply in one pass, plan again (it must show no change), read what was deployed back from
  * the emulator, then destroy. Resources the environment only references (the VPC, subnets and route
- * tables of its VPC endpoints) are created on the emulator first and their ids substituted.
+ * tables of its VPC endpoints; the Identity Center instance and the groups and users of its
+ * assignments) are created on the emulator first and their ids substituted. Each AWS account the
+ * stack's providers deploy into (the environment's, and Identity Center's admin account) has its
+ * own emulator, and each provider is pointed at its account's.
  */
 
 export interface ReadBack {
@@ -96,6 +99,85 @@ async function createReferencedNetwork(emulator: Emulator, input: EnvironmentInp
   return Object.keys(substituted).length === 0 ? input : ({ ...input, vpcEndpoints: substituted } as EnvironmentInput);
 }
 
+/**
+ * Finds the Identity Center instance of the admin account's emulator (moto makes one per account and
+ * region, as enabling Identity Center does), creates the groups and users the assignments name in
+ * its identity store, and returns the input with their ids.
+ */
+async function createReferencedIdentityCenter(admin: Emulator, input: EnvironmentInput): Promise<EnvironmentInput> {
+  const identity = input.identity as Json;
+  if (identity?.type !== 'identity-center') return input;
+  const region = String(identity.region);
+  const [listed] = await awsCalls(admin.endpoint, [{ service: 'sso-admin', region, method: 'list_instances' }]);
+  const [instance] = okResult(listed, 'ListInstances').Instances as { InstanceArn: string; IdentityStoreId: string }[];
+  const assignments = (identity.assignments ?? []) as { principalType: 'GROUP' | 'USER'; principalId: string }[];
+  const created = await awsCalls(
+    admin.endpoint,
+    assignments.map((a, i): AwsCall => {
+      const name = `${input.name}-${a.principalType.toLowerCase()}-${i}`;
+      return a.principalType === 'GROUP'
+        ? {
+            service: 'identitystore',
+            region,
+            method: 'create_group',
+            params: { IdentityStoreId: instance.IdentityStoreId, DisplayName: name },
+          }
+        : {
+            service: 'identitystore',
+            region,
+            method: 'create_user',
+            params: {
+              IdentityStoreId: instance.IdentityStoreId,
+              UserName: name,
+              DisplayName: name,
+              Name: { GivenName: name, FamilyName: 'Test' },
+            },
+          };
+    }),
+  );
+  const ids = created.map((r, i) => {
+    const result = okResult(r, `creating the ${assignments[i].principalType.toLowerCase()} of assignment ${i}`);
+    return String(result.GroupId ?? result.UserId);
+  });
+  return {
+    ...input,
+    identity: {
+      ...identity,
+      instanceArn: instance.InstanceArn,
+      assignments: assignments.map((a, i) => ({ ...a, principalId: ids[i] })),
+    },
+  } as EnvironmentInput;
+}
+
+/** The accounts the environment's providers deploy into: its own first, then Identity Center's admin account. */
+function accountsOf(input: EnvironmentInput): string[] {
+  const identity = input.identity as Json;
+  const admin = identity?.type === 'identity-center' ? String(identity.adminAccountId) : undefined;
+  return [input.accountId, ...(admin && admin !== input.accountId ? [admin] : [])];
+}
+
+/** The account a resource is deployed into: the `allowed_account_ids` of its provider. */
+function accountOf(stack: SynthesizedStack, type: string, name: string): string {
+  const alias = /^aws\.(.+)$/.exec(String(stack.json.resource?.[type]?.[name]?.provider ?? ''))?.[1];
+  const providers = (stack.json.provider?.aws ?? []) as { alias?: string; allowed_account_ids?: string[] }[];
+  const provider = providers.find((p) => (alias ? p.alias === alias : !p.alias));
+  const account = provider?.allowed_account_ids?.[0];
+  if (!account) throw new Error(`${type}.${name}: its provider names no account (allowed_account_ids)`);
+  return account;
+}
+
+/** The emulator override with each provider's endpoints on the emulator of its own account. */
+function overrideFor(stack: SynthesizedStack, emulators: ReadonlyMap<string, Emulator>, main: Emulator): object {
+  const override = emulatorOverride(stack.json, main.endpoint) as { provider: { aws: Json[] } };
+  const providers = (stack.json.provider?.aws ?? []) as { allowed_account_ids?: string[] }[];
+  override.provider.aws = override.provider.aws.map((settings, i) => {
+    const emulator = emulators.get(providers[i]?.allowed_account_ids?.[0] ?? '') ?? main;
+    const endpoints = Object.keys(settings.endpoints[0] as object).map((service) => [service, emulator.endpoint]);
+    return { ...settings, endpoints: [Object.fromEntries(endpoints)] };
+  });
+  return override;
+}
+
 /** Terraform state values by resource address (`type.name`), from `terraform show -json`. */
 function stateValues(showJson: string): Map<string, Json> {
   const state = JSON.parse(showJson) as Json;
@@ -120,16 +202,20 @@ const asJson = (text: unknown) => (typeof text === 'string' ? JSON.parse(text) :
 /** One read-back: the call to make, and how to turn its result and the resource into the two sides. */
 interface ReadBackPlan {
   readonly what: string;
+  /** The account whose emulator answers the call. */
+  readonly account: string;
   readonly call: AwsCall;
   readonly deployed: (result: Json) => unknown;
   readonly synthesized: unknown;
 }
 
 function readBackPlans(stack: SynthesizedStack, state: Map<string, Json>): ReadBackPlan[] {
-  const plans: ReadBackPlan[] = [];
+  const plans: Omit<ReadBackPlan, 'account'>[] = [];
+  const accounts: string[] = [];
   const each = (type: string, add: (name: string, r: Json, deployed: Json, region: string) => void) => {
     for (const [name, resource] of Object.entries(stack.json.resource?.[type] ?? {})) {
       add(name, resource, state.get(`${type}.${name}`) ?? {}, regionOf(stack, type, name));
+      while (accounts.length < plans.length) accounts.push(accountOf(stack, type, name));
     }
   };
   each('aws_iam_role', (name, r, _, region) => {
@@ -262,7 +348,99 @@ function readBackPlans(stack: SynthesizedStack, state: Map<string, Json>): ReadB
       },
     });
   });
-  return plans;
+  const defaultTags = (type: string, name: string): Record<string, string> => {
+    const alias = String(stack.json.resource?.[type]?.[name]?.provider ?? '').replace(/^aws\./, '');
+    const providers = (stack.json.provider?.aws ?? []) as { alias?: string; default_tags?: { tags?: Json }[] }[];
+    const provider = providers.find((p) => (alias ? p.alias === alias : !p.alias));
+    return provider?.default_tags?.[0]?.tags ?? {};
+  };
+  const byKey = <T extends { Key: string }>(items: T[]) => [...items].sort((a, b) => a.Key.localeCompare(b.Key));
+  each('aws_ssoadmin_permission_set', (name, r, deployed, region) => {
+    const ids = { InstanceArn: r.instance_arn, PermissionSetArn: deployed.arn };
+    plans.push({
+      what: `aws_ssoadmin_permission_set.${name}`,
+      call: { service: 'sso-admin', region, method: 'describe_permission_set', params: ids },
+      deployed: (result) => ({
+        name: result.PermissionSet.Name,
+        description: result.PermissionSet.Description,
+        sessionDuration: result.PermissionSet.SessionDuration,
+      }),
+      synthesized: { name: r.name, description: r.description, sessionDuration: r.session_duration ?? 'PT1H' },
+    });
+    plans.push({
+      what: `aws_ssoadmin_permission_set.${name} tags`,
+      call: {
+        service: 'sso-admin',
+        region,
+        method: 'list_tags_for_resource',
+        params: { InstanceArn: r.instance_arn, ResourceArn: deployed.arn },
+      },
+      deployed: (result) => byKey(result.Tags),
+      synthesized: byKey(
+        Object.entries({ ...defaultTags('aws_ssoadmin_permission_set', name), ...(r.tags ?? {}) }).map(
+          ([Key, Value]) => ({ Key, Value: String(Value) }),
+        ),
+      ),
+    });
+  });
+  each('aws_ssoadmin_permission_set_inline_policy', (name, r, deployed, region) => {
+    plans.push({
+      what: `aws_ssoadmin_permission_set_inline_policy.${name}`,
+      call: {
+        service: 'sso-admin',
+        region,
+        method: 'get_inline_policy_for_permission_set',
+        params: { InstanceArn: r.instance_arn, PermissionSetArn: deployed.permission_set_arn },
+      },
+      deployed: (result) => asJson(result.InlinePolicy),
+      synthesized: JSON.parse(resolved(r.inline_policy, state)),
+    });
+  });
+  each('aws_ssoadmin_instance_access_control_attributes', (name, r, _, region) => {
+    plans.push({
+      what: `aws_ssoadmin_instance_access_control_attributes.${name}`,
+      call: {
+        service: 'sso-admin',
+        region,
+        method: 'describe_instance_access_control_attribute_configuration',
+        params: { InstanceArn: r.instance_arn },
+      },
+      deployed: (result) => ({
+        status: result.Status,
+        attributes: byKey(result.InstanceAccessControlAttributeConfiguration.AccessControlAttributes),
+      }),
+      synthesized: {
+        status: 'ENABLED',
+        attributes: byKey(
+          (r.attribute as Json[]).map((a) => ({
+            Key: a.key,
+            Value: { Source: (a.value[0].source as string[]).map((v) => resolved(v, state)) },
+          })),
+        ),
+      },
+    });
+  });
+  each('aws_ssoadmin_account_assignment', (name, r, deployed, region) => {
+    plans.push({
+      what: `aws_ssoadmin_account_assignment.${name}`,
+      call: {
+        service: 'sso-admin',
+        region,
+        method: 'list_account_assignments',
+        params: { InstanceArn: r.instance_arn, AccountId: r.target_id, PermissionSetArn: deployed.permission_set_arn },
+      },
+      deployed: (result) => result.AccountAssignments,
+      synthesized: [
+        {
+          AccountId: r.target_id,
+          PermissionSetArn: deployed.permission_set_arn,
+          PrincipalType: r.principal_type,
+          PrincipalId: r.principal_id,
+        },
+      ],
+    });
+  });
+  return plans.map((plan, i) => ({ ...plan, account: accounts[i] }));
 }
 
 /**
@@ -339,14 +517,27 @@ async function emptyBuckets(
   return emptied;
 }
 
-/** Synthesizes, deploys, plans again, reads back and destroys one environment on its own emulator. */
+/**
+ * Synthesizes, deploys, plans again, reads back and destroys one environment on its own emulators
+ * (one per account its providers deploy into).
+ */
 export async function deployOnEmulator(source: EnvironmentSource): Promise<DeployResult> {
   const input = source.input as EnvironmentInput;
-  const emulator = await startEmulator(input.accountId, EMULATOR_PATCHES);
+  const started = await Promise.allSettled(
+    accountsOf(input).map((account) => startEmulator(account, EMULATOR_PATCHES)),
+  );
+  const running = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const emulators = new Map(running.map((e) => [e.accountId, e]));
+  const emulator = running[0];
+  const log = () =>
+    running.length === 1 ? emulator.log() : running.map((e) => `[account ${e.accountId}]\n${e.log()}`).join('\n');
   try {
-    const deployed = await createReferencedNetwork(emulator, input);
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    const admin = emulators.get(accountsOf(input).at(-1)!)!;
+    const deployed = await createReferencedIdentityCenter(admin, await createReferencedNetwork(emulator, input));
     const stack = synthesize([{ file: source.file, input: deployed }]).stacks.get(input.name)!;
-    const { dir, env } = prepareCopy(stack.dir, emulatorOverride(stack.json, emulator.endpoint));
+    const { dir, env } = prepareCopy(stack.dir, overrideFor(stack, emulators, emulator));
     const quiet = ['-input=false', '-no-color'];
     const init = await runAsync(dir, env, ['init', ...quiet]);
     if (init.code !== 0) throw new Error(`terraform init failed for ${input.name}:\n${init.stderr}`);
@@ -362,7 +553,7 @@ export async function deployOnEmulator(source: EnvironmentSource): Promise<Deplo
         destroyRefusals: [],
         emptiedBuckets: {},
         remaining: [],
-        emulatorLog: emulator.log(),
+        emulatorLog: log(),
       };
     }
 
@@ -381,13 +572,18 @@ export async function deployOnEmulator(source: EnvironmentSource): Promise<Deplo
 
     const state = await runAsync(dir, env, ['show', '-json']);
     const plans = readBackPlans(stack, stateValues(state.stdout));
-    const results = await awsCalls(
-      emulator.endpoint,
-      plans.map((p) => p.call),
-    );
-    const readBack = plans.map((plan, i) => ({
+    const results = new Map<ReadBackPlan, AwsCallResult>();
+    for (const [account, target] of emulators) {
+      const mine = plans.filter((p) => p.account === account);
+      const answers = await awsCalls(
+        target.endpoint,
+        mine.map((p) => p.call),
+      );
+      mine.forEach((plan, i) => results.set(plan, answers[i]));
+    }
+    const readBack = plans.map((plan) => ({
       what: plan.what,
-      deployed: plan.deployed(okResult(results[i], plan.what)),
+      deployed: plan.deployed(okResult(results.get(plan)!, plan.what)),
       synthesized: plan.synthesized,
     }));
 
@@ -415,9 +611,9 @@ export async function deployOnEmulator(source: EnvironmentSource): Promise<Deplo
       destroyRefusals,
       emptiedBuckets,
       remaining,
-      emulatorLog: emulator.log(),
+      emulatorLog: log(),
     };
   } finally {
-    await emulator.stop();
+    await Promise.all(running.map((e) => e.stop()));
   }
 }
