@@ -7,4 +7,7 @@ module.exports = {
   transform: { '^.+\\.tsx?$': 'ts-jest' },
   // Terraform runs take a few seconds per environment.
   testTimeout: 120_000,
+  // Two files at a time, also on a 2-core machine (jest's default there is one): much of the deploy
+  // suite is the AWS provider waiting between reads, which the other files' work fills.
+  maxWorkers: 2,
 };
