@@ -152,7 +152,11 @@ function moveInto(from: string, to: string): void {
 
 function stagingFolder(outdir: string): string {
   if (!existsSync(outdir)) mkdirSync(outdir, { recursive: true });
-  return mkdtempSync(join(outdir, '.synth-'));
+  const staging = mkdtempSync(join(outdir, '.synth-'));
+  // Each batch's App creates `stacks/` in it unless it exists (check, then mkdir): made here once,
+  // so worker threads starting at the same moment cannot race each other to it (EEXIST).
+  mkdirSync(join(staging, 'stacks'));
+  return staging;
 }
 
 /**
