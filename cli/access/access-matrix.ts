@@ -159,9 +159,11 @@ export function accessMatrix(...args: [SynthesizedAccess] | [unknown, Synthesize
     instanceTags: Record<string, string>,
     expected: Decision,
     expectedSid?: string,
+    // The people's policy, unless another role's (the break-glass role's) is meant.
+    as: { area: AccessCase['area']; policies: typeof session } = { area: 'start session', policies: session },
   ) =>
     add({
-      area: 'start session',
+      area: as.area,
       description,
       caller,
       action: 'ssm:StartSession',
@@ -172,7 +174,7 @@ export function accessMatrix(...args: [SynthesizedAccess] | [unknown, Synthesize
       },
       expected,
       ...(expectedSid ? { expectedSid } : {}),
-      policies: session,
+      policies: as.policies,
     });
 
   // Console read.
@@ -322,18 +324,8 @@ export function accessMatrix(...args: [SynthesizedAccess] | [unknown, Synthesize
       expected: Decision,
       expectedSid?: string,
     ) =>
-      add({
+      startOn(description, caller, instance(region), instanceTags, expected, expectedSid, {
         area: 'break glass',
-        description,
-        caller,
-        action: 'ssm:StartSession',
-        resource: instance(region),
-        context: {
-          'ssm:SessionDocumentAccessCheck': 'true',
-          ...Object.fromEntries(Object.entries(instanceTags).map(([k, v]) => [`ssm:resourceTag/${k}`, v])),
-        },
-        expected,
-        ...(expectedSid ? { expectedSid } : {}),
         policies: { identity: [access.breakGlassPolicy!] },
       });
     for (const region of regions) {

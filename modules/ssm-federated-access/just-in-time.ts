@@ -2,13 +2,13 @@ import type { TerraformProvider } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environment/load-environment';
 import type { AwsRegion } from '../core/rules';
-import { accessRulesOf } from '../session-access-policy/access-rules';
 import { SessionAccessPolicy, type SessionAccessPolicyProps } from '../session-access-policy/session-access-policy';
 import { DENY_ACCESS_POLICY_NAME } from '../just-in-time/approval-documents';
 import { BreakGlassRole } from '../just-in-time/break-glass-role';
 import type { AutoApprovalRules } from '../just-in-time/cedar';
 import { JustInTimeApprovalPolicies } from '../just-in-time/just-in-time-approval-policies';
 import { output } from './outputs';
+import { standingSessionAccessProps } from './session-access-props';
 
 /** What {@link addJustInTimeAccess} needs from the environment construct. */
 export interface JustInTimeContext {
@@ -115,15 +115,11 @@ export function addJustInTimeAccess(
   if (jit.breakGlass.enabled) {
     const [primary] = context.regions;
     // Its own policy in standing mode: the role opens sessions without waiting for an approval.
-    const standing = new SessionAccessPolicy(scope, 'break-glass-session-access', {
-      accountId: config.accountId,
-      regions: config.regions,
-      environment: config.name,
-      rules: accessRulesOf(config.access),
-      sshEnabled: config.access.sshEnabled,
-      portForwardingEnabled: config.access.portForwardingEnabled,
-      sessionKmsKeyArns: context.sessionKmsKeyArns,
-    });
+    const standing = new SessionAccessPolicy(
+      scope,
+      'break-glass-session-access',
+      standingSessionAccessProps(config, context.sessionKmsKeyArns),
+    );
     breakGlass = new BreakGlassRole(scope, 'break-glass', {
       provider: primary!.provider,
       accountId: config.accountId,

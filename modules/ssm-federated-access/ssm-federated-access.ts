@@ -12,7 +12,6 @@ import { IdentityCenterPermissionSet } from '../identity-center/identity-center-
 import { LaunchTagger } from '../launch-tagger/launch-tagger';
 import { ManagedInstanceRole } from '../managed-instance-role/managed-instance-role';
 import { SamlFederation } from '../saml-federation/saml-federation';
-import { accessRulesOf } from '../session-access-policy/access-rules';
 import { SessionAccessPolicy } from '../session-access-policy/session-access-policy';
 import { ciRoleNames, managedInstanceRoleName, principalTagNames, stateKey } from './names';
 import {
@@ -25,6 +24,7 @@ import {
 } from './outputs';
 import { type JustInTimeAccess, addJustInTimeAccess } from './just-in-time';
 import type { RegionResources } from './region-resources';
+import { standingSessionAccessProps } from './session-access-props';
 import { addLaunchTagger, addRegionSessionResources } from './regional';
 
 /**
@@ -175,13 +175,7 @@ export class SsmFederatedAccess extends Construct {
     }
 
     this.sessionAccess = new SessionAccessPolicy(this, 'session-access', {
-      accountId: config.accountId,
-      regions: config.regions,
-      environment: config.name,
-      rules: accessRulesOf(config.access),
-      sshEnabled: config.access.sshEnabled,
-      portForwardingEnabled: config.access.portForwardingEnabled,
-      sessionKmsKeyArns,
+      ...standingSessionAccessProps(config, sessionKmsKeyArns),
       ...this.justInTime?.sessionAccessProps,
     });
     this.managedInstanceRole = new ManagedInstanceRole(this, 'managed-instance-role', {

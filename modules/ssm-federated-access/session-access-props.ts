@@ -1,0 +1,23 @@
+import type { EnvironmentConfig } from '../environment/load-environment';
+import { accessRulesOf } from '../session-access-policy/access-rules';
+import type { SessionAccessPolicyProps } from '../session-access-policy/session-access-policy';
+
+/**
+ * The standing session access of an environment: its account, regions, match rules and session
+ * documents, and the keys sessions are encrypted with. The people's policy adds the just-in-time
+ * settings to it; the break-glass role's policy is exactly this.
+ */
+export function standingSessionAccessProps(
+  config: EnvironmentConfig,
+  sessionKmsKeyArns: readonly string[],
+): SessionAccessPolicyProps {
+  return {
+    accountId: config.accountId,
+    regions: config.regions,
+    environment: config.name,
+    rules: accessRulesOf(config.access),
+    sshEnabled: config.access.sshEnabled,
+    portForwardingEnabled: config.access.portForwardingEnabled,
+    sessionKmsKeyArns,
+  };
+}
