@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { environmentSources } from '../../environments';
+import { formatErrorsOnly } from '../../stacks/synthesize-stacks';
 import { differences, generatedSources, listFiles, oneAppSynth, readManifest } from './synth-output';
 
 /**
@@ -75,5 +76,31 @@ describe('synthesizing on worker threads (the app command bundle)', () => {
     const run = runBundle({}, generatedSources(3), { SSM_FEDERATED_ACCESS_SYNTH_THREADS: 'two' });
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain('SSM_FEDERATED_ACCESS_SYNTH_THREADS must be a whole number of 1 or more, got "two"');
+  });
+});
+
+describe("a synth worker thread's stack traces", () => {
+  /** A trace captured the way cdktf captures one for each token, formatted by `format`. */
+  type Format = (error: Error, frames: NodeJS.CallSite[]) => unknown;
+  // Node's types declare the hook always set; V8 uses its own formatting while it is not.
+  const hook = Error as { prepareStackTrace?: Format };
+  function captured(format: Format | undefined): { token: string; error: string } {
+    const previous = hook.prepareStackTrace;
+    hook.prepareStackTrace = format;
+    try {
+      const token = { stack: '' };
+      Error.captureStackTrace(token);
+      return { token: token.stack, error: new Error('boom').stack ?? '' };
+    } finally {
+      hook.prepareStackTrace = previous;
+    }
+  }
+
+  it("skips the trace of a token's creation (cdktf's capture on a plain object), and keeps an error's", () => {
+    const { token, error } = captured(formatErrorsOnly);
+    expect(token).toBe('');
+    expect(error).toMatch(/^Error: boom\n {4}at .+synth-threads\.test\.ts:\d+:\d+/);
+    // V8's own formatting gives the token a trace: the saving is real.
+    expect(captured(undefined).token).toMatch(/\n {4}at /);
   });
 });
