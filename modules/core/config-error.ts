@@ -22,14 +22,14 @@ export interface ConfigProblem {
 /**
  * The single error class for configuration problems; its message lists every problem, one a line.
  *
- * Every construct of this package checks its props in its constructor, before it creates any
- * resource, and throws one `ConfigError` naming every prop that breaks a rule, so a synth fails
- * early with all the fixes at once instead of at `terraform apply`.
+ * `loadEnvironment(s)` throws it, naming every problem of every environment file at once. The
+ * constructs do not throw: they report the same problems through `node.addValidation`, which
+ * `synthesizeApp` lists before anything is written.
  *
  * @example
  * ```ts
  * try {
- *   new SamlFederation(stack, 'federation', props);
+ *   loadEnvironments(sources);
  * } catch (error) {
  *   if (error instanceof ConfigError) for (const p of error.problems) console.error(p.path, p.message);
  *   throw error;

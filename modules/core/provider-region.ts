@@ -43,7 +43,7 @@ export function resolveRegion(
 }
 
 /** The stack's AWS provider without an alias: the one resources without `provider` use. */
-function defaultAwsProvider(scope: Construct): AwsProvider | undefined {
+export function defaultAwsProvider(scope: Construct): AwsProvider | undefined {
   const stack = TerraformStack.of(scope);
   return stack.node
     .findAll()

@@ -1,4 +1,4 @@
-import { type ConfigProblem, ConfigError } from './config-error';
+import type { ConfigProblem } from './config-error';
 
 /**
  * Validation rules shared by the environment schema and the constructs' constructors, so that a
@@ -231,10 +231,4 @@ export function propProblems(where: string, checks: readonly PropCheck[]): Confi
     if (!(rule as Rule<unknown>).test(value)) problems.push({ file: where, path, value, message: rule.message });
   }
   return problems;
-}
-
-/** Checks props and throws one ConfigError naming every prop that breaks its rule (for non-construct callers). */
-export function validateProps(where: string, checks: readonly PropCheck[]): void {
-  const problems = propProblems(where, checks);
-  if (problems.length > 0) throw new ConfigError(problems);
 }

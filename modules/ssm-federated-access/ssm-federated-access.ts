@@ -1,9 +1,10 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { TerraformProvider, TerraformStack, Token } from 'cdktf';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { type ConfigProblem, ConfigError, formatProblem } from '../core/config-error';
 import { POLICY_QUOTAS, policiesInScope, policyProblems } from '../core/policy-lint';
 import type { AwsRegion } from '../core/rules';
+import { defaultAwsProvider } from '../core/provider-region';
 import { reportProblems } from '../core/validation';
 import type { EnvironmentInput } from '../environment/environment-schema';
 import { type EnvironmentConfig, validateEnvironment } from '../environment/load-environment';
@@ -113,11 +114,11 @@ export class SsmFederatedAccess extends Construct {
     super(scope, id);
     const config = validatedEnvironment(this, props);
     if (config === undefined) return;
-    const providers = this.regionProviders(config, props);
+    const defaultTags = [{ tags: { ...config.tags, ManagedBy: 'ssm-federated-access' } }];
+    const providers = this.regionProviders(config, props, defaultTags);
     if (providers === undefined) return;
     this.config = config;
     const primaryRegion = config.regions[0];
-    const defaultTags = [{ tags: { ...config.tags, ManagedBy: 'ssm-federated-access' } }];
 
     // CI: the roles the plan-review and deploy workflows assume through GitHub's OIDC provider, and
     // the permissions boundary that every role of the stack then carries (first, so roles can name it).
@@ -285,18 +286,12 @@ export class SsmFederatedAccess extends Construct {
   private regionProviders(
     config: EnvironmentConfig,
     props: SsmFederatedAccessProps,
+    defaultTags: { tags: Record<string, string> }[],
   ): Record<string, AwsProvider> | undefined {
     const where = this.node.path;
     const given = props.providers;
     if (given === undefined) {
-      const existing = TerraformStack.of(this)
-        .node.findAll()
-        .find(
-          (c) =>
-            TerraformProvider.isTerraformProvider(c) &&
-            (c as TerraformProvider).terraformResourceType === 'aws' &&
-            (c as TerraformProvider).alias === undefined,
-        );
+      const existing = defaultAwsProvider(this);
       if (existing) {
         reportProblems(this, [
           {
@@ -308,7 +303,6 @@ export class SsmFederatedAccess extends Construct {
         ]);
         return undefined;
       }
-      const defaultTags = [{ tags: { ...config.tags, ManagedBy: 'ssm-federated-access' } }];
       return Object.fromEntries(
         config.regions.map((region, index) => {
           const primary = index === 0;

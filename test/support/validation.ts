@@ -19,8 +19,3 @@ export function validated<T extends IConstruct>(make: () => T): T {
   if (problems.length > 0) throw new InvalidConstruct(problems);
   return construct;
 }
-
-/** The problems reported under `scope`, one line each. */
-export function problemsOf(scope: IConstruct): string[] {
-  return validationProblems(scope);
-}
