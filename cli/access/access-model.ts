@@ -66,6 +66,8 @@ export interface ResolvedDestination {
   readonly s3KeyPrefix: string;
   readonly logGroup: string;
   readonly kmsKeyArn: string;
+  /** The aliases the stack gives the key (a key of the stack only): the value of `kms:ResourceAliases`. */
+  readonly kmsKeyAliases?: readonly string[];
   /** The key's policy, the resource policy of KMS requests. */
   readonly keyPolicy?: PolicyDocument;
   /** A central bucket's own key (`logging.centralBucket.kmsKeyArn`), when it is not the session key. */

@@ -229,7 +229,7 @@ export function ciRoleCases(
               action,
               resource: `arn:aws:s3:::${d.s3Bucket}`,
               expected: 'Allowed',
-              expectedSid: CI_SIDS.refreshResourceReads,
+              expectedSid: CI_SIDS.refresh('S3'),
             });
           }
         }
@@ -277,8 +277,9 @@ export function ciRoleCases(
               description: `read the session key's configuration in ${d.region}`,
               action,
               resource: d.kmsKeyArn,
+              context: { 'aws:RequestedRegion': d.region, 'kms:ResourceAliases': [...(d.kmsKeyAliases ?? [])] },
               expected: 'Allowed',
-              expectedSid: CI_SIDS.refreshResourceReads,
+              expectedSid: CI_SIDS.refresh('Kms'),
               ...keyPolicy,
             });
           }
@@ -287,6 +288,7 @@ export function ciRoleCases(
             description: `read the policy of a key the stack does not manage in ${d.region}`,
             action: 'kms:GetKeyPolicy',
             resource: d.kmsKeyArn.replace(/key\/.*$/, 'key/00000000-1111-4222-8333-444444444444'),
+            context: { 'aws:RequestedRegion': d.region, 'kms:ResourceAliases': ['alias/other-team-data'] },
             expected: 'ImplicitlyDenied',
             ...keyPolicy,
           });
@@ -365,7 +367,7 @@ export function ciRoleCases(
       action,
       resource: `arn:aws:iam::${account}:role/${managedInstanceRoleName(environment, instanceRoleName)}`,
       expected: 'Allowed',
-      expectedSid: CI_SIDS.refreshResourceReads,
+      expectedSid: CI_SIDS.refresh('Iam'),
     });
     add('ci plan role', ci.planRoleName, ci.planPolicies, {
       description: 'read a role the stack does not manage',
@@ -387,7 +389,7 @@ export function ciRoleCases(
       resource: `arn:aws:lambda:${primary}:${account}:function:${launchTaggerName(model)}`,
       context: { 'aws:RequestedRegion': primary },
       expected: 'Allowed',
-      expectedSid: CI_SIDS.refreshRegionalReads,
+      expectedSid: CI_SIDS.refreshInRegions('Services'),
     });
     const elsewhere = ['ap-southeast-2', 'sa-east-1'].find((r) => !regions.includes(r))!;
     add('ci plan role', ci.planRoleName, ci.planPolicies, {
@@ -422,6 +424,9 @@ export function ciRoleCases(
     [' (beside an attached allow-all policy)', [...ci.deployPolicies, ATTACHED_LATER]],
   ] as const) {
     const extra = label !== '';
+    const auditDataLoss = extra
+      ? ({ expected: 'ExplicitlyDenied', expectedSid: CI_SIDS.boundaryAuditData } as const)
+      : ({ expected: 'ImplicitlyDenied' } as const);
     const deploy = (c: Parameters<typeof add>[3]) =>
       add('ci deploy role', ci.deployRoleName, identity, { ...c, description: `${c.description}${label}` });
     if (!extra) {
@@ -455,7 +460,8 @@ export function ciRoleCases(
             description: `delete the transcript bucket in ${d.region} (audit data)`,
             action: 's3:DeleteBucket',
             resource: `arn:aws:s3:::${d.s3Bucket}`,
-            expected: 'ImplicitlyDenied',
+            // Its own policies never grant it; beside an allow-all policy, the boundary denies it.
+            ...auditDataLoss,
           });
         }
         if (d.logGroup) {
@@ -463,7 +469,9 @@ export function ciRoleCases(
             description: `delete the session log group in ${d.region} (audit data)`,
             action: 'logs:DeleteLogGroup',
             resource: `arn:aws:logs:${d.region}:${account}:log-group:${d.logGroup}`,
-            expected: 'ImplicitlyDenied',
+            context: { 'aws:RequestedRegion': d.region },
+            // Its own policies never grant it; beside an allow-all policy, the boundary denies it.
+            ...auditDataLoss,
           });
         }
         if (d.kmsKeyArn) {
@@ -471,15 +479,18 @@ export function ciRoleCases(
             description: `schedule the deletion of the session key in ${d.region} (audit data)`,
             action: 'kms:ScheduleKeyDeletion',
             resource: d.kmsKeyArn,
-            expected: 'ImplicitlyDenied',
+            context: { 'aws:RequestedRegion': d.region },
+            // Its own policies never grant it; beside an allow-all policy, the boundary denies it.
+            ...auditDataLoss,
             ...(d.keyPolicy ? { resourcePolicy: d.keyPolicy } : {}),
           });
           deploy({
             description: `turn on the session key's rotation in ${d.region}`,
             action: 'kms:EnableKeyRotation',
             resource: d.kmsKeyArn,
+            context: { 'aws:RequestedRegion': d.region },
             expected: 'Allowed',
-            expectedSid: CI_SIDS.manage('Kms'),
+            expectedSid: CI_SIDS.manageInRegions('Storage'),
             ...(d.keyPolicy ? { resourcePolicy: d.keyPolicy } : {}),
           });
         }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PolicyDocument } from '../../modules/core/policy-document';
-import { POLICY_SOURCES, type PolicyUnderCheck } from '../../modules/core/policy-lint';
+import type { PolicyUnderCheck } from '../../modules/core/policy-lint';
+import { POLICY_ATTRIBUTES } from '../../modules/core/resource-types';
 import { REVIEW_METADATA_KEY } from '../../modules/core/review-metadata';
 import { type SynthesizedStack, readPolicy } from '../stacks/synthesized-stack';
 
@@ -114,7 +115,7 @@ export function readResolvedPolicy(stack: SynthesizedStack, rendered: string): P
 
 /** The policy attribute of the one resource of `type` whose construct path ends with `pathSuffix`. */
 export function policyAt(stack: SynthesizedStack, type: string, pathSuffix: string): PolicyDocument {
-  const source = POLICY_SOURCES[type];
+  const source = POLICY_ATTRIBUTES[type]?.[0];
   if (!source) throw new Error(`no policy attribute known for ${type}`);
   const matches = Object.values(stack.json.resource?.[type] ?? {}).filter((r) =>
     String((r as { '//'?: { metadata?: { path?: string } } })['//']?.metadata?.path ?? '').endsWith(pathSuffix),
@@ -126,19 +127,21 @@ export function policyAt(stack: SynthesizedStack, type: string, pathSuffix: stri
 /** Every policy in a synthesized stack, as the synth-time checks see them (references resolved). */
 export function synthesizedPolicies(stack: SynthesizedStack): PolicyUnderCheck[] {
   const found: PolicyUnderCheck[] = [];
-  for (const [type, source] of Object.entries(POLICY_SOURCES)) {
+  for (const [type, sources] of Object.entries(POLICY_ATTRIBUTES)) {
     for (const [name, resource] of Object.entries(stack.json.resource?.[type] ?? {})) {
-      const attrs = resource as Record<string, unknown>;
-      const value = attrs[source.attribute];
-      if (typeof value !== 'string') continue;
-      found.push({
-        where: `${type}.${name}`,
-        attribute: source.attribute,
-        kind: source.kind,
-        document: readResolvedPolicy(stack, value),
-        ...(source.quota ? { quota: source.quota } : {}),
-        ...(source.groupBy ? { quotaGroup: `${type}:${String(attrs[source.groupBy])}` } : {}),
-      });
+      for (const source of sources) {
+        const attrs = resource as Record<string, unknown>;
+        const value = attrs[source.attribute];
+        if (typeof value !== 'string') continue;
+        found.push({
+          where: `${type}.${name}`,
+          attribute: source.attribute,
+          kind: source.kind,
+          document: readResolvedPolicy(stack, value),
+          ...(source.quota ? { quota: source.quota } : {}),
+          ...(source.groupBy ? { quotaGroup: `${type}:${String(attrs[source.groupBy])}` } : {}),
+        });
+      }
     }
   }
   return found;

@@ -1,6 +1,7 @@
 import { REVIEW_METADATA_KEY, REVIEW_METADATA_VERSION, type ReviewPart } from '../../modules/core/review-metadata';
 import type { SessionLogDestination } from '../../modules/core/session-log-destination';
 import { unescapeTerraformTemplate } from '../../modules/core/policy-document';
+import { POLICY_ATTRIBUTES } from '../../modules/core/resource-types';
 import type { SynthesizedStack } from '../stacks/synthesized-stack';
 import { readIdentityAccess } from './access-matrix-identity';
 import type {
@@ -41,10 +42,9 @@ export class NoAccessModelError extends Error {
   }
 }
 
-const POLICY_ARGUMENT: Readonly<Record<string, string>> = {
-  aws_iam_role_policy: 'policy',
-  aws_ssoadmin_permission_set_inline_policy: 'inline_policy',
-};
+/** The identity-policy attribute of a type (the registry's), where the session policy can live. */
+const identityPolicyAttribute = (type: string) =>
+  POLICY_ATTRIBUTES[type]?.find((p) => p.kind === 'identity')?.attribute;
 
 /** Every resource of the stack that a construct of this package described. */
 export function describedResources(stack: SynthesizedStack): DescribedResource[] {
@@ -129,7 +129,7 @@ export function readStackAccess(stack: SynthesizedStack): StackAccess {
       : {}),
   };
 
-  const attribute = POLICY_ARGUMENT[policy.type];
+  const attribute = identityPolicyAttribute(policy.type);
   if (!attribute) throw new NoAccessModelError(stack.name, `the session policy is on a ${policy.type}, not a policy`);
   const access: SynthesizedAccess = {
     model,
@@ -172,8 +172,18 @@ function resolveDestination(stack: SynthesizedStack, d: SessionLogDestination): 
     logGroup: resolveReferences(stack, d.logGroupName ?? ''),
     kmsKeyArn: resolveReferences(stack, d.kmsKeyArn ?? ''),
     ...(keyResource?.policy ? { keyPolicy: readResolvedPolicy(stack, keyResource.policy) } : {}),
+    ...(keyReference ? { kmsKeyAliases: aliasesOf(stack, keyReference[1]) } : {}),
     ...(d.s3KmsKeyArn ? { s3KmsKeyArn: resolveReferences(stack, d.s3KmsKeyArn) } : {}),
   };
+}
+
+/** The aliases the stack gives one of its keys (what `kms:ResourceAliases` holds for it). */
+function aliasesOf(stack: SynthesizedStack, keyName: string): string[] {
+  const aliases = Object.values((stack.json.resource?.aws_kms_alias ?? {}) as Record<string, Record<string, string>>);
+  return aliases
+    .filter((a) => a.target_key_id === `\${aws_kms_key.${keyName}.key_id}`)
+    .map((a) => a.name)
+    .sort();
 }
 
 /** The CI roles' description without its part name. */

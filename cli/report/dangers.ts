@@ -1,14 +1,8 @@
+import { PROTECTED_TYPES } from '../../modules/core/resource-types';
 import { type ResourceChange, isDestroy, isReplace } from './terraform-plan';
 
-/** Resources whose loss loses audit data or locks people out; destroying or replacing one is said loudly. */
-const PROTECTED: Readonly<Record<string, string>> = {
-  aws_s3_bucket: 'bucket (session transcripts or their access logs)',
-  aws_cloudwatch_log_group: 'log group (session or function logs)',
-  aws_kms_key: 'KMS key (deleting it makes every transcript it encrypted unreadable)',
-  aws_iam_saml_provider: 'SAML provider (federated sign-in stops)',
-  aws_ssoadmin_permission_set: 'Identity Center permission set (access through it stops)',
-  aws_ssm_document: 'Session Manager preferences document',
-};
+/** Resources whose loss loses audit data or locks people out (the registry's, modules/core/resource-types.ts). */
+const PROTECTED = PROTECTED_TYPES;
 
 export interface Danger {
   readonly address: string;

@@ -3,19 +3,11 @@ import {
   type PolicyStatement,
   unescapeTerraformTemplate,
 } from '../../modules/core/policy-document';
+import { POLICY_ATTRIBUTES } from '../../modules/core/resource-types';
 import type { ResourceChange } from './terraform-plan';
 
-/** Where policies live in the resources this project creates: resource type -> attribute and label. */
-export const POLICY_ATTRIBUTES: Readonly<Record<string, readonly { attribute: string; label: string }[]>> = {
-  aws_iam_role: [{ attribute: 'assume_role_policy', label: 'trust policy' }],
-  aws_iam_role_policy: [{ attribute: 'policy', label: 'inline policy' }],
-  aws_iam_policy: [{ attribute: 'policy', label: 'managed policy' }],
-  aws_kms_key: [{ attribute: 'policy', label: 'key policy' }],
-  aws_s3_bucket_policy: [{ attribute: 'policy', label: 'bucket policy' }],
-  aws_sqs_queue_policy: [{ attribute: 'policy', label: 'queue policy' }],
-  aws_ssoadmin_permission_set_inline_policy: [{ attribute: 'inline_policy', label: 'permission set policy' }],
-  aws_organizations_policy: [{ attribute: 'content', label: 'organization policy' }],
-};
+/** The attributes that hold IAM policies, by resource type (the registry's, modules/core/resource-types.ts). */
+export { POLICY_ATTRIBUTES };
 
 export interface FieldChange {
   readonly field: string;

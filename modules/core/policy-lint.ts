@@ -2,6 +2,9 @@ import { TerraformResource } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { ConfigError, type ConfigProblem } from './config-error';
 import { type PolicyDocument, type PolicyStatement, unescapeTerraformTemplate } from './policy-document';
+import { POLICY_ATTRIBUTES, POLICY_QUOTAS, type PolicyKind, type PolicyQuota } from './resource-types';
+
+export { POLICY_QUOTAS, type PolicyKind, type PolicyQuota };
 
 /**
  * Synth-time checks of every policy a stack renders: IAM's size quotas and a lint of the shapes
@@ -10,9 +13,6 @@ import { type PolicyDocument, type PolicyStatement, unescapeTerraformTemplate } 
  * which turns a Deny off. Each rule is a small pure function; a failing policy stops the synth
  * with a ConfigError naming the policy.
  */
-
-/** What a policy is attached to, which decides the rules and the quota that apply. */
-export type PolicyKind = 'identity' | 'trust' | 'resource' | 'service-control';
 
 /** One policy to check. */
 export interface PolicyUnderCheck {
@@ -27,23 +27,6 @@ export interface PolicyUnderCheck {
   /** Policies with the same group count together against the quota (a role's inline policies). */
   readonly quotaGroup?: string;
 }
-
-export interface PolicyQuota {
-  readonly name: string;
-  /** Characters, whitespace not counted. */
-  readonly maxChars: number;
-}
-
-/** IAM, Identity Center and Organizations quotas (characters, whitespace not counted). */
-export const POLICY_QUOTAS = {
-  managedPolicy: { name: 'IAM managed policy size', maxChars: 6_144 },
-  roleInlinePolicies: { name: 'IAM inline policies of one role, all together', maxChars: 10_240 },
-  trustPolicy: { name: 'IAM role trust policy size (default quota)', maxChars: 2_048 },
-  permissionSetInlinePolicy: { name: 'Identity Center permission set inline policy size', maxChars: 10_240 },
-  serviceControlPolicy: { name: 'Organizations SCP size', maxChars: 5_120 },
-  kmsKeyPolicy: { name: 'KMS key policy size', maxChars: 32_768 },
-  s3BucketPolicy: { name: 'S3 bucket policy size', maxChars: 20_480 },
-} as const satisfies Record<string, PolicyQuota>;
 
 /**
  * A reference Terraform resolves at apply time counts as this many characters: more than an ARN
@@ -287,41 +270,6 @@ export function checkPolicies(policies: readonly PolicyUnderCheck[]): void {
 // ---------------------------------------------------------------------------------------------
 // Finding the policies of a construct tree
 
-interface PolicySource {
-  readonly attribute: string;
-  readonly kind: PolicyKind;
-  readonly quota?: PolicyQuota;
-  /** Attribute whose value groups policies against one quota (the role of an inline policy). */
-  readonly groupBy?: string;
-}
-
-/** Where policies live in the resources this project creates: Terraform type -> attribute. */
-export const POLICY_SOURCES: Readonly<Record<string, PolicySource>> = {
-  aws_iam_role: { attribute: 'assume_role_policy', kind: 'trust', quota: POLICY_QUOTAS.trustPolicy },
-  aws_iam_role_policy: {
-    attribute: 'policy',
-    kind: 'identity',
-    quota: POLICY_QUOTAS.roleInlinePolicies,
-    groupBy: 'role',
-  },
-  aws_iam_policy: { attribute: 'policy', kind: 'identity', quota: POLICY_QUOTAS.managedPolicy },
-  aws_ssoadmin_permission_set_inline_policy: {
-    attribute: 'inline_policy',
-    kind: 'identity',
-    quota: POLICY_QUOTAS.permissionSetInlinePolicy,
-  },
-  aws_organizations_policy: {
-    attribute: 'content',
-    kind: 'service-control',
-    quota: POLICY_QUOTAS.serviceControlPolicy,
-  },
-  aws_kms_key: { attribute: 'policy', kind: 'resource', quota: POLICY_QUOTAS.kmsKeyPolicy },
-  aws_s3_bucket_policy: { attribute: 'policy', kind: 'resource', quota: POLICY_QUOTAS.s3BucketPolicy },
-  aws_sqs_queue_policy: { attribute: 'policy', kind: 'resource' },
-  aws_sns_topic_policy: { attribute: 'policy', kind: 'resource' },
-  aws_cloudwatch_log_resource_policy: { attribute: 'policy_document', kind: 'resource' },
-};
-
 /**
  * Every policy of the resources under `scope`, as it will be written to `cdk.tf.json` (overrides
  * included), parsed back the way Terraform reads it. A policy that is one unresolved reference
@@ -332,36 +280,38 @@ export function policiesInScope(scope: IConstruct): PolicyUnderCheck[] {
   for (const construct of scope.node.findAll()) {
     if (!TerraformResource.isTerraformResource(construct)) continue;
     const resource = construct as TerraformResource;
-    const source = POLICY_SOURCES[resource.terraformResourceType];
-    if (!source) continue;
+    const sources = POLICY_ATTRIBUTES[resource.terraformResourceType];
+    if (!sources) continue;
     const tf = resource.toTerraform() as { resource?: Record<string, Record<string, Record<string, unknown>>> };
     const attributes = Object.values(tf.resource?.[resource.terraformResourceType] ?? {})[0] ?? {};
-    const value = attributes[source.attribute];
-    if (typeof value !== 'string' || /^\$\{TfToken\[[\w:.-]+\]\}$/.test(value)) continue;
-    let document: PolicyDocument;
-    try {
-      document = JSON.parse(unescapeTerraformTemplate(value)) as PolicyDocument;
-    } catch {
-      throw new ConfigError([
-        {
-          file: resource.node.path,
-          path: source.attribute,
-          value: value.slice(0, 60),
-          message: 'must be a JSON policy document. Render it with renderPolicy()',
-        },
-      ]);
+    for (const source of sources) {
+      const value = attributes[source.attribute];
+      if (typeof value !== 'string' || /^\$\{TfToken\[[\w:.-]+\]\}$/.test(value)) continue;
+      let document: PolicyDocument;
+      try {
+        document = JSON.parse(unescapeTerraformTemplate(value)) as PolicyDocument;
+      } catch {
+        throw new ConfigError([
+          {
+            file: resource.node.path,
+            path: source.attribute,
+            value: value.slice(0, 60),
+            message: 'must be a JSON policy document. Render it with renderPolicy()',
+          },
+        ]);
+      }
+      const statement = document.Statement as PolicyStatement | readonly PolicyStatement[];
+      const normalized = { ...document, Statement: Array.isArray(statement) ? statement : [statement] };
+      const group = source.groupBy ? attributes[source.groupBy] : undefined;
+      found.push({
+        where: resource.node.path,
+        attribute: source.attribute,
+        kind: source.kind,
+        document: normalized as PolicyDocument,
+        ...(source.quota ? { quota: source.quota } : {}),
+        ...(source.groupBy ? { quotaGroup: `${resource.terraformResourceType}:${String(group)}` } : {}),
+      });
     }
-    const statement = document.Statement as PolicyStatement | readonly PolicyStatement[];
-    const normalized = { ...document, Statement: Array.isArray(statement) ? statement : [statement] };
-    const group = source.groupBy ? attributes[source.groupBy] : undefined;
-    found.push({
-      where: resource.node.path,
-      attribute: source.attribute,
-      kind: source.kind,
-      document: normalized as PolicyDocument,
-      ...(source.quota ? { quota: source.quota } : {}),
-      ...(source.groupBy ? { quotaGroup: `${resource.terraformResourceType}:${String(group)}` } : {}),
-    });
   }
   return found;
 }

@@ -3,15 +3,22 @@ import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { Lazy, TerraformResource, TerraformStack } from 'cdktf';
-import { Construct } from 'constructs';
+import { Lazy, TerraformResource } from 'cdktf';
+import { Construct, type IConstruct } from 'constructs';
 import { type PolicyDocument, type PolicyStatement, policyDocument, renderPolicy } from '../core/policy-document';
-import { POLICY_QUOTAS, type PolicyUnderCheck, policiesInScope } from '../core/policy-lint';
+import { POLICY_QUOTAS, type PolicyUnderCheck } from '../core/policy-lint';
 import { describeForReview } from '../core/review-metadata';
 import { type Rule, propProblems, rules } from '../core/rules';
 import { reportProblems } from '../core/validation';
-import { type CiScope, boundaryDocument, deployDocument, deployGuardsDocument, planReadDocument } from './ci-policies';
-import { refreshResourcesIn } from './refresh-resources';
+import {
+  type CiScope,
+  boundaryDocument,
+  byFamily,
+  deployGuardsDocument,
+  deployStatements,
+  planReadStatements,
+} from './ci-policies';
+import { refreshResourcesIn, regionFree } from './refresh-resources';
 import { actionsOfTypes, resourceTypesIn } from './terraform-actions';
 
 /** GitHub's OpenID Connect issuer for Actions. */
@@ -62,6 +69,28 @@ export interface GitHubActionsRolesProps {
    * @default none (HCP Terraform or local state: no S3 permissions)
    */
   readonly state?: StateAccess;
+  /**
+   * Statements of your own for the plan role, for resources your app adds to the stack beside the
+   * ones these roles manage ({@link grantManage}): attached as a policy of their own
+   * (`<planRoleName>-read-app`), so the library's policies keep their size.
+   *
+   * @default none
+   */
+  readonly additionalPlanStatements?: readonly PolicyStatement[];
+  /**
+   * Statements of your own for the deploy role, for resources your app adds to the stack: attached
+   * as a policy of their own (`<deployRoleName>-changes-app`). Their actions must be within the
+   * permissions boundary's ceiling (`BOUNDARY_CEILING`), or listed in {@link additionalBoundaryActions}.
+   *
+   * @default none
+   */
+  readonly additionalDeployStatements?: readonly PolicyStatement[];
+  /**
+   * Actions beyond the boundary's ceiling that your own statements need (the boundary grows by them).
+   *
+   * @default none
+   */
+  readonly additionalBoundaryActions?: readonly string[];
 }
 
 /**
@@ -96,14 +125,26 @@ export class GitHubActionsRoles extends Construct {
   readonly permissionsBoundary: IamPolicy;
   /** ARN of {@link permissionsBoundary} (a reference, so roles are created after it). */
   readonly permissionsBoundaryArn: string;
-  /** The plan role's reads (also attached to the deploy role, which refreshes before it changes). */
-  readonly planReadPolicy: IamPolicy;
-  /** The deploy role's changes. */
-  readonly deployPolicy: IamPolicy;
   /** The deploy role's Denies: no role without the boundary, no change to the CI roles, no admin policies, users or keys. */
   readonly deployGuardsPolicy: IamPolicy;
+  /**
+   * The plan role's reads (also attached to the deploy role, which refreshes before it changes),
+   * one managed policy per service family (the base policy under the key `''`), once
+   * {@link grantManage} has run.
+   */
+  readonly planReadPolicies = new Map<string, IamPolicy>();
+  /** The deploy role's changes, one managed policy per service family, once {@link grantManage} has run. */
+  readonly deployPolicies = new Map<string, IamPolicy>();
 
   private readonly scope: CiScope;
+  private readonly props: GitHubActionsRolesProps;
+  private readonly names: { planRead: string; deploy: string };
+  private managed?: {
+    plan: Map<string, PolicyDocument>;
+    deploy: Map<string, PolicyDocument>;
+    boundary: PolicyDocument;
+  };
+  private bucketPatterns: readonly string[] = [];
 
   constructor(scope: Construct, id: string, props: GitHubActionsRolesProps) {
     super(scope, id);
@@ -117,6 +158,7 @@ export class GitHubActionsRoles extends Construct {
         ...props.regions.map((r, i) => [`regions.${i}`, r, rules.region] as const),
       ]),
     );
+    this.props = props;
     const account = props.accountId;
     const prefix = props.namePrefix ?? `${props.deployEnvironment}-`;
     const policyArn = (name: string) => `arn:aws:iam::${account}:policy/${name}`;
@@ -126,6 +168,7 @@ export class GitHubActionsRoles extends Construct {
       deploy: `${props.deployRoleName}-changes`,
       guards: `${props.deployRoleName}-guards`,
     };
+    this.names = names;
     this.scope = {
       accountId: account,
       regions: props.regions,
@@ -136,7 +179,8 @@ export class GitHubActionsRoles extends Construct {
       planRoleArn: `arn:aws:iam::${account}:role/${props.planRoleName}`,
       deployRoleArn: `arn:aws:iam::${account}:role/${props.deployRoleName}`,
       boundaryArn: policyArn(names.boundary),
-      ciPolicyArns: [names.boundary, names.planRead, names.deploy, names.guards].map(policyArn),
+      // The split policies by name pattern: a family added later is covered too.
+      ciPolicyArns: [names.boundary, `${names.planRead}*`, `${names.deploy}*`, names.guards].map(policyArn),
     };
 
     this.providerArn = `arn:aws:iam::${account}:oidc-provider/${GITHUB_OIDC_HOST}`;
@@ -148,23 +192,14 @@ export class GitHubActionsRoles extends Construct {
           })
         : undefined;
 
-    // The three policies are rendered at synth time, from the resources the stack holds by then.
+    // The boundary is the same for every configuration but for the names of the buckets whose
+    // objects it denies, known once grantManage has run.
     this.permissionsBoundary = new IamPolicy(this, 'permissions-boundary', {
       name: names.boundary,
       description: 'Permissions boundary of every role of this stack: what its roles and Terraform do, nothing else',
       policy: Lazy.stringValue({ produce: () => renderPolicy(this.boundaryDocument) }),
     });
     this.permissionsBoundaryArn = this.permissionsBoundary.arn;
-    this.planReadPolicy = new IamPolicy(this, 'plan-read', {
-      name: names.planRead,
-      description: 'terraform plan: refresh reads of the resource types in this stack; no session data',
-      policy: Lazy.stringValue({ produce: () => renderPolicy(this.planReadDocument) }),
-    });
-    this.deployPolicy = new IamPolicy(this, 'deploy-changes', {
-      name: names.deploy,
-      description: 'terraform apply: changes to the resources of this stack, roles only with the boundary',
-      policy: Lazy.stringValue({ produce: () => renderPolicy(this.deployDocument) }),
-    });
     this.deployGuardsPolicy = new IamPolicy(this, 'deploy-guards', {
       name: names.guards,
       description:
@@ -188,10 +223,6 @@ export class GitHubActionsRoles extends Construct {
       maxSessionDuration: 3600,
       permissionsBoundary: this.permissionsBoundaryArn,
       ...(provider ? { dependsOn: [provider] } : {}),
-    });
-    new IamRolePolicyAttachment(this, 'plan-read-attachment', {
-      role: this.planRole.name,
-      policyArn: this.planReadPolicy.arn,
     });
     if (props.state) {
       new IamRolePolicy(this, 'plan-state', {
@@ -219,14 +250,6 @@ export class GitHubActionsRoles extends Construct {
     };
     describeForReview(this.planRole, { part: 'ci-plan-role', ...review });
     describeForReview(this.deployRole, { part: 'ci-deploy-role', ...review });
-    new IamRolePolicyAttachment(this, 'deploy-read-attachment', {
-      role: this.deployRole.name,
-      policyArn: this.planReadPolicy.arn,
-    });
-    new IamRolePolicyAttachment(this, 'deploy-changes-attachment', {
-      role: this.deployRole.name,
-      policyArn: this.deployPolicy.arn,
-    });
     new IamRolePolicyAttachment(this, 'deploy-guards-attachment', {
       role: this.deployRole.name,
       policyArn: this.deployGuardsPolicy.arn,
@@ -238,95 +261,147 @@ export class GitHubActionsRoles extends Construct {
         policy: renderPolicy(stateWritePolicy(props.state)),
       });
     }
+    this.addAppPolicies(props);
   }
 
-  /** The plan role's reads, for the resources the stack holds now. */
+  /**
+   * Grants the plan role the refresh reads, and the deploy role the changes, of every resource
+   * under `resources` (the constructs of this library; `SsmFederatedAccess` calls it with itself,
+   * once all its resources exist). Computes the policies once, from the resource-type registry,
+   * and creates one managed policy per service family with a statement in it. Call it once, after
+   * the resources are added.
+   */
+  grantManage(resources: IConstruct): void {
+    if (this.managed) throw new Error(`${this.node.path}: grantManage may be called once`);
+    const types = actionsOfTypes(this.node.path, resourceTypesIn(resources));
+    const prefix = this.scope.namePrefix;
+    const regions = this.scope.regions;
+    this.bucketPatterns = [
+      ...new Set(literalAttributes(resources, 'aws_s3_bucket', 'bucket').map((b) => regionFree(b, regions))),
+    ].sort();
+    const scope: CiScope = {
+      ...this.scope,
+      roleNames: literalAttributes(resources, 'aws_iam_role', 'name').filter((n) => !n.startsWith(prefix)),
+      samlProviderNames: literalAttributes(resources, 'aws_iam_saml_provider', 'name'),
+      documentNames: [
+        ...new Set([
+          ...literalAttributes(resources, 'aws_ssm_document', 'name'),
+          // Documents of CloudFormation stacks (the just-in-time approval policies), created with the
+          // deploy role's credentials.
+          ...cloudFormationDocumentNames(resources),
+        ]),
+      ].sort(),
+    };
+    // The CI policies are read too: by name pattern, since the family policies are created below.
+    const refresh = new Map(refreshResourcesIn(resources, this.scope.accountId, regions));
+    refresh.set('iam', [...new Set([...(refresh.get('iam') ?? []), ...this.scope.ciPolicyArns])].sort());
+    const plan = byFamily(planReadStatements(types, refresh, this.scope, this.bucketPatterns));
+    const deploy = byFamily(deployStatements(types, scope));
+    this.managed = { plan, deploy, boundary: boundaryDocument(this.scope.boundaryArn, this.bucketPatterns) };
+    for (const [family, document] of plan) {
+      const policy = this.familyPolicy('plan-read', this.names.planRead, family, document);
+      this.planReadPolicies.set(family, policy);
+      this.attach(this.planRole, `plan-read${suffix(family)}`, policy);
+      this.attach(this.deployRole, `deploy-read${suffix(family)}`, policy);
+    }
+    for (const [family, document] of deploy) {
+      const policy = this.familyPolicy('deploy-changes', this.names.deploy, family, document);
+      this.deployPolicies.set(family, policy);
+      this.attach(this.deployRole, `deploy-changes${suffix(family)}`, policy);
+    }
+  }
+
+  /** Whether {@link grantManage} has computed the policies. */
+  get isGranted(): boolean {
+    return this.managed !== undefined;
+  }
+
+  /** The plan role's reads, all families together (for tests and the review). */
   get planReadDocument(): PolicyDocument {
-    const stack = TerraformStack.of(this);
-    return planReadDocument(
-      actionsOfTypes(this.node.path, resourceTypesIn(stack)),
-      refreshResourcesIn(stack, this.scope.accountId),
-      this.scope.regions,
-      literalAttributes(stack, 'aws_s3_bucket', 'bucket'),
-    );
+    return mergedDocument(this.computed().plan);
   }
 
-  /** The deploy role's changes, for the resources the stack holds now. */
+  /** The deploy role's changes, all families together. */
   get deployDocument(): PolicyDocument {
-    return deployDocument(
-      actionsOfTypes(this.node.path, resourceTypesIn(TerraformStack.of(this))),
-      this.currentScope(),
-    );
+    return mergedDocument(this.computed().deploy);
   }
 
-  /** The boundary, for the roles and resource types the stack holds now. */
+  /** The permissions boundary. */
   get boundaryDocument(): PolicyDocument {
-    const stack = TerraformStack.of(this);
-    const types = actionsOfTypes(this.node.path, resourceTypesIn(stack));
-    // What the stack's own role policies allow (the CI roles' state policies included).
-    const product = policiesInScope(stack)
-      .filter((p) => p.kind === 'identity' && p.attribute === 'policy')
-      .flatMap((p) => p.document.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action ?? []].flat()));
-    const terraform = [...types.flatMap((t) => [...t.read, ...t.write])];
-    return boundaryDocument(
-      product,
-      terraform,
-      this.scope.boundaryArn,
-      literalAttributes(stack, 'aws_s3_bucket', 'bucket'),
-    );
+    const boundary = this.managed?.boundary ?? boundaryDocument(this.scope.boundaryArn, this.bucketPatterns);
+    const extra = this.props.additionalBoundaryActions ?? [];
+    if (extra.length === 0) return boundary;
+    const [ceiling, ...rest] = boundary.Statement;
+    return { ...boundary, Statement: [{ ...ceiling, Action: [...[ceiling.Action ?? []].flat(), ...extra] }, ...rest] };
   }
 
-  /** The three managed policies, for the stack's synth-time lint and size check. */
+  /**
+   * The policy rendered at synth time (the boundary), for the stack's synth-time lint and size
+   * check; the others are rendered when {@link grantManage} runs and checked with every policy.
+   */
   policiesToCheck(): PolicyUnderCheck[] {
-    const quota = POLICY_QUOTAS.managedPolicy;
     return [
       {
         where: this.permissionsBoundary.node.path,
         attribute: 'policy',
         kind: 'identity',
         document: this.boundaryDocument,
-        quota,
-      },
-      {
-        where: this.planReadPolicy.node.path,
-        attribute: 'policy',
-        kind: 'identity',
-        document: this.planReadDocument,
-        quota,
-      },
-      {
-        where: this.deployPolicy.node.path,
-        attribute: 'policy',
-        kind: 'identity',
-        document: this.deployDocument,
-        quota,
+        quota: POLICY_QUOTAS.managedPolicy,
       },
     ];
   }
 
-  private currentScope(): CiScope {
-    const stack = TerraformStack.of(this);
-    const prefix = this.scope.namePrefix;
-    return {
-      ...this.scope,
-      roleNames: literalAttributes(stack, 'aws_iam_role', 'name').filter((n) => !n.startsWith(prefix)),
-      samlProviderNames: literalAttributes(stack, 'aws_iam_saml_provider', 'name'),
-      documentNames: [
-        ...new Set([
-          ...literalAttributes(stack, 'aws_ssm_document', 'name'),
-          // Documents of CloudFormation stacks (the just-in-time approval policies), created with the
-          // deploy role's credentials.
-          ...cloudFormationDocumentNames(stack),
-        ]),
-      ].sort(),
-    };
+  private computed(): NonNullable<GitHubActionsRoles['managed']> {
+    if (!this.managed) {
+      throw new Error(
+        `${this.node.path}: call grantManage(scope) once the resources the CI roles manage are added (SsmFederatedAccess does)`,
+      );
+    }
+    return this.managed;
+  }
+
+  private familyPolicy(id: string, name: string, family: string, document: PolicyDocument): IamPolicy {
+    const what = id === 'plan-read' ? 'terraform plan: refresh reads' : 'terraform apply: changes';
+    return new IamPolicy(this, `${id}${suffix(family)}`, {
+      name: `${name}${suffix(family)}`,
+      description: `${what} of the ${family || 'base'} resources of this stack${id === 'plan-read' ? '; no session data' : ''}`,
+      policy: renderPolicy(document),
+    });
+  }
+
+  private attach(role: IamRole, id: string, policy: IamPolicy): void {
+    new IamRolePolicyAttachment(this, `${id}-attachment`, { role: role.name, policyArn: policy.arn });
+  }
+
+  /** The consumer's own statements, each role's in a policy of its own. */
+  private addAppPolicies(props: GitHubActionsRolesProps): void {
+    const own: [IamRole[], string, string, readonly PolicyStatement[] | undefined][] = [
+      [[this.planRole, this.deployRole], 'plan-read-app', `${this.names.planRead}-app`, props.additionalPlanStatements],
+      [[this.deployRole], 'deploy-changes-app', `${this.names.deploy}-app`, props.additionalDeployStatements],
+    ];
+    for (const [roles, id, name, statements] of own) {
+      if (!statements || statements.length === 0) continue;
+      const policy = new IamPolicy(this, id, {
+        name,
+        description: 'Your own resources of this stack (given to GitHubActionsRoles)',
+        policy: renderPolicy(policyDocument([...statements])),
+      });
+      for (const role of roles) this.attach(role, `${role === this.planRole ? 'plan' : 'deploy'}-${id}`, policy);
+    }
   }
 }
 
-/** The values of one attribute of every resource of a type in the stack. */
-function attributeValues(stack: TerraformStack, type: string, attribute: string): unknown[] {
+const suffix = (family: string) => (family === '' ? '' : `-${family}`);
+
+/** One document of every family's statements (for tests and reviews that read the role's permissions whole). */
+function mergedDocument(families: ReadonlyMap<string, PolicyDocument>): PolicyDocument {
+  return policyDocument([...families.values()].flatMap((d) => [...d.Statement]));
+}
+
+/** The values of one attribute of every resource of a type under `scope`. */
+function attributeValues(scope: IConstruct, type: string, attribute: string): unknown[] {
   const values: unknown[] = [];
-  for (const construct of stack.node.findAll()) {
+  for (const construct of scope.node.findAll()) {
     if (!TerraformResource.isTerraformResource(construct)) continue;
     const resource = construct as TerraformResource;
     if (resource.terraformResourceType !== type) continue;
@@ -338,14 +413,14 @@ function attributeValues(stack: TerraformStack, type: string, attribute: string)
 
 const isLiteral = (value: unknown): value is string => typeof value === 'string' && !value.includes('${');
 
-/** The literal values of one attribute of every resource of a type in the stack (references skipped), sorted. */
-function literalAttributes(stack: TerraformStack, type: string, attribute: string): string[] {
-  return [...new Set(attributeValues(stack, type, attribute).filter(isLiteral))].sort();
+/** The literal values of one attribute of every resource of a type under `scope` (references skipped), sorted. */
+function literalAttributes(scope: IConstruct, type: string, attribute: string): string[] {
+  return [...new Set(attributeValues(scope, type, attribute).filter(isLiteral))].sort();
 }
 
 /** Names of the `AWS::SSM::Document` resources in the stack's `aws_cloudformation_stack` templates. */
-function cloudFormationDocumentNames(stack: TerraformStack): string[] {
-  return attributeValues(stack, 'aws_cloudformation_stack', 'template_body')
+function cloudFormationDocumentNames(scope: IConstruct): string[] {
+  return attributeValues(scope, 'aws_cloudformation_stack', 'template_body')
     .filter(isLiteral)
     .flatMap((body) => {
       const template = JSON.parse(body) as {

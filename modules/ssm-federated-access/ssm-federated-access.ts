@@ -8,7 +8,7 @@ import { defaultAwsProvider } from '../core/provider-region';
 import { reportProblems } from '../core/validation';
 import type { EnvironmentInput } from '../environment/environment-schema';
 import { type EnvironmentConfig, validateEnvironment } from '../environment/load-environment';
-import { GitHubActionsRoles } from '../github-oidc/github-actions-roles';
+import { GitHubActionsRoles, type GitHubActionsRolesProps } from '../github-oidc/github-actions-roles';
 import { IdentityCenterPermissionSet } from '../identity-center/identity-center-permission-set';
 import { LaunchTagger } from '../launch-tagger/launch-tagger';
 import { ManagedInstanceRole } from '../managed-instance-role/managed-instance-role';
@@ -61,6 +61,18 @@ export interface SsmFederatedAccessProps {
    * @default - the current working directory (where `cdktf` runs the app)
    */
   readonly rootDir?: string;
+  /**
+   * Permissions of your own for the CI roles (environments with `ci`), for resources your app adds
+   * to the same stack: the CI roles manage this construct's resources only, so that your resources
+   * never change the size of the library's policies. Your statements become policies of their own
+   * (`<plan role>-read-app`, `<deploy role>-changes-app`). See the consumer guide.
+   *
+   * @default none
+   */
+  readonly ciPermissions?: Pick<
+    GitHubActionsRolesProps,
+    'additionalPlanStatements' | 'additionalDeployStatements' | 'additionalBoundaryActions'
+  >;
 }
 
 /**
@@ -134,6 +146,7 @@ export class SsmFederatedAccess extends Construct {
         deployRoleName: names.deploy,
         regions: config.regions,
         createOidcProvider: config.ci.createOidcProvider,
+        ...props.ciPermissions,
         ...(config.backend.type === 's3'
           ? { state: { bucket: config.backend.bucket, key: stateKey(config, config.backend.key) } }
           : {}),
@@ -256,6 +269,17 @@ export class SsmFederatedAccess extends Construct {
       ...(this.launchTaggers[index] ? { launchTagger: this.launchTaggers[index] } : {}),
     }));
 
+    // The CI roles manage what this construct created (not what the app adds beside it): granted
+    // once every resource exists, so their policies are computed once.
+    if (this.ci) {
+      try {
+        this.ci.grantManage(this);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        reportProblems(this, error.problems);
+      }
+    }
+
     // Keep last: lints and sizes every policy rendered above, when the app is validated.
     const sessionAccess = this.sessionAccess;
     const ci = this.ci;
@@ -265,7 +289,7 @@ export class SsmFederatedAccess extends Construct {
           return policyProblems([
             ...policiesInScope(this),
             // The CI policies are rendered at synth time (from the resource types above): check them now.
-            ...(ci?.policiesToCheck() ?? []),
+            ...(ci?.isGranted ? ci.policiesToCheck() : []),
             {
               where: sessionAccess.node.path,
               attribute: 'ownership_tag_scp',

@@ -8,7 +8,7 @@ import { SsoadminPermissionSet } from '@cdktf/provider-aws/lib/ssoadmin-permissi
 import { TerraformStack, Testing } from 'cdktf';
 import { ConfigError } from '../../modules/core/config-error';
 import type { PolicyDocument } from '../../modules/core/policy-document';
-import { lintPolicy } from '../../modules/core/policy-lint';
+import { lintPolicy, policiesInScope } from '../../modules/core/policy-lint';
 import { GitHubActionsRoles, type GitHubActionsRolesProps } from '../../modules/github-oidc/github-actions-roles';
 import {
   READS_WITHOUT_RESOURCE_TYPES,
@@ -35,7 +35,7 @@ const props: GitHubActionsRolesProps = {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function synth(overrides: Partial<GitHubActionsRolesProps> = {}): any {
   const stack = new TerraformStack(Testing.app(), 'test');
-  validated(() => new GitHubActionsRoles(stack, 'ci', { ...props, ...overrides }));
+  validated(() => new GitHubActionsRoles(stack, 'ci', { ...props, ...overrides })).grantManage(stack);
   return JSON.parse(Testing.synth(stack));
 }
 
@@ -83,11 +83,14 @@ describe('GitHubActionsRoles', () => {
       policy_arn: string;
       role: string;
     }[];
+    // One policy per service family the stack has resources of (IAM only, here), besides the base and guards.
     expect(attachments.map((a) => `${roleOf(a.role)} <- ${nameOf(a.policy_arn)}`).sort()).toEqual([
-      'example-github-deploy <- example-github-deploy-changes',
+      'example-github-deploy <- example-github-deploy-changes-identity',
       'example-github-deploy <- example-github-deploy-guards',
       'example-github-deploy <- example-github-plan-read',
+      'example-github-deploy <- example-github-plan-read-identity',
       'example-github-plan <- example-github-plan-read',
+      'example-github-plan <- example-github-plan-read-identity',
     ]);
     for (const role of Object.values(json.resource.aws_iam_role) as { permissions_boundary: string }[]) {
       expect(nameOf(role.permissions_boundary)).toBe('example-permissions-boundary');
@@ -98,10 +101,10 @@ describe('GitHubActionsRoles', () => {
     const json = synth();
     const planRead = Object.values(
       json.resource.aws_iam_policy as Record<string, { name: string; policy: string }>,
-    ).find((p) => p.name === 'example-github-plan-read')!;
+    ).find((p) => p.name === 'example-github-plan-read-identity')!;
     const [reads] = readPolicy(planRead.policy).Statement;
     expect(reads).toEqual({
-      Sid: 'TerraformRefreshResourceReads',
+      Sid: 'TerraformRefreshIam',
       Effect: 'Allow',
       Action: [
         'iam:GetOpenIDConnectProvider',
@@ -115,9 +118,10 @@ describe('GitHubActionsRoles', () => {
       // The stack's own IAM resources, by name: no other role's or policy's configuration.
       Resource: [
         `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
-        `arn:aws:iam::${ACCOUNT}:policy/example-github-deploy-changes`,
+        // The CI policies, split by family: by name pattern.
+        `arn:aws:iam::${ACCOUNT}:policy/example-github-deploy-changes*`,
         `arn:aws:iam::${ACCOUNT}:policy/example-github-deploy-guards`,
-        `arn:aws:iam::${ACCOUNT}:policy/example-github-plan-read`,
+        `arn:aws:iam::${ACCOUNT}:policy/example-github-plan-read*`,
         `arn:aws:iam::${ACCOUNT}:policy/example-permissions-boundary`,
         `arn:aws:iam::${ACCOUNT}:role/example-github-deploy`,
         `arn:aws:iam::${ACCOUNT}:role/example-github-plan`,
@@ -144,23 +148,32 @@ describe('GitHubActionsRoles', () => {
     ]);
   });
 
-  it('plan role: reads a key by Terraform reference, and a resource without a literal name by reference to its ARN', () => {
+  it("plan role: reads keys by the stack's aliases, and a resource without a literal name by reference to its ARN", () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-    new GitHubActionsRoles(stack, 'ci', props);
+    const roles = new GitHubActionsRoles(stack, 'ci', props);
     new KmsKey(stack, 'key', { description: 'a key' });
     new S3Bucket(stack, 'bucket', { bucketPrefix: 'example-' });
     new CloudwatchLogGroup(stack, 'group', { name: '/aws/example/sessions' });
+    roles.grantManage(stack);
     const json = JSON.parse(Testing.synth(stack));
-    const planRead = Object.values(
-      json.resource.aws_iam_policy as Record<string, { name: string; policy: string }>,
-    ).find((p) => p.name === 'example-github-plan-read')!;
-    const bySid = Object.fromEntries(readPolicy(planRead.policy).Statement.map((s) => [s.Sid, s]));
-    expect(bySid.TerraformRefreshResourceReads.Resource).toEqual(
-      expect.arrayContaining(['${aws_kms_key.key.arn}', '${aws_s3_bucket.bucket.arn}']),
-    );
-    expect(bySid.TerraformRefreshRegionalReads).toEqual({
-      Sid: 'TerraformRefreshRegionalReads',
+    const reads = Object.values(json.resource.aws_iam_policy as Record<string, { name: string; policy: string }>)
+      .filter((p) => p.name.startsWith('example-github-plan-read'))
+      .flatMap((p) => readPolicy(p.policy).Statement);
+    const bySid = Object.fromEntries(reads.map((s) => [s.Sid, s]));
+    expect(bySid.TerraformRefreshS3.Resource).toEqual(['${aws_s3_bucket.bucket.arn}']);
+    expect(bySid.TerraformRefreshKms).toEqual({
+      Sid: 'TerraformRefreshKms',
+      Effect: 'Allow',
+      Action: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
+      Resource: `arn:aws:kms:*:${ACCOUNT}:key/*`,
+      Condition: {
+        'ForAnyValue:StringLike': { 'kms:ResourceAliases': 'alias/example-*' },
+        StringEquals: { 'aws:RequestedRegion': ['eu-west-1'] },
+      },
+    });
+    expect(bySid.TerraformRefreshStorageInRegions).toEqual({
+      Sid: 'TerraformRefreshStorageInRegions',
       Effect: 'Allow',
       Action: ['logs:ListTagsForResource', 'logs:ListTagsLogGroup'],
       Resource: [
@@ -180,7 +193,7 @@ describe('GitHubActionsRoles', () => {
   it('plan role: reads Identity Center resources by instance, permission set (by reference) and account', async () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-    new GitHubActionsRoles(stack, 'ci', props);
+    const roles = new GitHubActionsRoles(stack, 'ci', props);
     const instanceArn = 'arn:aws:sso:::instance/ssoins-0123456789abcdef';
     const permissionSet = new SsoadminPermissionSet(stack, 'permission-set', { name: 'Shell', instanceArn });
     new SsoadminAccountAssignment(stack, 'assignment', {
@@ -191,11 +204,12 @@ describe('GitHubActionsRoles', () => {
       targetType: 'AWS_ACCOUNT',
       targetId: ACCOUNT,
     });
+    roles.grantManage(stack);
     const json = JSON.parse(Testing.synth(stack));
     const planRead = Object.values(
       json.resource.aws_iam_policy as Record<string, { name: string; policy: string }>,
-    ).find((p) => p.name === 'example-github-plan-read')!;
-    const reads = readPolicy(planRead.policy).Statement.find((s) => s.Sid === 'TerraformRefreshResourceReads')!;
+    ).find((p) => p.name === 'example-github-plan-read-identity')!;
+    const reads = readPolicy(planRead.policy).Statement.find((s) => s.Sid === 'TerraformRefreshSso')!;
     expect([reads.Resource].flat()).toEqual(
       expect.arrayContaining([
         instanceArn,
@@ -227,11 +241,12 @@ describe('GitHubActionsRoles', () => {
   it('knows how to scope the refresh reads of every resource type of the action table', () => {
     for (const [type, actions] of Object.entries(TERRAFORM_RESOURCE_ACTIONS)) {
       const scoped = actions.read.filter((a) => !(a in READS_WITHOUT_RESOURCE_TYPES));
-      expect({ type, arns: scoped.length === 0 || type in REFRESH_ARNS }).toEqual({ type, arns: true });
+      const byAlias = READ_SCOPE_OF_SERVICE[scoped[0]?.split(':')[0]] === 'alias';
+      expect({ type, arns: scoped.length === 0 || byAlias || type in REFRESH_ARNS }).toEqual({ type, arns: true });
       for (const action of scoped) {
         expect({ action, scope: READ_SCOPE_OF_SERVICE[action.split(':')[0]] }).toEqual({
           action,
-          scope: expect.stringMatching(/^(exact|regional)$/),
+          scope: expect.stringMatching(/^(global|regional|alias)$/),
         });
       }
     }
@@ -243,12 +258,11 @@ describe('GitHubActionsRoles', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const roles = new GitHubActionsRoles(stack, 'ci', props);
     new SsmParameter(stack, 'parameter', { name: 'example-setting', type: 'String', value: 'x' });
-    expect(() => roles.policiesToCheck()).toThrow(ConfigError);
-    expect(() => roles.policiesToCheck()).toThrow(
-      'test/ci: resource types of the stack must each be in TERRAFORM_RESOURCE_ACTIONS (modules/github-oidc/terraform-actions.ts), or the CI roles could neither plan nor deploy them. Add the type',
+    expect(() => roles.grantManage(stack)).toThrow(ConfigError);
+    expect(() => roles.grantManage(stack)).toThrow(
+      'test/ci: resource types of the stack must each have an entry in RESOURCE_TYPES (modules/core/resource-types.ts), or the CI roles could neither plan nor deploy them. Add the type',
     );
-    expect(() => roles.policiesToCheck()).toThrow('(got "aws_ssm_parameter")');
-    expect(() => Testing.synth(stack)).toThrow('aws_ssm_parameter');
+    expect(() => roles.grantManage(stack)).toThrow('(got "aws_ssm_parameter")');
   });
 
   it('the action table lists reads for every type, and only configuration reads', () => {
@@ -270,7 +284,9 @@ describe('GitHubActionsRoles', () => {
   it('its policies pass the policy lint and fit a managed policy', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const roles = new GitHubActionsRoles(stack, 'ci', props);
-    for (const policy of roles.policiesToCheck()) expect(lintPolicy(policy)).toEqual([]);
+    roles.grantManage(stack);
+    for (const policy of [...roles.policiesToCheck(), ...policiesInScope(stack)])
+      expect(lintPolicy(policy)).toEqual([]);
   });
 
   it.each([

@@ -496,7 +496,7 @@ describe('security baseline rules catch what they are for', () => {
       noRoleAdministersTheAccount,
       (j) => {
         const changes = Object.values(j.resource.aws_iam_policy).find((p) =>
-          String((p as Resource).name).endsWith('-deploy-changes'),
+          String((p as Resource).name).endsWith('-deploy-changes-identity'),
         ) as Resource;
         const policy = readPolicy(changes.policy);
         changes.policy = JSON.stringify({
