@@ -424,9 +424,8 @@ export function ciRoleCases(
     [' (beside an attached allow-all policy)', [...ci.deployPolicies, ATTACHED_LATER]],
   ] as const) {
     const extra = label !== '';
-    const auditDataLoss = extra
-      ? ({ expected: 'ExplicitlyDenied', expectedSid: CI_SIDS.boundaryAuditData } as const)
-      : ({ expected: 'ImplicitlyDenied' } as const);
+    // The boundary's DenyAuditDataLoss (CI_SIDS.boundaryAuditData), whatever the role's own policies say.
+    const auditDataLoss = { expected: 'ExplicitlyDenied' } as const;
     const deploy = (c: Parameters<typeof add>[3]) =>
       add('ci deploy role', ci.deployRoleName, identity, { ...c, description: `${c.description}${label}` });
     if (!extra) {
@@ -460,7 +459,6 @@ export function ciRoleCases(
             description: `delete the transcript bucket in ${d.region} (audit data)`,
             action: 's3:DeleteBucket',
             resource: `arn:aws:s3:::${d.s3Bucket}`,
-            // Its own policies never grant it; beside an allow-all policy, the boundary denies it.
             ...auditDataLoss,
           });
         }
@@ -470,7 +468,6 @@ export function ciRoleCases(
             action: 'logs:DeleteLogGroup',
             resource: `arn:aws:logs:${d.region}:${account}:log-group:${d.logGroup}`,
             context: { 'aws:RequestedRegion': d.region },
-            // Its own policies never grant it; beside an allow-all policy, the boundary denies it.
             ...auditDataLoss,
           });
         }
@@ -480,7 +477,6 @@ export function ciRoleCases(
             action: 'kms:ScheduleKeyDeletion',
             resource: d.kmsKeyArn,
             context: { 'aws:RequestedRegion': d.region },
-            // Its own policies never grant it; beside an allow-all policy, the boundary denies it.
             ...auditDataLoss,
             ...(d.keyPolicy ? { resourcePolicy: d.keyPolicy } : {}),
           });

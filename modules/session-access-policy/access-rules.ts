@@ -181,6 +181,7 @@ export const SIDS = {
   ownSessions: 'ResumeAndTerminateOwnSessions',
   kms: 'GenerateSessionDataKey',
   denyTagKeys: 'DenyAccessTagChanges',
+  denyOtherRegions: 'DenySessionsOutsideTheRegions',
   denyRequestTag: 'DenyOwnershipTagAtLaunch',
   denyDeleteAllTags: 'DenyDeletingAllTags',
   // Just-in-time mode (requests instead of sessions).
@@ -229,8 +230,12 @@ export const JUST_IN_TIME_IDENTITY_STORE_READ_ACTIONS = [
 /** Tag Systems Manager puts on the automation executions of manual approvals. */
 export const JUST_IN_TIME_MANAGED_TAG = 'SystemsManagerJustInTimeNodeAccessManaged';
 
-const instanceArns = (input: SessionAccessInput) =>
-  input.regions.map((region) => `arn:aws:ec2:${region}:${input.accountId}:instance/*`);
+/**
+ * The environment's instances, region-free: the statements name `*` for the region, and one Deny
+ * ({@link SIDS.denyOtherRegions}) keeps sessions to the environment's regions, so that the policy
+ * does not grow with every region times every attribute group.
+ */
+const instanceArns = (input: Pick<SessionAccessInput, 'accountId'>) => [`arn:aws:ec2:*:${input.accountId}:instance/*`];
 
 /**
  * On-premises servers, edge devices and VMs registered with Systems Manager (hybrid activations),
@@ -239,8 +244,12 @@ const instanceArns = (input: SessionAccessInput) =>
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-managed-instances-advanced.html
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
  */
-export const managedInstanceArns = (input: Pick<SessionAccessInput, 'regions' | 'accountId'>): string[] =>
-  input.regions.map((region) => `arn:aws:ssm:${region}:${input.accountId}:managed-instance/mi-*`);
+export const managedInstanceArns = (input: Pick<SessionAccessInput, 'accountId'>): string[] => [
+  `arn:aws:ssm:*:${input.accountId}:managed-instance/mi-*`,
+];
+
+/** The actions a session or an access request is made with: the Deny of other regions names them. */
+const REGIONAL_SESSION_ACTIONS = ['ssm:StartSession', 'ssm:ResumeSession', 'ssm:TerminateSession'] as const;
 
 /**
  * Every `ssm:StartSession` statement carries this: with it, Session Manager checks that the caller
@@ -321,14 +330,14 @@ export function sessionAccessDocument(input: SessionAccessInput): PolicyDocument
     );
   }
 
-  const documents = regions.flatMap((region) => [
-    `arn:aws:ssm:${region}:${accountId}:document/${SESSION_DOCUMENTS.shell}`,
+  const documents = [
+    `arn:aws:ssm:*:${accountId}:document/${SESSION_DOCUMENTS.shell}`,
     // Documents Session Manager owns have no account in their ARN.
-    ...(input.sshEnabled ? [`arn:aws:ssm:${region}::document/${SESSION_DOCUMENTS.ssh}`] : []),
+    ...(input.sshEnabled ? [`arn:aws:ssm:*::document/${SESSION_DOCUMENTS.ssh}`] : []),
     ...(input.portForwardingEnabled
-      ? SESSION_DOCUMENTS.portForwarding.map((name) => `arn:aws:ssm:${region}::document/${name}`)
+      ? SESSION_DOCUMENTS.portForwarding.map((name) => `arn:aws:ssm:*::document/${name}`)
       : []),
-  ]);
+  ];
   if (standing) {
     statements.push({
       Sid: SIDS.documents,
@@ -342,7 +351,7 @@ export function sessionAccessDocument(input: SessionAccessInput): PolicyDocument
     Sid: SIDS.ownSessions,
     Effect: 'Allow',
     Action: ['ssm:ResumeSession', 'ssm:TerminateSession'],
-    Resource: regions.map((region) => `arn:aws:ssm:${region}:${accountId}:session/*`),
+    Resource: `arn:aws:ssm:*:${accountId}:session/*`,
     // Session Manager tags each session with its starter's aws:userid (role-id:session-name for a
     // federated or Identity Center user), where aws:username does not exist.
     Condition: { StringEquals: { 'ssm:resourceTag/aws:ssmmessages:session-id': '${aws:userid}' } },
@@ -356,6 +365,14 @@ export function sessionAccessDocument(input: SessionAccessInput): PolicyDocument
       Resource: [...input.sessionKmsKeyArns],
     });
   }
+  statements.push({
+    Sid: SIDS.denyOtherRegions,
+    Effect: 'Deny',
+    Action: [...REGIONAL_SESSION_ACTIONS, ...(input.justInTime ? ['ssm:StartAccessRequest'] : [])],
+    // "*": the statements above name every region ("*"); this keeps them to the environment's.
+    Resource: '*',
+    Condition: { StringNotEquals: { 'aws:RequestedRegion': [...regions] } },
+  });
   const tagKeys = [...new Set([...accessTagKeys(rules), ...(input.justInTime?.approvalTagKeys ?? [])])];
   statements.push(...ownershipTagDeny(tagKeys));
   return policyDocument(statements);

@@ -92,7 +92,7 @@ function providerReadCalls(stack: SynthesizedStack, account: string, missing: st
             }
           : undefined;
       // What KMS puts in the request context of a call on a key: the aliases the stack gives it.
-      const aliases =
+      const aliases: Record<string, string[]> =
         type === 'aws_kms_key'
           ? {
               'kms:ResourceAliases': Object.values(
