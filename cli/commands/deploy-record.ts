@@ -20,6 +20,8 @@ import type { StackResult } from './run-shard';
 /** The artifact that carries the record from one deploy run to the next, and the file in it. */
 export const RECORD_ARTIFACT = 'deployed-stacks';
 export const RECORD_FILE = `${RECORD_ARTIFACT}.json`;
+/** Pages of 100 artifacts looked through for the newest record. */
+const RECORD_PAGES = 5;
 
 export const DEPLOY_RECORD_HELP = `Usage: ssm-federated-access deploy-record --action fetch|start|finish --record FILE [options]
 
@@ -143,36 +145,52 @@ export async function fetchRecord(
   branch: string,
 ): Promise<FoundRecord | undefined> {
   const repo = `/repos/${github.repository}`;
-  const { artifacts } = (await github.request(
-    'GET',
-    `${repo}/actions/artifacts?name=${encodeURIComponent(RECORD_ARTIFACT)}&per_page=100`,
-  )) as { artifacts: Artifact[] };
-  const candidates = artifacts
-    .filter(
-      (a) =>
-        !a.expired &&
-        a.workflow_run !== undefined &&
-        a.workflow_run.head_branch === branch &&
-        a.workflow_run.head_repository_id === a.workflow_run.repository_id,
-    )
-    .sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : b.id - a.id));
-  for (const artifact of candidates) {
-    const runId = artifact.workflow_run!.id;
-    const run = (await github.request('GET', `${repo}/actions/runs/${runId}`)) as {
-      path?: string;
-      head_branch?: string;
-    };
-    if (run.path !== `.github/workflows/${workflow}` || run.head_branch !== branch) continue;
-    const zip = await github.download(`${repo}/actions/artifacts/${artifact.id}/zip`);
-    const source = `artifact ${artifact.id} of run ${runId}`;
-    const text = zipEntry(zip, RECORD_FILE, source);
-    let json: unknown;
-    try {
-      json = JSON.parse(text.toString('utf8'));
-    } catch (error) {
-      throw new CliError(`${source}: ${RECORD_FILE} is not JSON (${(error as Error).message})`);
+  const checked = new Map<number, boolean>();
+  const ofDeployWorkflow = async (runId: number): Promise<boolean> => {
+    if (!checked.has(runId)) {
+      const run = (await github.request('GET', `${repo}/actions/runs/${runId}`)) as {
+        path?: string;
+        head_branch?: string;
+      };
+      checked.set(runId, run.path === `.github/workflows/${workflow}` && run.head_branch === branch);
     }
-    return { record: checkDeployRecord(json, source), artifactId: artifact.id, runId, createdAt: artifact.created_at };
+    return checked.get(runId)!;
+  };
+  // Newest first; a few pages, so that other workflows' artifacts of the same name cannot hide it.
+  for (let page = 1; page <= RECORD_PAGES; page++) {
+    const { artifacts } = (await github.request(
+      'GET',
+      `${repo}/actions/artifacts?name=${encodeURIComponent(RECORD_ARTIFACT)}&per_page=100&page=${page}`,
+    )) as { artifacts: Artifact[] };
+    const candidates = artifacts
+      .filter(
+        (a) =>
+          !a.expired &&
+          a.workflow_run !== undefined &&
+          a.workflow_run.head_branch === branch &&
+          a.workflow_run.head_repository_id === a.workflow_run.repository_id,
+      )
+      .sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : b.id - a.id));
+    for (const artifact of candidates) {
+      const runId = artifact.workflow_run!.id;
+      if (!(await ofDeployWorkflow(runId))) continue;
+      const source = `artifact ${artifact.id} of run ${runId}`;
+      const zip = await github.download(`${repo}/actions/artifacts/${artifact.id}/zip`);
+      let json: unknown;
+      try {
+        json = JSON.parse(zipEntry(zip, RECORD_FILE, source).toString('utf8'));
+      } catch (error) {
+        if (error instanceof CliError) throw error;
+        throw new CliError(`${source}: ${RECORD_FILE} is not JSON (${(error as Error).message})`);
+      }
+      return {
+        record: checkDeployRecord(json, source),
+        artifactId: artifact.id,
+        runId,
+        createdAt: artifact.created_at,
+      };
+    }
+    if (artifacts.length < 100) break;
   }
   return undefined;
 }
