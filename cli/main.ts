@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { accessReport } from './commands/access-report';
 import { changedStacks } from './commands/changed-stacks';
 import type { Command, CommandIo } from './commands/command';
+import { deployRecord } from './commands/deploy-record';
 import { environments } from './commands/environments';
 import { driftReport } from './commands/drift-report';
 import { planReport } from './commands/plan-report';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   environments,
   changedStacks,
   runShard,
+  deployRecord,
   driftReport,
 ];
 

@@ -68,25 +68,102 @@ describe('GitHub Actions workflows', () => {
     expect(deploy.on.push.branches).toEqual(['main']);
     const apply = deploy.jobs.apply;
     expect(apply.environment).toBe('${{ matrix.shard.environment }}');
-    expect(apply.strategy.matrix.shard).toBe('${{ fromJSON(needs.environments.outputs.matrix) }}');
+    expect(apply.strategy.matrix.shard).toBe('${{ fromJSON(needs.changes.outputs.matrix) }}');
     expect(apply.concurrency).toEqual({ group: 'deploy-shard-${{ matrix.shard.shard }}', 'cancel-in-progress': false });
     expect(apply.needs).toContain('plan');
     const run = (apply.steps as Step[]).map((s) => s.run ?? '').join('\n');
     expect(runShard(apply.steps)).toEqual([
-      'node dist/cli/main.js run-shard --shard ${{ matrix.shard.shard }} --action apply --concurrency 4',
+      'node dist/cli/main.js run-shard --shard ${{ matrix.shard.shard }} --action apply --concurrency 4 --changed changed/changes.json --results applied/results-${{ matrix.shard.shard }}.json',
     ]);
     expect(run).not.toMatch(/terraform plan|auto-approve|--action plan/);
     // run-shard's apply is `terraform apply ... tfplan`: the saved plan, never a fresh one.
     expect(RUN_SHARD_HELP).toContain('terraform apply of that tfplan');
     const plan = deploy.jobs.plan;
-    expect(plan.needs).toEqual(['test', 'environments']);
+    expect(plan.needs).toEqual(['test', 'changes']);
     expect(plan.environment).toBeUndefined();
-    expect(runShard(plan.steps)[0]).toContain('--action plan');
+    expect(runShard(plan.steps)).toEqual([
+      'node dist/cli/main.js run-shard --synth --shard ${{ matrix.shard.shard }} --action plan --concurrency 4 --changed changed/changes.json',
+    ]);
     // The artifact name ties the apply to the plan of the same shard.
     const upload = (plan.steps as Step[]).find((s) => s.uses?.startsWith('actions/upload-artifact'));
-    const download = (apply.steps as Step[]).find((s) => s.uses?.startsWith('actions/download-artifact'));
+    const download = (apply.steps as Step[]).filter((s) => s.uses?.startsWith('actions/download-artifact'));
     expect(upload?.with?.name).toBe('shard-${{ matrix.shard.shard }}');
-    expect(download?.with?.name).toBe(upload?.with?.name);
+    expect(download.map((s) => s.with?.name)).toEqual(['changed', upload?.with?.name]);
+  });
+
+  it('deploy: plans only the stacks whose configuration differs from the deploy record, which one job at a time rewrites', () => {
+    const deploy = workflow('deploy.yml');
+    const { changes, record } = deploy.jobs;
+    const runs = (job: { steps: Step[] }) => job.steps.map((s) => s.run ?? '').join('\n');
+    // The commands of test/cli/deploy-record.test.ts's recorded runs, in the same order.
+    const cli = (line: string) => `node dist/cli/main.js ${line}`;
+    const ordered = (text: string, lines: string[]) => {
+      const at = lines.map((line) => text.indexOf(line));
+      expect({ lines, found: at.every((i) => i >= 0), ordered: at.every((i, n) => n === 0 || i > at[n - 1]) }).toEqual({
+        lines,
+        found: true,
+        ordered: true,
+      });
+    };
+    ordered(runs(changes), [
+      'npm run synth',
+      cli('deploy-record --action fetch --record deployed/deployed-stacks.json'),
+      cli('changed-stacks --deployed "$compared" --head cdktf.out > changed/changes.json'),
+      cli('environments --changed changed/changes.json > changed/matrix.json'),
+      cli('deploy-record --action start --record deployed/deployed-stacks.json --matrix changed/matrix.json'),
+      'echo "matrix=$(cat changed/matrix.json)" >> "$GITHUB_OUTPUT"',
+    ]);
+    ordered(runs(record), [
+      cli('deploy-record --action fetch --record deployed/deployed-stacks.json'),
+      cli('deploy-record --action finish --record deployed/deployed-stacks.json --results applied'),
+    ]);
+    // A manual run can plan every stack (after drift, for instance).
+    expect(deploy.on.workflow_dispatch.inputs.all).toMatchObject({ type: 'boolean', default: false });
+    expect(runs(changes)).toContain('if [ "$PLAN_ALL" = \'true\' ]');
+    // The record: read with actions: read, never written by a job that can deploy.
+    for (const job of [changes, record]) {
+      expect(job.permissions).toEqual({ contents: 'read', actions: 'read' });
+      expect(job.concurrency).toEqual({ group: 'deploy-record', 'cancel-in-progress': false });
+      const uploads = (job.steps as Step[]).filter((s) => s.with?.name === 'deployed-stacks');
+      expect(uploads.map((s) => s.with)).toEqual([
+        { name: 'deployed-stacks', path: 'deployed/deployed-stacks.json', overwrite: true, 'retention-days': 90 },
+      ]);
+    }
+    for (const [name, job] of Object.entries(deploy.jobs) as [string, { permissions?: Record<string, string> }][])
+      if (!['changes', 'record'].includes(name)) expect({ name, actions: job.permissions?.actions }).toEqual({ name });
+    // The record job merges every apply job's results, also when some failed.
+    expect(record.needs).toEqual(['changes', 'apply']);
+    expect(record.if).toContain('!cancelled()');
+    const results = (record.steps as Step[]).find((s) => s.with?.pattern === 'applied-*');
+    expect(results?.with).toMatchObject({ path: 'applied', 'merge-multiple': true });
+    const applied = (deploy.jobs.apply.steps as Step[]).find(
+      (s) => s.with?.name === 'applied-${{ matrix.shard.shard }}',
+    );
+    expect(applied).toMatchObject({ if: '${{ !cancelled() }}', with: { path: 'applied' } });
+  });
+
+  it('deploy: the changes step plans every stack with "all" and the recorded ones otherwise', () => {
+    const script = (workflow('deploy.yml').jobs.changes.steps as Step[]).find((s) =>
+      s.name?.startsWith('The stacks'),
+    )?.run;
+    const cwd = mkdtempSync(join(tmpdir(), 'ssm-fa-wf-deploy-'));
+    // A stand-in for the command line that logs its arguments.
+    mkdirSync(join(cwd, 'dist', 'cli'), { recursive: true });
+    writeFileSync(
+      join(cwd, 'dist', 'cli', 'main.js'),
+      "require('fs').appendFileSync('calls.log', process.argv.slice(2).join(' ') + '\\n'); process.stdout.write('[]');\n",
+    );
+    mkdirSync(join(cwd, 'deployed'));
+    const calls = (all: string) => {
+      writeFileSync(join(cwd, 'calls.log'), '');
+      const env = { ...process.env, PLAN_ALL: all, GITHUB_OUTPUT: join(cwd, 'output') };
+      execFileSync('bash', ['-e', '-c', script!], { cwd, env });
+      return readFileSync(join(cwd, 'calls.log'), 'utf8').split('\n')[0];
+    };
+    expect(calls('false')).toBe('changed-stacks --deployed deployed/deployed-stacks.json --head cdktf.out');
+    expect(calls('true')).toBe('changed-stacks --deployed deployed/nothing.json --head cdktf.out');
+    expect(JSON.parse(readFileSync(join(cwd, 'deployed', 'nothing.json'), 'utf8'))).toEqual({ format: 1, stacks: {} });
+    expect(readFileSync(join(cwd, 'output'), 'utf8')).toBe('matrix=[]\nmatrix=[]\n');
   });
 
   it('drift: daily and on demand, a plan per shard with the plan role, then one job keeps the issue', () => {
@@ -98,6 +175,9 @@ describe('GitHub Actions workflows', () => {
         /run-shard --synth --shard \$\{\{ matrix\.shard\.shard \}\} --action drift .*--results drift\/results-/,
       ),
     ]);
+    // Every stack, every day: the whole matrix, never only the changed stacks.
+    expect(drift.jobs.drift.strategy.matrix.shard).toBe('${{ fromJSON(needs.environments.outputs.matrix) }}');
+    expect(runShard(drift.jobs.drift.steps)[0]).not.toContain('--changed');
     const issue = drift.jobs.issue;
     expect(issue.needs).toEqual(['environments', 'drift']);
     expect(issue.permissions).toEqual({ contents: 'read', issues: 'write' });

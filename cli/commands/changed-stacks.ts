@@ -1,18 +1,24 @@
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliError, EXIT } from '../errors';
 import type { Command } from './command';
 
-export const CHANGED_STACKS_HELP = `Usage: ssm-federated-access changed-stacks [options] --base DIR
+export const CHANGED_STACKS_HELP = `Usage: ssm-federated-access changed-stacks [options] --base DIR | --deployed FILE
 
-Compares two synthesized apps (cdktf.out folders), stack by stack: cdk.tf.json and the asset files
-beside it. Synthesis is deterministic, so a stack whose files are byte for byte the same has the
-same configuration, and its plan can only show drift, not the change under review. Prints one line
-of JSON: {"added": [...], "changed": [...], "deleted": [...], "unchanged": [...]}, names sorted.
+Compares a synthesized app (a cdktf.out folder), stack by stack, with another commit's or with what
+was last deployed: cdk.tf.json and the asset files beside it. Synthesis is deterministic, so a stack
+whose files are byte for byte the same has the same configuration, and its plan can only show
+drift, not the change under review. Prints one line of JSON:
+{"added": [...], "changed": [...], "deleted": [...], "unchanged": [...]}, names sorted.
 
 Options:
   --base DIR           the base commit's synthesized app
+  --deployed FILE      instead of a base app, the deploy record (deploy-record): a stack is unchanged
+                       only when its record says applied with the sha256 of its files now; a stack
+                       with no record is added, one whose deploy started and did not report success
+                       is changed, and a record without a stack is deleted
   --head DIR           the head commit's synthesized app (default cdktf.out)
   --copy-changed DIR   also copy the added and changed stacks of the head, with a manifest that
                        lists only them, into DIR (what the plan jobs need, not the whole app)
@@ -39,13 +45,20 @@ export const changedStacks: Command = {
       args: [...argv],
       options: {
         base: { type: 'string' },
+        deployed: { type: 'string' },
         head: { type: 'string', default: 'cdktf.out' },
         'copy-changed': { type: 'string' },
       },
     });
-    if (values.base === undefined) throw new CliError("--base DIR is required (the base commit's cdktf.out)");
+    if ((values.base === undefined) === (values.deployed === undefined))
+      throw new CliError(
+        "give one of --base DIR (the base commit's cdktf.out) and --deployed FILE (the deploy record)",
+      );
     const head = resolve(io.cwd, values.head);
-    const changes = compareApps(resolve(io.cwd, values.base), head);
+    const changes =
+      values.base !== undefined
+        ? compareApps(resolve(io.cwd, values.base), head)
+        : compareWithRecord(readDeployRecord(resolve(io.cwd, values.deployed!)), head);
     const files =
       values['copy-changed'] !== undefined
         ? copyStacks(head, resolve(io.cwd, values['copy-changed']), [...changes.added, ...changes.changed])
@@ -83,6 +96,93 @@ export function compareApps(base: string, head: string): StackChanges {
   }
   const deleted = [...before.keys()].filter((name) => !after.has(name));
   return { added: added.sort(), changed: changed.sort(), deleted: deleted.sort(), unchanged: unchanged.sort() };
+}
+
+/**
+ * What the deploy workflow last did to each stack, carried from one deploy run to the next (see
+ * deploy-record). A stack is skipped only when its entry says `applied` with the digest of the
+ * stack's files now; anything else (no entry, a deploy that started and never reported success)
+ * plans it again.
+ */
+export interface DeployRecord {
+  readonly format: 1;
+  readonly stacks: Readonly<Record<string, StackRecord>>;
+}
+
+export interface StackRecord {
+  /** {@link stackDigest} of the configuration the run set out to apply. */
+  readonly sha256: string;
+  /** `started` when the run chose the stack (before its plan), `applied` once its apply succeeded. */
+  readonly state: 'started' | 'applied';
+  /** The commit the configuration was synthesized from. */
+  readonly commit: string;
+  /** The deploy run (GITHUB_RUN_ID) that wrote the entry. */
+  readonly run: string;
+  /** When the entry was written (ISO 8601). */
+  readonly at: string;
+}
+
+export const EMPTY_RECORD: DeployRecord = { format: 1, stacks: {} };
+
+/** Reads and checks a deploy record file. */
+export function readDeployRecord(file: string): DeployRecord {
+  let record: DeployRecord;
+  try {
+    record = JSON.parse(readFileSync(file, 'utf8')) as DeployRecord;
+  } catch (error) {
+    throw new CliError(`${file}: cannot read it as JSON (${(error as Error).message.split('\n')[0]})`);
+  }
+  return checkDeployRecord(record, file);
+}
+
+/** The record if it has the shape of format 1, or an error naming `source`. */
+export function checkDeployRecord(record: unknown, source: string): DeployRecord {
+  const r = record as DeployRecord | null;
+  const entries = r !== null && typeof r === 'object' && r.format === 1 ? r.stacks : undefined;
+  const valid =
+    entries !== null &&
+    typeof entries === 'object' &&
+    Object.values(entries).every(
+      (e) =>
+        typeof e?.sha256 === 'string' &&
+        /^[0-9a-f]{64}$/.test(e.sha256) &&
+        (e.state === 'started' || e.state === 'applied'),
+    );
+  if (!valid)
+    throw new CliError(
+      `${source}: not a deploy record (format 1: {"format": 1, "stacks": {NAME: {sha256, state, commit, run, at}}})`,
+    );
+  return r!;
+}
+
+/** Compares every stack folder of `head` with what `record` says was deployed. */
+export function compareWithRecord(record: DeployRecord, head: string): StackChanges {
+  const after = appStacks(head);
+  const added: string[] = [];
+  const changed: string[] = [];
+  const unchanged: string[] = [];
+  for (const [name, dir] of after) {
+    const entry = record.stacks[name];
+    if (entry === undefined) added.push(name);
+    else if (entry.state === 'applied' && entry.sha256 === stackDigest(dir)) unchanged.push(name);
+    else changed.push(name);
+  }
+  const deleted = Object.keys(record.stacks).filter((name) => !after.has(name));
+  return { added: added.sort(), changed: changed.sort(), deleted: deleted.sort(), unchanged: unchanged.sort() };
+}
+
+/**
+ * The sha256 of a stack's configuration: each configuration file's path, size and bytes, in path
+ * order. Two folders have the same digest exactly when compareApps finds them the same.
+ */
+export function stackDigest(dir: string): string {
+  const hash = createHash('sha256');
+  for (const file of configurationFiles(dir)) {
+    const bytes = readFileSync(join(dir, file));
+    hash.update(`${file}\0${bytes.length}\0`);
+    hash.update(bytes);
+  }
+  return hash.digest('hex');
 }
 
 /** What terraform writes into a stack folder; not configuration. */

@@ -213,3 +213,15 @@ export function readChanged(cwd: string, file: string): Set<string> {
     throw new CliError(`--changed ${file}: must be the output of changed-stacks (with "added" and "changed" lists)`);
   return new Set([...(changes.added as string[]), ...(changes.changed as string[])]);
 }
+
+/** The stack names of a matrix file (the JSON that `environments` prints). */
+export function readMatrixStacks(cwd: string, file: string): string[] {
+  try {
+    const matrix = JSON.parse(readFileSync(resolve(cwd, file), 'utf8')) as { stacks: string[] }[];
+    return matrix.flatMap((entry) => entry.stacks);
+  } catch (error) {
+    throw new CliError(
+      `--matrix ${file}: not the JSON of ssm-federated-access environments (${(error as Error).message.split('\n')[0]})`,
+    );
+  }
+}

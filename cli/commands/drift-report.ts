@@ -3,7 +3,9 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliError, EXIT } from '../errors';
 import { type ResourceChange, type TerraformPlan, managedChanges, parsePlan } from '../report/terraform-plan';
+import { readMatrixStacks } from './ci-targets';
 import type { Command } from './command';
+import { type GitHubApi, githubFromEnvironment } from './github-api';
 import type { StackResult } from './run-shard';
 
 export const DRIFT_REPORT_HELP = `Usage: ssm-federated-access drift-report [options] --dir DIR
@@ -70,7 +72,7 @@ export const driftReport: Command = {
       },
     });
     if (values.dir === undefined) throw new CliError("--dir DIR is required (the drift jobs' results and plans)");
-    const expected = values.matrix === undefined ? undefined : readMatrix(resolve(io.cwd, values.matrix));
+    const expected = values.matrix === undefined ? undefined : readMatrixStacks(io.cwd, values.matrix);
     const drifted = readDrift(resolve(io.cwd, values.dir), expected);
     const runUrl =
       process.env.GITHUB_SERVER_URL && process.env.GITHUB_REPOSITORY && process.env.GITHUB_RUN_ID
@@ -78,23 +80,11 @@ export const driftReport: Command = {
         : undefined;
     const body = issueBody(drifted, runUrl);
     if (values['dry-run']) return { code: EXIT.ok, stdout: `${drifted.length > 0 ? body : 'no drift\n'}`, files: [] };
-    const github = githubFromEnvironment(process.env);
+    const github = githubFromEnvironment(process.env, 'issues: write');
     const outcome = await syncIssue(github, values.label, drifted.length > 0 ? body : undefined);
     return { code: EXIT.ok, stdout: `${outcome}\n`, files: [] };
   },
 };
-
-/** The stack names of an environments matrix file. */
-function readMatrix(file: string): string[] {
-  try {
-    const matrix = JSON.parse(readFileSync(file, 'utf8')) as { stacks: string[] }[];
-    return matrix.flatMap((entry) => entry.stacks);
-  } catch (error) {
-    throw new CliError(
-      `--matrix ${file}: not the JSON of ssm-federated-access environments (${(error as Error).message.split('\n')[0]})`,
-    );
-  }
-}
 
 /**
  * Reads the drift jobs' results and the plans of the stacks that drifted; with `expected`, a stack
@@ -195,46 +185,11 @@ export function issueBody(drifted: readonly DriftedStack[], runUrl?: string): st
   return `${out.join('\n').trimEnd()}\n`;
 }
 
-/** The GitHub REST calls made here. */
-export interface GitHubIssues {
-  request(method: 'GET' | 'POST' | 'PATCH', path: string, body?: object): Promise<unknown>;
-  readonly repository: string;
-}
-
-export function githubFromEnvironment(env: NodeJS.ProcessEnv): GitHubIssues {
-  const token = env.GITHUB_TOKEN;
-  const repository = env.GITHUB_REPOSITORY;
-  if (!token) throw new CliError('GITHUB_TOKEN is not set: give the job "issues: write" and pass its token');
-  if (!repository || !/^[^/]+\/[^/]+$/.test(repository))
-    throw new CliError(`GITHUB_REPOSITORY must be owner/name, got "${repository ?? ''}"`);
-  const base = (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, '');
-  return {
-    repository,
-    async request(method, path, body) {
-      const response = await fetch(`${base}${path}`, {
-        method,
-        headers: {
-          Accept: 'application/vnd.github+json',
-          Authorization: `Bearer ${token}`,
-          'X-GitHub-Api-Version': '2022-11-28',
-          ...(body ? { 'Content-Type': 'application/json' } : {}),
-        },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      if (!response.ok) {
-        const text = await response.text();
-        throw new CliError(`GitHub API ${method} ${path} answered HTTP ${response.status}: ${text.slice(0, 300)}`);
-      }
-      return response.json();
-    },
-  };
-}
-
 /**
  * Opens, updates or closes the drift issue; `body` undefined means everything is clean.
  * Returns what was done, in one line.
  */
-export async function syncIssue(github: GitHubIssues, label: string, body: string | undefined): Promise<string> {
+export async function syncIssue(github: GitHubApi, label: string, body: string | undefined): Promise<string> {
   const issues = (await github.request(
     'GET',
     `/repos/${github.repository}/issues?state=open&labels=${encodeURIComponent(label)}&per_page=100`,

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { CliError, EXIT } from '../errors';
 import { type ChangeCounts, countChanges, parsePlan } from '../report/terraform-plan';
 import { TerraformFailedError, planOfflineJson, runAsync } from '../terraform';
+import { stackDigest } from './changed-stacks';
 import { type CiTarget, readChanged, shardTargets } from './ci-targets';
 import type { Command } from './command';
 import { loadTargets, parseShard } from './environments';
@@ -17,7 +18,8 @@ One stack's failure does not stop the others; each stack's result goes to the jo
   plan    terraform init and plan in cdktf.out/stacks/<name> with the stack's plan role; keeps
           tfplan, plan.txt (terraform show) and plan.json (terraform show -json) beside it
   apply   terraform apply of that tfplan with the stack's deploy role (a stack whose plan changes
-          nothing is skipped; a stale plan is refused by terraform, never applied)
+          nothing is skipped; a stale plan is refused by terraform, never applied); --results
+          gives each stack's sha256, the digest of the configuration applied, for deploy-record
   drift   a plan with the plan role and -detailed-exitcode, without the state lock: "drifted"
           when the real account differs from the configuration; keeps plan.json for drift-report
 
@@ -54,6 +56,8 @@ export interface StackResult {
   readonly accountId: string;
   readonly status: 'changes' | 'no changes' | 'applied' | 'drifted' | 'skipped' | 'failed';
   readonly counts?: ChangeCounts;
+  /** apply: the {@link stackDigest} of the configuration applied (or found with nothing to change). */
+  readonly sha256?: string;
   readonly seconds: number;
   /** The end of terraform's output when it failed. */
   readonly error?: string;
@@ -176,13 +180,15 @@ async function runStack(target: CiTarget, options: RunOptions): Promise<StackRes
         throw new StepError(`${dir}: no tfplan (its plan failed or was not downloaded)`);
       const planJson = existsSync(join(dir, 'plan.json')) ? readFileSync(join(dir, 'plan.json'), 'utf8') : undefined;
       const counts = planJson ? countChanges(parsePlan(planJson, `${target.name} plan.json`)) : undefined;
-      if (counts && counts.add + counts.change + counts.destroy === 0) return done('skipped', { counts });
+      // What deploy-record keeps once the apply succeeded: the files the plan was made from.
+      const sha256 = stackDigest(dir);
+      if (counts && counts.add + counts.change + counts.destroy === 0) return done('skipped', { counts, sha256 });
       // A fresh token for every terraform command: GitHub's OIDC tokens last five minutes.
       const terraform = async (args: string[]) =>
         step(dir, { ...TF_ENV, ...(await options.credentials(target, target.deployRoleArn)) }, args);
       await terraform(['init', '-input=false', '-no-color']);
       await terraform(['apply', '-input=false', '-no-color', 'tfplan']);
-      return done('applied', counts ? { counts } : {});
+      return done('applied', counts ? { counts, sha256 } : { sha256 });
     }
     const terraform = async (args: string[], ok?: readonly number[]) =>
       step(dir, { ...TF_ENV, ...(await options.credentials(target, target.planRoleArn)) }, args, ok);
