@@ -7,7 +7,7 @@ const fence = '```';
 
 /** A consumer guide: the install lines, a tsconfig.json and one compiled example. */
 export function consumerGuide(
-  options: { typescript?: string; types?: string; moduleResolution?: string } = {},
+  options: { typescript?: string; types?: string; moduleResolution?: string; example?: boolean } = {},
 ): string {
   const compilerOptions = {
     target: 'ES2022',
