@@ -50,6 +50,10 @@ export function offlineOverride(stackJson: any): object {
     skip_metadata_api_check: true,
     // The account guard needs an account id lookup, which an offline plan cannot make.
     allowed_account_ids: [],
+    // A provider that assumes a role calls STS before anything else. An override replaces the nested
+    // blocks of a type it names, so this one block with an empty role_arn (which the provider takes
+    // as "assume nothing") clears the original; an empty list adds no block and leaves it in place.
+    assume_role: [{ role_arn: '' }],
   });
 }
 

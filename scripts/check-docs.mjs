@@ -6,11 +6,30 @@
 //    line before its fence) and every app under examples/ type-checks against the package's sources
 //    (`ssm-federated-access` resolves to modules/index.ts);
 //  - README.md stays a front page: at most README_MAX_LINES lines (the manual is docs/guides).
+//  - the consumer guide (docs/guides/consumer-apps.md) pins every package its install lines name
+//    (but the package itself) to an exact version, the same as this repository's, and its tsconfig.json
+//    is one the installed TypeScript accepts, without options TypeScript 7 removes;
+//  - with --fresh-install (slow, so instead of compiling the examples in place), what a new user does:
+//    in an empty folder, the guide's TypeScript and @types packages installed from the npm registry
+//    (nothing else is downloaded), its tsconfig.json verbatim, and its compiled examples type-checked
+//    by that compiler against the package as built in dist/ (`npm run build` first) and the peer
+//    dependencies this repository installed.
 // Prints one line per problem (file:line: what is wrong) and exits 1 if there is any.
 //
-// Usage: node scripts/check-docs.mjs [--root DIR]   (DIR: the tree to check, default this repository;
-// the package sources and node_modules are always this repository's)
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// Usage: node scripts/check-docs.mjs [--root DIR] [--fresh-install]   (DIR: the tree to check, default
+// this repository; the package sources and node_modules are always this repository's)
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,16 +42,18 @@ const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'cdktf.out', '.gen', '.git
 
 function parseArgs(argv) {
   let root = packageRoot;
+  let freshInstall = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--root' && argv[i + 1]) root = resolve(argv[++i]);
+    else if (argv[i] === '--fresh-install') freshInstall = true;
     else {
       process.stderr.write(
-        `check-docs: unknown argument ${JSON.stringify(argv[i])}. Usage: check-docs.mjs [--root DIR]\n`,
+        `check-docs: unknown argument ${JSON.stringify(argv[i])}. Usage: check-docs.mjs [--root DIR] [--fresh-install]\n`,
       );
       process.exit(2);
     }
   }
-  return { root };
+  return { root, freshInstall };
 }
 
 /** Files under dir (recursively) whose name passes keep, skipping build output and dependencies. */
@@ -260,11 +281,176 @@ function checkCompiles(root, blocks, problems) {
   }
 }
 
-const { root } = parseArgs(process.argv.slice(2));
+const CONSUMER_GUIDE = join('docs', 'guides', 'consumer-apps.md');
+const PACKAGE_NAME = 'ssm-federated-access';
+/** tsconfig values that TypeScript 6 deprecates and TypeScript 7 refuses. */
+const REMOVED_IN_TS7 = {
+  moduleResolution: ['node', 'node10', 'classic'],
+  module: ['amd', 'umd', 'system', 'none'],
+  target: ['es3', 'es5'],
+  baseUrl: undefined,
+  outFile: undefined,
+};
+
+/** The fenced blocks of a Markdown text: language, first line of code (1-based) and code. */
+function fencedBlocks(text) {
+  const blocks = [];
+  let open = null;
+  text.split('\n').forEach((line, index) => {
+    const fence = line.match(/^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)/);
+    if (open && fence && fence[1][0] === open.marker[0] && line.trim().length >= open.marker.length && !fence[2]) {
+      blocks.push({ lang: open.lang, line: open.line, code: open.body.join('\n') });
+      open = null;
+    } else if (open) open.body.push(line);
+    else if (fence) open = { marker: fence[1], lang: fence[2], line: index + 2, body: [] };
+  });
+  return blocks;
+}
+
+/** `npm install` lines of the guide: each package spec with its name, version and the line it is on. */
+function installSpecs(blocks) {
+  const specs = [];
+  for (const block of blocks.filter((b) => ['sh', 'bash', 'console'].includes(b.lang))) {
+    block.code.split('\n').forEach((line, i) => {
+      const m = line.match(/^\s*\$?\s*npm (?:install|i|add)\s+(.*)$/);
+      if (!m) return;
+      const dev = /(^|\s)(-D|--save-dev)(\s|$)/.test(m[1]);
+      for (const word of m[1].split(/\s+/).filter((w) => w && !w.startsWith('-'))) {
+        const at = word.lastIndexOf('@');
+        const [name, version] = at > 0 ? [word.slice(0, at), word.slice(at + 1)] : [word, undefined];
+        specs.push({ name, version, dev, line: block.line + i });
+      }
+    });
+  }
+  return specs;
+}
+
+/**
+ * The consumer guide's install lines and tsconfig.json, checked against this repository: returns
+ * what the fresh-folder check needs, or undefined when the tree has no consumer guide.
+ */
+function checkConsumerGuide(root, markedBlocks, problems) {
+  const file = join(root, CONSUMER_GUIDE);
+  if (!existsSync(file)) return undefined;
+  const blocks = fencedBlocks(readFileSync(file, 'utf8'));
+  const specs = installSpecs(blocks);
+  const own = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8'));
+  const pinned = { ...own.peerDependencies, ...own.devDependencies };
+  for (const spec of specs.filter((s) => s.name !== PACKAGE_NAME)) {
+    const where = `${CONSUMER_GUIDE}:${spec.line}`;
+    if (!spec.version || !/^\d+\.\d+\.\d+$/.test(spec.version)) {
+      problems.push(
+        `${where}: installs ${spec.name} without an exact version: pin it (${spec.name}@${pinned[spec.name] ?? '<version>'}), or a new release changes what readers get`,
+      );
+    } else if (pinned[spec.name] && pinned[spec.name] !== spec.version) {
+      problems.push(
+        `${where}: installs ${spec.name}@${spec.version}, but this repository builds with ${pinned[spec.name]}`,
+      );
+    }
+  }
+  const tsconfigBlock = blocks.find((b) => b.lang === 'json' && b.code.includes('"compilerOptions"'));
+  if (!tsconfigBlock) {
+    problems.push(`${CONSUMER_GUIDE}: has no tsconfig.json block (a json block with "compilerOptions")`);
+    return undefined;
+  }
+  const tsconfig = JSON.parse(tsconfigBlock.code);
+  checkTsconfig(tsconfig, `${CONSUMER_GUIDE}:${tsconfigBlock.line}`, problems);
+  const examples = markedBlocks.filter((b) => b.file === CONSUMER_GUIDE);
+  return { specs, tsconfig, tsconfigWhere: `${CONSUMER_GUIDE}:${tsconfigBlock.line}`, examples };
+}
+
+/** The guide's tsconfig.json: options the installed TypeScript accepts, none that TypeScript 7 removes. */
+function checkTsconfig(tsconfig, where, problems) {
+  const parsed = ts.parseJsonConfigFileContent(tsconfig, ts.sys, packageRoot);
+  for (const d of parsed.errors.filter((e) => e.code !== 18003)) {
+    problems.push(`${where}: tsconfig.json: TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+  }
+  for (const [option, removed] of Object.entries(REMOVED_IN_TS7)) {
+    const value = tsconfig.compilerOptions?.[option];
+    if (value === undefined) continue;
+    if (removed === undefined || removed.includes(String(value).toLowerCase())) {
+      problems.push(
+        `${where}: tsconfig.json sets ${option}: ${JSON.stringify(value)}, which TypeScript 6 deprecates and TypeScript 7 removes`,
+      );
+    }
+  }
+}
+
+/** Runs a command; returns its output, or pushes a problem and returns undefined. */
+function runIn(cwd, command, args, what, problems) {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status === 0) return result.stdout;
+  problems.push(`${what} failed:\n${`${result.stdout ?? ''}${result.stderr ?? ''}`.trim() || result.error?.message}`);
+  return undefined;
+}
+
+/**
+ * What a new user does with the guide, in an empty folder: its TypeScript and @types packages from
+ * the npm registry, its tsconfig.json as written, its examples as main.ts, compiled with `tsc -p`.
+ * The package is this repository's dist/ and its peers come from this repository's node_modules
+ * (linked: the versions the static check compares), so only the compiler is downloaded.
+ */
+function checkFreshInstall(consumer, problems) {
+  const started = Date.now();
+  if (!existsSync(join(packageRoot, 'dist', 'modules', 'index.d.ts'))) {
+    problems.push(`${CONSUMER_GUIDE}: the fresh-folder check compiles against dist/: run \`npm run build\` first`);
+    return;
+  }
+  const work = mkdtempSync(join(tmpdir(), 'check-docs-consumer-'));
+  try {
+    writeFileSync(join(work, 'package.json'), `${JSON.stringify({ name: 'consumer-app', private: true }, null, 2)}\n`);
+    const downloaded = consumer.specs.filter((s) => s.name === 'typescript' || s.name.startsWith('@types/'));
+    const installed = runIn(
+      work,
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--ignore-scripts',
+        '--prefer-offline',
+        '--save-dev',
+        '--save-exact',
+        ...downloaded.map((s) => `${s.name}@${s.version}`),
+      ],
+      `npm install ${downloaded.map((s) => s.name).join(' ')} in a fresh folder`,
+      problems,
+    );
+    if (installed === undefined) return;
+    for (const spec of consumer.specs.filter((s) => !s.dev)) {
+      const target = spec.name === PACKAGE_NAME ? packageRoot : join(packageRoot, 'node_modules', spec.name);
+      mkdirSync(dirname(join(work, 'node_modules', spec.name)), { recursive: true });
+      symlinkSync(target, join(work, 'node_modules', spec.name), 'dir');
+    }
+    writeFileSync(join(work, 'tsconfig.json'), JSON.stringify(consumer.tsconfig, null, 2));
+    consumer.examples.forEach((b, i) => writeFileSync(join(work, `example-${i + 1}.ts`), `${b.code}\n`));
+    writeFileSync(join(work, 'main.ts'), consumer.examples.map((_, i) => `import './example-${i + 1}';\n`).join(''));
+    const tsc = join(work, 'node_modules', 'typescript', 'bin', 'tsc');
+    const version = runIn(work, process.execPath, [tsc, '--version'], 'tsc --version', problems);
+    const compiled = runIn(work, process.execPath, [tsc, '-p', 'tsconfig.json', '--pretty', 'false'], '', []);
+    if (compiled === undefined) {
+      const output = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--pretty', 'false'], {
+        cwd: work,
+        encoding: 'utf8',
+      }).stdout;
+      problems.push(
+        `${consumer.tsconfigWhere}: the guide's install line and tsconfig.json do not compile its examples in a fresh folder (${(version ?? '').trim()}):\n${output.trim()}`,
+      );
+    }
+    consumer.freshSeconds = (Date.now() - started) / 1000;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const { root, freshInstall } = parseArgs(process.argv.slice(2));
 const problems = [];
 const files = markdownFiles(root);
 const { links: linkCount, blocks } = checkLinks(root, files, problems);
-const compiled = checkCompiles(root, blocks, problems);
+// --fresh-install is the slow check on its own: the links and examples are the quick run's.
+const compiled = freshInstall ? 0 : checkCompiles(root, blocks, problems);
+const consumer = checkConsumerGuide(root, blocks, problems);
+if (freshInstall && consumer) checkFreshInstall(consumer, problems);
 const readme = join(root, 'README.md');
 if (existsSync(readme)) {
   const lines = readFileSync(readme, 'utf8').replace(/\n$/, '').split('\n').length;
@@ -280,5 +466,7 @@ if (problems.length > 0) {
   process.exit(1);
 }
 process.stdout.write(
-  `docs: ${files.length} Markdown files, ${linkCount} relative links, ${blocks.length} compiled blocks, ${compiled} files compiled in all\n`,
+  `docs: ${files.length} Markdown files, ${linkCount} relative links, ${blocks.length} compiled blocks, ${compiled} files compiled in all` +
+    `${consumer ? `; consumer guide: ${consumer.specs.filter((x) => x.name !== PACKAGE_NAME).length} packages pinned` : ''}` +
+    `${consumer?.freshSeconds === undefined ? '' : `, compiled in a fresh folder in ${consumer.freshSeconds.toFixed(1)} s`}\n`,
 );

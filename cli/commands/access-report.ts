@@ -21,8 +21,12 @@ Options:
   --markdown FILE      write the report to FILE (default: standard output)
   -h, --help           show this help
 
+Stacks without those constructs (other stacks of the same app) are skipped, with a note in the
+report; a stack named on the command line must have them.
+
 Exit codes: 0 every case decided as expected; 1 some were not; 2 nothing written: a usage error,
-no app, an unknown stack, a stack without the access constructs, or no evaluator.
+no app, an unknown stack, a named stack without the access constructs, no stack with them, or no
+evaluator.
 `;
 
 export const accessReport: Command = {
@@ -40,14 +44,24 @@ export const accessReport: Command = {
     const app = loadApp({ cwd: io.cwd, ...(values.out !== undefined ? { out: values.out } : {}) });
     const lines: string[] = [];
     let failed = 0;
+    let reported = 0;
     for (const stack of selectStacks(app, positionals)) {
       let matrix;
       try {
         matrix = stackMatrix(stack);
       } catch (error) {
-        if (error instanceof NoAccessModelError) throw new CliError(`no access matrix for ${error.message}`);
-        throw error;
+        if (!(error instanceof NoAccessModelError)) throw error;
+        // A stack the user named must have a matrix; the app's other stacks need not (as in plan-report).
+        if (positionals.length > 0) throw new CliError(`no access matrix for ${error.message}`);
+        lines.push(
+          `## Access matrix: ${stack.name}`,
+          '',
+          `Skipped: no access matrix for this stack: ${error.reason}.`,
+          '',
+        );
+        continue;
       }
+      reported++;
       const { access, cases } = matrix;
       const { sessionPolicy: rule, identity } = access.model;
       const identityKind = identity.part === 'permission-set' ? 'identity-center' : 'saml';
@@ -80,6 +94,11 @@ export const accessReport: Command = {
           ? `All ${results.length} cases decided as expected.`
           : `**${stackFailed} of ${results.length} cases were not decided as expected.**`,
         '',
+      );
+    }
+    if (reported === 0) {
+      throw new CliError(
+        `no access matrix: no stack in ${app.outdir} has the access constructs of ssm-federated-access (a SamlFederation or IdentityCenterPermissionSet with a SessionAccessPolicy)`,
       );
     }
     const text = lines.join('\n');

@@ -213,9 +213,13 @@ const justInTimeSchema = z.strictObject({
         /** Who approves (up to 5 per level, as AWS allows). */
         approvers: z.array(
           z.strictObject({
-            /** An Identity Center group or user, or an IAM user. */
+            /**
+             * `SSOGroup` or `SSOUser`: an IAM Identity Center group or user; `IAM`: an IAM user. AWS
+             * names no other approvers: an IAM role, and so a person signed in through a SAML role,
+             * cannot approve.
+             */
             type: z.enum(['SSOGroup', 'SSOUser', 'IAM'], { error: 'must be "SSOGroup", "SSOUser" or "IAM"' }),
-            /** Identity Center group or user id, or IAM user name. */
+            /** The Identity Center group or user id (from the identity store, not the display name), or the IAM user name. */
             name: z.string().min(1, { error: 'must name the approver' }),
           }),
         ),
@@ -285,9 +289,9 @@ const ciSchema = z.strictObject({
   }),
   /** Create the account's GitHub OIDC provider (turn off when another stack owns it). */
   createOidcProvider: z.boolean().default(true),
-  /** @default <environment>-github-plan */
+  /** Name of the role the plan-review workflow assumes. @default <environment>-github-plan */
   planRoleName: iamRoleName.optional(),
-  /** @default <environment>-github-deploy */
+  /** Name of the role the deploy workflow assumes. @default <environment>-github-deploy */
   deployRoleName: iamRoleName.optional(),
   /**
    * The GitHub environment (Settings > Environments) whose deploy jobs the deploy role trusts. Give
@@ -441,7 +445,7 @@ const backendSchema = z.discriminatedUnion(
       bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
         error: 'must be an S3 bucket name (3-63 characters: a-z, 0-9, . and -)',
       }),
-      /** @default <environment>/terraform.tfstate */
+      /** Key of the state object in the bucket. @default <environment>/terraform.tfstate */
       key: z.string().min(1).optional(),
       /** The state bucket's region. */
       region,
@@ -453,7 +457,7 @@ const backendSchema = z.discriminatedUnion(
       type: z.literal('hcp'),
       /** The HCP Terraform organization. */
       organization: z.string().min(1, { error: 'must name the HCP Terraform organization' }),
-      /** @default the environment name */
+      /** The HCP Terraform workspace. @default the environment name */
       workspace: z.string().min(1).optional(),
       /** Terraform Enterprise host name. @default app.terraform.io */
       hostname: z.string().min(1).optional(),
@@ -683,7 +687,15 @@ function checkJustInTime(env: z.output<typeof environmentObject>, ctx: z.core.$R
   }
 }
 
-/** What an environment file exports: the input form, with defaults still to apply. */
+/**
+ * What an environment file exports: the input form, with defaults still to apply.
+ *
+ * The type is inferred from the environment's zod schema, so its fields are not listed here: the
+ * Environment fields page lists every one, with its type, default and rules, generated from the
+ * same schema, as is the JSON Schema the package ships (`schema/environment.schema.json`).
+ *
+ * @see [Environment fields](../../docs/reference/environment-fields.md)
+ */
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 
 /** The validated form, defaults applied. */

@@ -165,6 +165,10 @@ export class JustInTimeApprovalPolicies extends Construct {
       Resources: resources,
     };
     if (Object.keys(resources).length === 0) return;
+    // No notificationArns (checkov CKV_AWS_124): Terraform is the stack's only operator, waits for
+    // each operation and fails the apply with the failed events' reasons; CloudTrail records who
+    // changed it. The environment's only topics are break-glass alarms, which deploy notices would
+    // drown. docs/guides/just-in-time.md, "Stack events and CKV_AWS_124".
     this.stack = new CloudformationStack(this, 'stack', {
       ...(props.provider ? { provider: props.provider } : {}),
       name: `${props.environmentName}-just-in-time-approvals`,

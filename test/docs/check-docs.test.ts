@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { consumerGuide } from '../support/consumer-guide';
 
 /**
  * scripts/check-docs.mjs (`npm run docs:links`): relative links, heading anchors and the marked
@@ -168,6 +169,35 @@ describe('check-docs', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
       "examples/app/main.ts:2: does not compile: TS2551: Property 'synthh' does not exist on type 'App'",
+    );
+  });
+
+  it('fails on a consumer guide that installs an unpinned package or a tsconfig TypeScript 7 refuses', () => {
+    const result = check(
+      tree({
+        'docs/guides/consumer-apps.md': consumerGuide({
+          typescript: 'typescript',
+          moduleResolution: 'node10',
+          example: false,
+        }),
+      }),
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'docs/guides/consumer-apps.md:5: installs typescript without an exact version: pin it (typescript@5.9.3)',
+    );
+    expect(result.stderr).toContain(
+      'docs/guides/consumer-apps.md:9: tsconfig.json sets moduleResolution: "node10", which TypeScript 6 deprecates and TypeScript 7 removes',
+    );
+  });
+
+  it('fails on a consumer guide whose pinned version differs from the one this repository builds with', () => {
+    const result = check(
+      tree({ 'docs/guides/consumer-apps.md': consumerGuide({ typescript: 'typescript@5.8.2', example: false }) }),
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'docs/guides/consumer-apps.md:5: installs typescript@5.8.2, but this repository builds with 5.9.3',
     );
   });
 
