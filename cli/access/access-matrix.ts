@@ -715,7 +715,7 @@ export function accessMatrix(...args: [SynthesizedAccess] | [unknown, Synthesize
         's3:PutObject',
         `arn:aws:s3:::${d.s3Bucket}/${prefix}${INSTANCE_ID}.log`,
         'Allowed',
-        MANAGED_INSTANCE_SIDS.s3Put(d.region),
+        MANAGED_INSTANCE_SIDS.s3Put,
       );
       if (prefix)
         agentCase(
@@ -735,7 +735,7 @@ export function accessMatrix(...args: [SynthesizedAccess] | [unknown, Synthesize
         's3:GetEncryptionConfiguration',
         `arn:aws:s3:::${d.s3Bucket}`,
         'Allowed',
-        MANAGED_INSTANCE_SIDS.s3Encryption(d.region),
+        MANAGED_INSTANCE_SIDS.s3Encryption,
       );
     }
     if (d.logGroup) {
@@ -745,14 +745,14 @@ export function accessMatrix(...args: [SynthesizedAccess] | [unknown, Synthesize
         'logs:CreateLogStream',
         `${group}:log-stream:${INSTANCE_ID}`,
         'Allowed',
-        MANAGED_INSTANCE_SIDS.logsWrite(d.region),
+        MANAGED_INSTANCE_SIDS.logsWrite,
       );
       agentCase(
         `put session log events in ${d.region}`,
         'logs:PutLogEvents',
         `${group}:log-stream:${INSTANCE_ID}`,
         'Allowed',
-        MANAGED_INSTANCE_SIDS.logsWrite(d.region),
+        MANAGED_INSTANCE_SIDS.logsWrite,
       );
       agentCase('read session logs', 'logs:GetLogEvents', `${group}:log-stream:${INSTANCE_ID}`, 'ImplicitlyDenied');
       agentCase(

@@ -1,5 +1,6 @@
 import { TerraformResource } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { regionFree } from '../core/region-free';
 import { READS_WITHOUT_RESOURCE_TYPES, RESOURCE_TYPES, type ReadScope, resourceType } from '../core/resource-types';
 
 /**
@@ -9,7 +10,7 @@ import { READS_WITHOUT_RESOURCE_TYPES, RESOURCE_TYPES, type ReadScope, resourceT
  * forms are the registry's (modules/core/resource-types.ts). Internal to github-oidc.
  */
 
-export { READS_WITHOUT_RESOURCE_TYPES };
+export { READS_WITHOUT_RESOURCE_TYPES, regionFree };
 
 /** How the reads of each service are scoped (the registry's `readScope` of its types). */
 export const READ_SCOPE_OF_SERVICE: Readonly<Record<string, ReadScope>> = Object.fromEntries(
@@ -25,17 +26,6 @@ export const REFRESH_ARNS = Object.fromEntries(
 export type RefreshResources = ReadonlyMap<string, readonly string[]>;
 
 const isLiteral = (value: unknown): value is string => typeof value === 'string' && !value.includes('${');
-
-/**
- * The name part of an ARN with each of the regions replaced by `*`: the per-region copies of a
- * resource (a bucket or role named after its region) become one pattern, so that the policy stays
- * the same size however many regions the stack has.
- */
-export function regionFree(arn: string, regions: readonly string[]): string {
-  let result = arn;
-  for (const region of regions) result = result.split(region).join('*');
-  return result.replace(/\*(\*)+/g, '*');
-}
 
 /** The refresh ARNs of every resource under `scope`, by service, region-free, sorted and without duplicates. */
 export function refreshResourcesIn(

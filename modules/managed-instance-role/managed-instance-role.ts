@@ -7,6 +7,7 @@ import { describeForReview } from '../core/review-metadata';
 import { type AwsRegion, propProblems, rules } from '../core/rules';
 import { reportProblems } from '../core/validation';
 import type { SessionLogDestination } from '../core/session-log-destination';
+import { regionFree } from '../core/region-free';
 
 /** What SSM Agent calls to open Session Manager channels (no resource-level permissions exist for them). */
 export const AGENT_CHANNEL_ACTIONS = [
@@ -20,9 +21,9 @@ export const AGENT_CHANNEL_ACTIONS = [
 export const MANAGED_INSTANCE_SIDS = {
   channels: 'SessionManagerChannels',
   heartbeat: 'AgentHeartbeat',
-  s3Put: (region: string) => `WriteTranscripts${pascal(region)}`,
-  s3Encryption: (region: string) => `CheckTranscriptBucketEncryption${pascal(region)}`,
-  logsWrite: (region: string) => `WriteSessionLogs${pascal(region)}`,
+  s3Put: 'WriteTranscripts',
+  s3Encryption: 'CheckTranscriptBucketEncryption',
+  logsWrite: 'WriteSessionLogs',
   logsDescribe: 'FindSessionLogGroups',
   kms: 'UseSessionKeys',
   transcriptBucketKms: 'EncryptTranscriptsWithBucketKeys',
@@ -159,6 +160,7 @@ export function managedInstanceDocument(
   regions: readonly string[],
   destinations: readonly SessionLogDestination[],
 ): PolicyDocument {
+  const inRegions = { StringEquals: { 'aws:RequestedRegion': [...regions] } };
   const statements: PolicyStatement[] = [
     {
       Sid: MANAGED_INSTANCE_SIDS.channels,
@@ -172,37 +174,47 @@ export function managedInstanceDocument(
       Effect: 'Allow',
       // The agent reports itself every few minutes; without it the instance is not "managed".
       Action: 'ssm:UpdateInstanceInformation',
-      Resource: regions.map((region) => `arn:aws:ec2:${region}:${accountId}:instance/*`),
+      Resource: `arn:aws:ec2:*:${accountId}:instance/*`,
+      Condition: inRegions,
     },
   ];
-  for (const d of destinations) {
-    if (d.s3BucketName) {
-      const prefix = d.s3KeyPrefix ? `${d.s3KeyPrefix}/` : '';
-      statements.push(
-        {
-          Sid: MANAGED_INSTANCE_SIDS.s3Put(d.region),
-          Effect: 'Allow',
-          Action: 's3:PutObject',
-          Resource: `arn:aws:s3:::${d.s3BucketName}/${prefix}*`,
-        },
-        {
-          Sid: MANAGED_INSTANCE_SIDS.s3Encryption(d.region),
-          Effect: 'Allow',
-          // The agent refuses to upload to a bucket it cannot confirm is encrypted.
-          Action: 's3:GetEncryptionConfiguration',
-          Resource: `arn:aws:s3:::${d.s3BucketName}`,
-        },
-      );
-    }
-    if (d.logGroupName) {
-      statements.push({
-        Sid: MANAGED_INSTANCE_SIDS.logsWrite(d.region),
+  // One statement per kind, not per region: per-region names become one pattern (the region as
+  // "*"), so the policy does not grow with every region.
+  const oneOf = (values: readonly string[]) => {
+    const unique = [...new Set(values.map((v) => regionFree(v, regions)))].sort();
+    return unique.length === 1 ? unique[0] : unique;
+  };
+  const buckets = destinations.filter((d) => d.s3BucketName);
+  if (buckets.length > 0) {
+    statements.push(
+      {
+        Sid: MANAGED_INSTANCE_SIDS.s3Put,
         Effect: 'Allow',
-        // Both actions are authorized on the log stream: any stream of the session log group.
-        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        Resource: `arn:aws:logs:${d.region}:${accountId}:log-group:${d.logGroupName}:log-stream:*`,
-      });
-    }
+        Action: 's3:PutObject',
+        Resource: oneOf(
+          buckets.map((d) => `arn:aws:s3:::${d.s3BucketName}/${d.s3KeyPrefix ? `${d.s3KeyPrefix}/` : ''}*`),
+        ),
+      },
+      {
+        Sid: MANAGED_INSTANCE_SIDS.s3Encryption,
+        Effect: 'Allow',
+        // The agent refuses to upload to a bucket it cannot confirm is encrypted.
+        Action: 's3:GetEncryptionConfiguration',
+        Resource: oneOf(buckets.map((d) => `arn:aws:s3:::${d.s3BucketName}`)),
+      },
+    );
+  }
+  const groups = destinations.filter((d) => d.logGroupName);
+  if (groups.length > 0) {
+    statements.push({
+      Sid: MANAGED_INSTANCE_SIDS.logsWrite,
+      Effect: 'Allow',
+      // Both actions are authorized on the log stream: any stream of the session log group.
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: oneOf(groups.map((d) => `arn:aws:logs:*:${accountId}:log-group:${d.logGroupName}:log-stream:*`)),
+      // The group has the same name in every region: only the environment's.
+      Condition: inRegions,
+    });
   }
   if (destinations.some((d) => d.logGroupName)) {
     statements.push({
@@ -241,11 +253,4 @@ export function managedInstanceDocument(
     });
   }
   return policyDocument(statements);
-}
-
-function pascal(region: string): string {
-  return region
-    .split('-')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
 }

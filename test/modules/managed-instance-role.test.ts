@@ -96,21 +96,23 @@ describe('ManagedInstanceRole', () => {
         Sid: 'AgentHeartbeat',
         Effect: 'Allow',
         Action: 'ssm:UpdateInstanceInformation',
-        Resource: [`arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/*`, `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*`],
+        // Region-free, kept to the environment's regions by the condition.
+        Resource: `arn:aws:ec2:*:${ACCOUNT}:instance/*`,
+        Condition: { StringEquals: { 'aws:RequestedRegion': ['eu-west-1', 'us-east-1'] } },
       },
     ]);
   });
 
   it('S3 logging: put under the prefix and read the bucket encryption, nothing more', () => {
     const statements = byId(build({ logDestinations: [s3Only] }));
-    expect(statements[SIDS.s3Put('eu-west-1')]).toEqual({
-      Sid: 'WriteTranscriptsEuWest1',
+    expect(statements[SIDS.s3Put]).toEqual({
+      Sid: 'WriteTranscripts',
       Effect: 'Allow',
       Action: 's3:PutObject',
       Resource: 'arn:aws:s3:::transcripts/sessions/eu/*',
     });
-    expect(statements[SIDS.s3Encryption('eu-west-1')]).toEqual({
-      Sid: 'CheckTranscriptBucketEncryptionEuWest1',
+    expect(statements[SIDS.s3Encryption]).toEqual({
+      Sid: 'CheckTranscriptBucketEncryption',
       Effect: 'Allow',
       Action: 's3:GetEncryptionConfiguration',
       Resource: 'arn:aws:s3:::transcripts',
@@ -121,11 +123,12 @@ describe('ManagedInstanceRole', () => {
 
   it('CloudWatch logging: streams of the session group, DescribeLogGroups on "*", and the key', () => {
     const statements = byId(build({ logDestinations: [cloudWatchOnly] }));
-    expect(statements[SIDS.logsWrite('eu-west-1')]).toEqual({
-      Sid: 'WriteSessionLogsEuWest1',
+    expect(statements[SIDS.logsWrite]).toEqual({
+      Sid: 'WriteSessionLogs',
       Effect: 'Allow',
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/ssm/test/sessions:log-stream:*`,
+      Resource: `arn:aws:logs:*:${ACCOUNT}:log-group:/aws/ssm/test/sessions:log-stream:*`,
+      Condition: { StringEquals: { 'aws:RequestedRegion': expect.arrayContaining(['eu-west-1']) } },
     });
     expect(statements[SIDS.logsDescribe]).toEqual({
       Sid: 'FindSessionLogGroups',
@@ -139,7 +142,7 @@ describe('ManagedInstanceRole', () => {
       Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: [KEY],
     });
-    expect(Object.keys(statements)).not.toContain(SIDS.s3Put('eu-west-1'));
+    expect(Object.keys(statements)).not.toContain(SIDS.s3Put);
   });
 
   it('grants no reading of logs, no tagging and no starting of sessions', () => {
