@@ -10,7 +10,7 @@ import {
 } from '../core/policy-document';
 import { type PropCheck, propProblems, rules } from '../core/rules';
 import { reportProblems } from '../core/validation';
-import { samlMetadataProblem } from './saml-metadata';
+import { samlMetadataProblem, withoutByteOrderMark } from './saml-metadata';
 import { RUN_AS_TAG } from '../core/tag-names';
 import { describeForReview } from '../core/review-metadata';
 
@@ -78,7 +78,8 @@ export interface SamlFederationProps {
   readonly providerName: string;
   /**
    * The IdP's SAML metadata document (1,000 to 10,000,000 characters), as the IdP exports it.
-   * Read it from a file; it is written to the Terraform configuration verbatim.
+   * Read it from a file; it is written to the Terraform configuration verbatim, without a leading
+   * byte-order mark (Entra ID's downloads start with one, which IAM is reported to refuse).
    *
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml.html
    */
@@ -180,7 +181,8 @@ export class SamlFederation extends Construct {
 
   constructor(scope: Construct, id: string, props: SamlFederationProps) {
     super(scope, id);
-    const metadataProblem = samlMetadataProblem(props.metadataXml);
+    const metadataXml = withoutByteOrderMark(props.metadataXml);
+    const metadataProblem = samlMetadataProblem(metadataXml);
     reportProblems(this, [
       ...propProblems(this.node.path, [
         ['accountId', props.accountId, rules.accountId],
@@ -207,7 +209,7 @@ export class SamlFederation extends Construct {
             {
               file: this.node.path,
               path: 'metadataXml',
-              value: `${props.metadataXml.slice(0, 40)}... (${props.metadataXml.length} characters)`,
+              value: `${metadataXml.slice(0, 40)}... (${metadataXml.length} characters)`,
               message: metadataProblem,
             },
           ]),
@@ -221,7 +223,7 @@ export class SamlFederation extends Construct {
 
     this.provider = new IamSamlProvider(this, 'provider', {
       name: props.providerName,
-      samlMetadataDocument: escapeTerraformTemplate(props.metadataXml),
+      samlMetadataDocument: escapeTerraformTemplate(metadataXml),
     });
     this.role = new IamRole(this, 'role', {
       name: props.roleName,
