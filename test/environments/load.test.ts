@@ -9,6 +9,7 @@ import {
   loadEnvironments,
 } from '../../environments';
 import { example } from '../../environments/example';
+import { DEFAULT_DENIED_RUN_AS_USERS } from '../../modules/core/run-as-guard';
 
 const FILE = 'environments/test.ts';
 
@@ -63,7 +64,12 @@ describe('shipped environments', () => {
   it('example demonstrates every feature', () => {
     const config = loadEnvironment(environmentSources[0]);
     expect(config.regions).toEqual(['eu-west-1', 'us-east-1']);
-    expect(config.runAs).toEqual({ enabled: true, defaultUser: 'ec2-user', allowSharedDefaultUser: false });
+    expect(config.runAs).toEqual({
+      enabled: true,
+      defaultUser: 'ec2-user',
+      allowSharedDefaultUser: false,
+      deniedUsers: [...DEFAULT_DENIED_RUN_AS_USERS],
+    });
     expect(config.access).toMatchObject({
       ownerRule: true,
       attributeRule: { tags: [{ principalTag: 'AppId', instanceTag: 'APP_ID' }], groups: 2 },
