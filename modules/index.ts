@@ -31,6 +31,7 @@ export {
   type SourceIdentityMode,
   RUN_AS_TAG,
 } from './saml-federation/saml-federation';
+export { type RunAsGuard, DEFAULT_DENIED_RUN_AS_USERS } from './core/run-as-guard';
 export {
   IdentityCenterPermissionSet,
   type IdentityCenterPermissionSetProps,

@@ -157,7 +157,18 @@ export function signInCases(m: MatrixHelpers): void {
         'ImplicitlyDenied',
       );
     }
-  } else {
+  }
+  // The run-as guard, in either mode: a tag naming root, in any letter case, is refused.
+  for (const action of ['sts:AssumeRoleWithSAML', 'sts:TagSession']) {
+    signIn(
+      'sign-in with SSMSessionRunAs = ROOT is refused (the run-as guard)',
+      idp(providerArn, runAsTag('ROOT')),
+      action,
+      {},
+      'ImplicitlyDenied',
+    );
+  }
+  if (!runAs) {
     signIn(
       'sign-in without the SSMSessionRunAs session tag (run-as off)',
       idp(providerArn, {}),

@@ -1,5 +1,6 @@
 import type { Simulation } from '@cloud-copilot/iam-simulate';
 import type { PolicyDocument } from '../../modules/core/policy-document';
+import { RUN_AS_GUARD_SIDS } from '../../modules/core/run-as-guard';
 import { MANAGED_INSTANCE_SIDS } from '../../modules/managed-instance-role/managed-instance-role';
 import {
   CONSOLE_READ_ACTIONS,
@@ -233,6 +234,17 @@ export function accessMatrix(...args: [SynthesizedAccess] | [unknown, Synthesize
   }
   startOn("someone else's instance", alice, instance(primary), { [OWNERSHIP_TAG]: bobId }, 'ImplicitlyDenied');
   startOn('untagged instance', alice, instance(primary), {}, 'ImplicitlyDenied');
+  // The run-as guard: whatever the IdP or Identity Center sends, no session runs as root.
+  if (rules.ownerRule && !justInTime) {
+    startOn(
+      'own instance with SSMSessionRunAs = Root (the run-as guard)',
+      person('alice', { SSMSessionRunAs: 'Root' }),
+      instance(primary),
+      { [OWNERSHIP_TAG]: aliceId },
+      'ExplicitlyDenied',
+      RUN_AS_GUARD_SIDS.refusedUsers,
+    );
+  }
   startOn(
     'own tag on an instance of another account',
     alice,

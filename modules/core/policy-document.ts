@@ -114,3 +114,27 @@ export function renderPolicy(document: PolicyDocument): string {
 export function policySize(document: PolicyDocument): number {
   return JSON.stringify(document).length;
 }
+
+/**
+ * Condition blocks combined into one: operators of each block side by side, and the keys of an
+ * operator that several blocks use merged (IAM ANDs them). A key given twice under one operator
+ * would have one value overwrite the other, so it throws instead.
+ *
+ * @example
+ * ```ts
+ * mergeConditions({ StringEquals: { 'SAML:aud': audience } }, runAsTrustConditions(guard, true));
+ * ```
+ */
+export function mergeConditions(...blocks: readonly PolicyConditions[]): PolicyConditions {
+  const merged: Record<string, Record<string, string | boolean | readonly string[]>> = {};
+  for (const block of blocks) {
+    for (const [operator, keys] of Object.entries(block)) {
+      const into = (merged[operator] ??= {});
+      for (const [key, value] of Object.entries(keys)) {
+        if (key in into) throw new Error(`mergeConditions: ${operator} ${key} is given twice`);
+        into[key] = value;
+      }
+    }
+  }
+  return merged;
+}

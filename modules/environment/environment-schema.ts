@@ -6,6 +6,7 @@ import { launchTaggerRules } from '../launch-tagger/rules';
 import { ACCESS_DURATION_HOURS, manualApprovalProblems } from '../just-in-time/approval-documents';
 import { S3_BUCKET_NAME_MAX_LENGTH, auditLogNames } from '../session-audit-logs/names';
 import { SHARED_SESSION_USER } from '../core/tag-names';
+import { DEFAULT_DENIED_RUN_AS_USERS, RUN_AS_PATTERN_RULE, RUN_AS_USER_RULE } from '../core/run-as-guard';
 
 export { AWS_REGIONS, type AwsRegion };
 
@@ -110,10 +111,28 @@ const runAsSchema = z
     /** OS user for sessions whose caller has no `SSMSessionRunAs` tag (the trust policy requires one when enabled). */
     defaultUser: str(rules.linuxUserName).optional(),
     /**
-     * Accept sessions running as the shared `ssm-user` (run-as off, or `ssm-user` as the default
-     * user), which run-as exists to avoid. Off, both are errors.
+     * Accept sessions running as the shared `ssm-user` (run-as off, `ssm-user` as the default
+     * user, or an `SSMSessionRunAs` tag naming it), which run-as exists to avoid. Off, the first two
+     * are errors and the trust policy and session policy refuse the tag.
+     * @default false
      */
     allowSharedDefaultUser: z.boolean().default(false),
+    /**
+     * OS users the `SSMSessionRunAs` tag may not name, compared ignoring case, besides `root` and
+     * `ssm-user`, which are always refused (`ssm-user` unless `allowSharedDefaultUser`). The SAML
+     * trust refuses the sign-in and the session policy denies `ssm:StartSession`. Replaces the
+     * default list. It bounds what the IdP sends, not `defaultUser`, which a session runs as only
+     * when its caller has no tag: `ec2-user` may be the default user and still be refused as a tag.
+     * @default ["admin", "administrator", "bitnami", "centos", "cloud-user", "debian", "ec2-user", "fedora", "opc", "rocky", "ubuntu"]
+     */
+    deniedUsers: z.array(str(RUN_AS_USER_RULE)).default([...DEFAULT_DENIED_RUN_AS_USERS]),
+    /**
+     * An IAM `StringLike` pattern (`*` and `?` wildcards, not a regular expression) every
+     * `SSMSessionRunAs` value must match, e.g. `u-*`: the SAML trust refuses other values and the
+     * session policy denies `ssm:StartSession` to them.
+     * @default none: any value but the refused users
+     */
+    allowedPattern: str(RUN_AS_PATTERN_RULE).optional(),
   })
   .refine((runAs) => !runAs.enabled || runAs.defaultUser !== undefined, {
     error: 'must name a default OS user when run-as is enabled. Set runAs.defaultUser, for example "ec2-user"',
@@ -484,7 +503,12 @@ const environmentObject = z.strictObject({
   /** Who signs in: a SAML identity provider, or IAM Identity Center. */
   identity: identitySchema,
   /** Each person's session runs as their own OS user (`SSMSessionRunAs`). @default run-as on, default user ec2-user */
-  runAs: runAsSchema.default({ enabled: true, defaultUser: 'ec2-user', allowSharedDefaultUser: false }),
+  runAs: runAsSchema.default({
+    enabled: true,
+    defaultUser: 'ec2-user',
+    allowSharedDefaultUser: false,
+    deniedUsers: [...DEFAULT_DENIED_RUN_AS_USERS],
+  }),
   /** Which instances people may open sessions on, and which session documents. @default standing access, the owner rule only; no SSH or port forwarding */
   access: accessSchema.default({ mode: 'standing', ownerRule: true, sshEnabled: false, portForwardingEnabled: false }),
   /**

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { type ConfigProblem, ConfigError } from '../core/config-error';
-import { samlMetadataProblem } from '../saml-federation/saml-metadata';
+import { samlMetadataProblem, withoutByteOrderMark } from '../saml-federation/saml-metadata';
 
 export { type ConfigProblem, ConfigError, formatProblem } from '../core/config-error';
 import {
@@ -133,18 +133,27 @@ function toProblem(file: string, issue: z.core.$ZodIssue): ConfigProblem {
 
 /**
  * Reads the IdP metadata and checks what IAM checks (`samlMetadataProblem`): size, well-formed XML,
- * an EntityDescriptor root, an IDPSSODescriptor and a signing certificate.
+ * elements in the SAML metadata namespace, an EntityDescriptor root, an IDPSSODescriptor and X.509
+ * signing certificates. Returns the document without a leading byte-order mark, which Entra ID's
+ * downloads start with and IAM is reported to refuse.
  */
 export function readSamlMetadata(absolutePath: string): string | { problem: string } {
-  let xml: string;
+  let bytes: Buffer;
   try {
-    xml = readFileSync(absolutePath, 'utf8');
+    bytes = readFileSync(absolutePath);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     return {
       problem: `must name a readable IdP metadata XML file (${code} at ${absolutePath}). Download the metadata from your IdP and fix the path`,
     };
   }
+  // A UTF-16 byte-order mark: the file was saved again by an editor that chose UTF-16.
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    return {
+      problem: `must name an IdP metadata file in UTF-8, but ${absolutePath} is UTF-16. Download it again from your IdP, or save it as UTF-8`,
+    };
+  }
+  const xml = withoutByteOrderMark(bytes.toString('utf8'));
   const problem = samlMetadataProblem(xml);
   return problem === undefined ? xml : { problem: problem.replace(/^must be /, 'must name ') };
 }

@@ -2,15 +2,18 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamSamlProvider } from '@cdktf/provider-aws/lib/iam-saml-provider';
 import { Construct } from 'constructs';
 import {
+  type PolicyConditions,
   type PolicyDocument,
   type PolicyStatement,
   escapeTerraformTemplate,
+  mergeConditions,
   policyDocument,
   renderPolicy,
 } from '../core/policy-document';
+import { type RunAsGuard, runAsGuardProblems, runAsTrustConditions } from '../core/run-as-guard';
 import { type PropCheck, propProblems, rules } from '../core/rules';
 import { reportProblems } from '../core/validation';
-import { samlMetadataProblem } from './saml-metadata';
+import { samlMetadataProblem, withoutByteOrderMark } from './saml-metadata';
 import { RUN_AS_TAG } from '../core/tag-names';
 import { describeForReview } from '../core/review-metadata';
 
@@ -78,7 +81,8 @@ export interface SamlFederationProps {
   readonly providerName: string;
   /**
    * The IdP's SAML metadata document (1,000 to 10,000,000 characters), as the IdP exports it.
-   * Read it from a file; it is written to the Terraform configuration verbatim.
+   * Read it from a file; it is written to the Terraform configuration verbatim, without a leading
+   * byte-order mark (Entra ID's downloads start with one, which IAM is reported to refuse).
    *
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml.html
    */
@@ -109,6 +113,16 @@ export interface SamlFederationProps {
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html
    */
   readonly requireRunAsTag?: boolean;
+  /**
+   * Which OS users the `SSMSessionRunAs` tag may not name: the trust policy refuses a sign-in
+   * whose tag is `root`, `ssm-user` (unless `allowSharedDefaultUser`) or one of `deniedUsers`, in
+   * any letter case, or misses `allowedPattern`. Applies with `requireRunAsTag` off too, to the
+   * sign-ins that send the tag. Give the same guard to the `SessionAccessPolicy`.
+   *
+   * @default - `root`, `ssm-user` and `DEFAULT_DENIED_RUN_AS_USERS` refused; no pattern
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-run-as.html
+   */
+  readonly runAsGuard?: RunAsGuard;
   /**
    * Further principal tags the IdP sends (ABAC attributes such as those the access rules read);
    * listed in {@link SamlFederation.idpConfiguration}. The trust policy allows `sts:TagSession`
@@ -180,7 +194,8 @@ export class SamlFederation extends Construct {
 
   constructor(scope: Construct, id: string, props: SamlFederationProps) {
     super(scope, id);
-    const metadataProblem = samlMetadataProblem(props.metadataXml);
+    const metadataXml = withoutByteOrderMark(props.metadataXml);
+    const metadataProblem = samlMetadataProblem(metadataXml);
     reportProblems(this, [
       ...propProblems(this.node.path, [
         ['accountId', props.accountId, rules.accountId],
@@ -201,13 +216,14 @@ export class SamlFederation extends Construct {
           rules.accessTagKey,
         ]),
       ]),
+      ...runAsGuardProblems(this.node.path, 'runAsGuard', props.runAsGuard),
       ...(metadataProblem === undefined
         ? []
         : [
             {
               file: this.node.path,
               path: 'metadataXml',
-              value: `${props.metadataXml.slice(0, 40)}... (${props.metadataXml.length} characters)`,
+              value: `${metadataXml.slice(0, 40)}... (${metadataXml.length} characters)`,
               message: metadataProblem,
             },
           ]),
@@ -217,11 +233,16 @@ export class SamlFederation extends Construct {
     this.roleArn = `arn:aws:iam::${props.accountId}:role/${props.roleName}`;
     this.roleName = props.roleName;
     const sourceIdentity = props.sourceIdentity ?? 'allowed';
-    this.trustPolicy = samlTrustPolicy(this.providerArn, props.requireRunAsTag ?? true, sourceIdentity);
+    this.trustPolicy = samlTrustPolicy(
+      this.providerArn,
+      props.requireRunAsTag ?? true,
+      sourceIdentity,
+      props.runAsGuard ?? {},
+    );
 
     this.provider = new IamSamlProvider(this, 'provider', {
       name: props.providerName,
-      samlMetadataDocument: escapeTerraformTemplate(props.metadataXml),
+      samlMetadataDocument: escapeTerraformTemplate(metadataXml),
     });
     this.role = new IamRole(this, 'role', {
       name: props.roleName,
@@ -256,19 +277,18 @@ export class SamlFederation extends Construct {
  * The federated role's trust policy: `sts:AssumeRoleWithSAML` and `sts:TagSession` (and
  * `sts:SetSourceIdentity` unless source identity is off) for this provider and the AWS sign-in
  * audience, with the `SSMSessionRunAs` request tag required when `requireRunAsTag` is true and a
- * non-empty source identity when `sourceIdentity` is `required`.
+ * non-empty source identity when `sourceIdentity` is `required`. The run-as guard refuses a tag
+ * that names a refused OS user or misses the allowed pattern.
  */
 export function samlTrustPolicy(
   providerArn: string,
   requireRunAsTag: boolean,
   sourceIdentity: SourceIdentityMode = 'allowed',
+  runAsGuard: RunAsGuard = {},
 ): PolicyDocument {
-  const required: Record<string, string> = {
-    // Present and non-empty on every action: an untagged session would run as the default user.
-    ...(requireRunAsTag ? { [`aws:RequestTag/${RUN_AS_TAG}`]: '?*' } : {}),
-    // On every action too, so no session starts without a source identity.
-    ...(sourceIdentity === 'required' ? { 'sts:SourceIdentity': '?*' } : {}),
-  };
+  // On every action, so no session starts without a source identity.
+  const sourceIdentityRequired: PolicyConditions =
+    sourceIdentity === 'required' ? { StringLike: { 'sts:SourceIdentity': '?*' } } : {};
   const statement: PolicyStatement = {
     Sid: 'AssumeWithSamlFromThisProvider',
     Effect: 'Allow',
@@ -278,10 +298,13 @@ export function samlTrustPolicy(
       'sts:TagSession',
       ...(sourceIdentity === 'off' ? [] : ['sts:SetSourceIdentity']),
     ],
-    Condition: {
-      StringEquals: { 'SAML:aud': SAML_SIGNIN_AUDIENCE },
-      ...(Object.keys(required).length > 0 ? { StringLike: required } : {}),
-    },
+    // The run-as conditions sit on every action too: with them on sts:TagSession alone, an IdP
+    // that sends no tags would still create an untagged session running as the default user.
+    Condition: mergeConditions(
+      { StringEquals: { 'SAML:aud': SAML_SIGNIN_AUDIENCE } },
+      runAsTrustConditions(runAsGuard, requireRunAsTag),
+      sourceIdentityRequired,
+    ),
   };
   return policyDocument([statement]);
 }

@@ -1,4 +1,5 @@
 import { OWNERSHIP_TAG } from '../core/tag-names';
+import { type RunAsGuard, runAsSessionDeny } from '../core/run-as-guard';
 import { launchTaggerRoleArnPattern } from '../core/launch-tagger-names';
 import {
   type PolicyConditions,
@@ -100,6 +101,13 @@ export interface SessionAccessInput {
    * @default - standing mode: the match rules allow `ssm:StartSession`
    */
   readonly justInTime?: JustInTimeAccessInput;
+  /**
+   * OS users the `SSMSessionRunAs` principal tag may not name: `ssm:StartSession` is denied to a
+   * principal whose tag names one of them or misses the pattern.
+   *
+   * @default - `root`, `ssm-user` and `DEFAULT_DENIED_RUN_AS_USERS` refused; no pattern
+   */
+  readonly runAsGuard?: RunAsGuard;
 }
 
 /** What the requester statements of just-in-time mode need to know. */
@@ -375,6 +383,9 @@ export function sessionAccessDocument(input: SessionAccessInput): PolicyDocument
   });
   const tagKeys = [...new Set([...accessTagKeys(rules), ...(input.justInTime?.approvalTagKeys ?? [])])];
   statements.push(...ownershipTagDeny(tagKeys));
+  // In just-in-time mode too: nothing here allows a session then, but another policy of the same
+  // role or permission set might.
+  statements.push(...runAsSessionDeny(input.runAsGuard ?? {}));
   return policyDocument(statements);
 }
 

@@ -8,6 +8,7 @@ import { type PolicyDocument, renderPolicy } from '../core/policy-document';
 import { type ReviewPart, describeForReview } from '../core/review-metadata';
 import { type AwsRegion, propProblems, rules as propRules } from '../core/rules';
 import { reportProblems } from '../core/validation';
+import { type RunAsGuard, runAsGuardProblems } from '../core/run-as-guard';
 import {
   type AccessRules,
   OWNERSHIP_TAG,
@@ -127,6 +128,18 @@ export interface SessionAccessPolicyProps {
    * @default false
    */
   readonly identityStoreReadsEnabled?: boolean;
+  /**
+   * Which OS users the caller's `SSMSessionRunAs` principal tag may not name: `ssm:StartSession`
+   * is denied (an explicit Deny, so no other policy reopens it) when the tag is `root`, `ssm-user`
+   * (unless `allowSharedDefaultUser`) or one of `deniedUsers`, in any letter case, or misses
+   * `allowedPattern`. This is the guard for IAM Identity Center, whose roles' trust policies belong
+   * to AWS; the SAML federation's trust refuses the same values at sign-in. A caller without the
+   * tag is not denied: its sessions run as the preferences' default user.
+   *
+   * @default - `root`, `ssm-user` and `DEFAULT_DENIED_RUN_AS_USERS` refused; no pattern
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-run-as.html
+   */
+  readonly runAsGuard?: RunAsGuard;
 }
 
 /**
@@ -176,6 +189,7 @@ export class SessionAccessPolicy extends Construct {
         ...props.regions.map((r, i) => [`regions.${i}`, r, propRules.region] as const),
       ]),
       ...ruleProblems(this.node.path, props.regions, rules),
+      ...runAsGuardProblems(this.node.path, 'runAsGuard', props.runAsGuard),
       ...(['sshEnabled', 'portForwardingEnabled'] as const)
         .filter((field) => justInTime && props[field])
         .map((field) => ({
@@ -194,6 +208,7 @@ export class SessionAccessPolicy extends Construct {
       sshEnabled: props.sshEnabled ?? false,
       portForwardingEnabled: props.portForwardingEnabled ?? false,
       sessionKmsKeyArns: props.sessionKmsKeyArns ?? [],
+      runAsGuard: props.runAsGuard ?? {},
       ...(justInTime || props.justInTimeRequestsEnabled
         ? {
             justInTime: {

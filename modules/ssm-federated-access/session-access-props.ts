@@ -1,3 +1,4 @@
+import type { RunAsGuard } from '../core/run-as-guard';
 import type { EnvironmentConfig } from '../environment/load-environment';
 import { accessRulesOf } from '../session-access-policy/access-rules';
 import type { SessionAccessPolicyProps } from '../session-access-policy/session-access-policy';
@@ -19,5 +20,15 @@ export function standingSessionAccessProps(
     sshEnabled: config.access.sshEnabled,
     portForwardingEnabled: config.access.portForwardingEnabled,
     sessionKmsKeyArns,
+    runAsGuard: runAsGuardOf(config),
   };
+}
+
+/**
+ * The environment's run-as guard (its `runAs` section): the OS users the `SSMSessionRunAs` tag may
+ * not name, for the SAML trust and every session policy, the break-glass role's included.
+ */
+export function runAsGuardOf(config: EnvironmentConfig): RunAsGuard {
+  const { allowSharedDefaultUser, deniedUsers, allowedPattern } = config.runAs;
+  return { allowSharedDefaultUser, deniedUsers, ...(allowedPattern === undefined ? {} : { allowedPattern }) };
 }

@@ -25,7 +25,7 @@ import {
 } from './outputs';
 import { type JustInTimeAccess, addJustInTimeAccess } from './just-in-time';
 import type { RegionResources } from './region-resources';
-import { standingSessionAccessProps } from './session-access-props';
+import { runAsGuardOf, standingSessionAccessProps } from './session-access-props';
 import { addLaunchTagger, addRegionSessionResources } from './regional';
 
 /**
@@ -164,6 +164,7 @@ export class SsmFederatedAccess extends Construct {
         roleName: identity.roleName,
         maxSessionDurationHours: identity.maxSessionDurationHours,
         requireRunAsTag: config.runAs.enabled,
+        runAsGuard: runAsGuardOf(config),
         principalTagNames: principalTagNames(config),
         sourceIdentity: identity.sourceIdentity,
         ...boundary,

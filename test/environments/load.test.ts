@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -9,6 +9,7 @@ import {
   loadEnvironments,
 } from '../../environments';
 import { example } from '../../environments/example';
+import { DEFAULT_DENIED_RUN_AS_USERS } from '../../modules/core/run-as-guard';
 
 const FILE = 'environments/test.ts';
 
@@ -37,11 +38,17 @@ function metadataFile(content: string): string {
   return path;
 }
 
+/** A self-signed test certificate (base64 DER), from the metadata fixtures. */
+const CERTIFICATE = readFileSync(
+  join(__dirname, '..', 'fixtures', 'saml-metadata', 'entities-wrapper.xml'),
+  'utf8',
+).match(/<ds:X509Certificate>([^<]+)</)![1];
+
 const validMetadata = `<?xml version="1.0"?>
 <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com">
   <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
     <md:KeyDescriptor use="signing">
-      <ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>MIIBexample</ds:X509Certificate></ds:X509Data></ds:KeyInfo>
+      <ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${CERTIFICATE}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>
     </md:KeyDescriptor>
     <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://idp.example.com/sso"/>
   </md:IDPSSODescriptor>
@@ -57,7 +64,12 @@ describe('shipped environments', () => {
   it('example demonstrates every feature', () => {
     const config = loadEnvironment(environmentSources[0]);
     expect(config.regions).toEqual(['eu-west-1', 'us-east-1']);
-    expect(config.runAs).toEqual({ enabled: true, defaultUser: 'ec2-user', allowSharedDefaultUser: false });
+    expect(config.runAs).toEqual({
+      enabled: true,
+      defaultUser: 'ec2-user',
+      allowSharedDefaultUser: false,
+      deniedUsers: [...DEFAULT_DENIED_RUN_AS_USERS],
+    });
     expect(config.access).toMatchObject({
       ownerRule: true,
       attributeRule: { tags: [{ principalTag: 'AppId', instanceTag: 'APP_ID' }], groups: 2 },
@@ -183,7 +195,9 @@ describe('environment rules: each names file, field, value and fix', () => {
   it('metadata: rejects what IAM would refuse at apply (no IDPSSODescriptor, no signing certificate)', () => {
     const noIdp = metadataFile(validMetadata.replace(/IDPSSODescriptor/g, 'SPSSODescriptor'));
     expect(problemsOf(withChanges((i) => i.identity.type === 'saml' && (i.identity.metadataFile = noIdp)))).toEqual([
-      expect.stringContaining(`${FILE}: identity.metadataFile must describe an identity provider: an IDPSSODescriptor`),
+      expect.stringContaining(
+        `${FILE}: identity.metadataFile must describe an identity provider, but it is a service provider's metadata`,
+      ),
     ]);
     const noCertificate = metadataFile(validMetadata.replace(/<md:KeyDescriptor[\s\S]*<\/md:KeyDescriptor>/, ''));
     expect(
@@ -260,11 +274,38 @@ describe('environment rules: each names file, field, value and fix', () => {
   });
 
   it('metadata: rejects a root other than EntityDescriptor', () => {
-    const path = metadataFile(validMetadata.replace(/md:EntityDescriptor/g, 'md:EntitiesDescriptor'));
+    const path = metadataFile(validMetadata.replace(/md:EntityDescriptor/g, 'md:AffiliationDescriptor'));
     const lines = problemsOf(withChanges((i) => i.identity.type === 'saml' && (i.identity.metadataFile = path)));
     expect(lines).toEqual([
-      expect.stringContaining('whose root element is an EntityDescriptor, found md:EntitiesDescriptor'),
+      expect.stringContaining('whose root element is an EntityDescriptor, found md:AffiliationDescriptor'),
     ]);
+  });
+
+  it.each<[string, string, string]>([
+    [
+      'a bare public key',
+      'bare-public-key.xml',
+      'identity.metadataFile must hold X.509 signing certificates, but ds:X509Certificate 1 of 1 (a signing KeyDescriptor of the IDPSSODescriptor) is a bare public key, not an X.509 certificate. Download the metadata again from your IdP, or put the base64 of the DER certificate in the element',
+    ],
+    [
+      'a document outside the SAML metadata namespace',
+      'no-namespace.xml',
+      'identity.metadataFile must name SAML metadata in the namespace urn:oasis:names:tc:SAML:2.0:metadata, but its root element EntityDescriptor is in no namespace',
+    ],
+  ])('metadata: refuses %s with one line naming the file, the field and the fix', (_label, name, message) => {
+    const path = join(__dirname, '..', 'fixtures', 'saml-metadata', name);
+    const lines = problemsOf(withChanges((i) => i.identity.type === 'saml' && (i.identity.metadataFile = path)));
+    expect(lines).toEqual([expect.stringContaining(`${FILE}: ${message}`)]);
+    expect(lines[0]).toContain(`(got ${JSON.stringify(path).slice(0, 40)}`);
+  });
+
+  it('metadata: loads Entra ID metadata without its byte-order mark', () => {
+    const path = join(__dirname, '..', 'fixtures', 'saml-metadata', 'entra-id.xml');
+    const config = loadEnvironment({
+      file: FILE,
+      input: withChanges((i) => i.identity.type === 'saml' && (i.identity.metadataFile = path)),
+    });
+    expect(config.samlMetadataXml!.startsWith('<?xml version="1.0" encoding="utf-8"?><EntityDescriptor')).toBe(true);
   });
 
   it('metadata: accepts a well-formed EntityDescriptor of the right size', () => {

@@ -181,6 +181,7 @@ describe('an environment whose identity source is Identity Center', () => {
       'DenyAccessTagChanges',
       'DenyOwnershipTagAtLaunch',
       'DenyDeletingAllTags',
+      'DenySessionsAsRefusedRunAsUsers',
     ]);
   });
 

@@ -15,6 +15,7 @@ import {
   groupTagName,
   launchTaggerRolePattern,
 } from '../../modules/session-access-policy/session-access-policy';
+import { RUN_AS_GUARD_SIDS } from '../../modules/core/run-as-guard';
 import { synthStack } from '../support/construct-synth';
 import { evaluate, policyAt } from '../support/policies';
 import { InvalidConstruct, validated } from '../support/validation';
@@ -36,7 +37,7 @@ function statement(policy: SessionAccessPolicy, sid: string): PolicyStatement {
 const sids = (policy: SessionAccessPolicy) => policy.document.Statement.map((s) => s.Sid);
 
 describe('SessionAccessPolicy statements', () => {
-  it('with the defaults: console read, owner rule, the shell document, own sessions and the tag Deny', () => {
+  it('with the defaults: console read, owner rule, the shell document, own sessions, the tag Deny and the run-as guard', () => {
     expect(sids(build())).toEqual([
       SIDS.consoleRead,
       SIDS.owner,
@@ -45,7 +46,52 @@ describe('SessionAccessPolicy statements', () => {
       SIDS.denyTagKeys,
       SIDS.denyRequestTag,
       SIDS.denyDeleteAllTags,
+      RUN_AS_GUARD_SIDS.refusedUsers,
     ]);
+  });
+
+  it('run-as guard: denies StartSession anywhere to a refused SSMSessionRunAs, ignoring case; with a pattern, to a tag outside it', () => {
+    expect(statement(build(), RUN_AS_GUARD_SIDS.refusedUsers)).toEqual({
+      Sid: 'DenySessionsAsRefusedRunAsUsers',
+      Effect: 'Deny',
+      Action: 'ssm:StartSession',
+      Resource: '*',
+      Condition: {
+        StringEqualsIgnoreCase: {
+          'aws:PrincipalTag/SSMSessionRunAs': [
+            'root',
+            'ssm-user',
+            'admin',
+            'administrator',
+            'bitnami',
+            'centos',
+            'cloud-user',
+            'debian',
+            'ec2-user',
+            'fedora',
+            'opc',
+            'rocky',
+            'ubuntu',
+          ],
+        },
+      },
+    });
+    const guarded = build({
+      runAsGuard: { allowSharedDefaultUser: true, deniedUsers: ['Ops'], allowedPattern: 'u-*' },
+    });
+    expect(statement(guarded, RUN_AS_GUARD_SIDS.refusedUsers).Condition).toEqual({
+      StringEqualsIgnoreCase: { 'aws:PrincipalTag/SSMSessionRunAs': ['root', 'ops'] },
+    });
+    expect(statement(guarded, RUN_AS_GUARD_SIDS.pattern)).toEqual({
+      Sid: 'DenySessionsOutsideRunAsPattern',
+      Effect: 'Deny',
+      Action: 'ssm:StartSession',
+      Resource: '*',
+      Condition: {
+        StringNotLike: { 'aws:PrincipalTag/SSMSessionRunAs': 'u-*' },
+        Null: { 'aws:PrincipalTag/SSMSessionRunAs': 'false' },
+      },
+    });
   });
 
   it('reads the console with exactly five actions and no resource scoping', () => {

@@ -300,6 +300,8 @@ describe('the run-as session tag at sign-in', () => {
         'sts:TagSession: sign-in with the SSMSessionRunAs session tag (run-as on) -> Allowed',
         'sts:TagSession: sign-in without the SSMSessionRunAs session tag is refused (run-as on) -> ImplicitlyDenied',
         'sts:TagSession: sign-in with an empty SSMSessionRunAs session tag is refused (run-as on) -> ImplicitlyDenied',
+        'sts:AssumeRoleWithSAML: sign-in with SSMSessionRunAs = ROOT is refused (the run-as guard) -> ImplicitlyDenied',
+        'sts:TagSession: sign-in with SSMSessionRunAs = ROOT is refused (the run-as guard) -> ImplicitlyDenied',
       ]);
     },
   );

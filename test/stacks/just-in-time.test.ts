@@ -17,7 +17,12 @@ describe('an environment in just-in-time mode', () => {
 
   it('gives the federated role no ssm:StartSession, and the requester statements instead', () => {
     const policy = readPolicy(resourceAt(stack, 'aws_iam_role_policy', 'session-access/role-policy').policy);
-    expect(actions(policy.Statement)).not.toContain('ssm:StartSession');
+    const allows = policy.Statement.filter((s) => s.Effect === 'Allow');
+    expect(actions(allows)).not.toContain('ssm:StartSession');
+    // Only the run-as guard's Deny names it.
+    expect(policy.Statement.filter((s) => actions([s]).includes('ssm:StartSession')).map((s) => s.Sid)).toEqual([
+      'DenySessionsAsRefusedRunAsUsers',
+    ]);
     expect(actions(policy.Statement)).toEqual(expect.arrayContaining(['ssm:StartAccessRequest', 'ssm:GetAccessToken']));
     const manual = policy.Statement.find((s) => s.Sid === 'StartManualApprovalWorkflows')!;
     expect(manual.Resource).toEqual(
