@@ -138,7 +138,9 @@ export function accessMatrix(...args: [SynthesizedAccess] | [unknown, Synthesize
     const { caller, context, policies, ...given } = c;
     // Just-in-time mode: the people's policy allows no session at all; the token of an approved
     // request does (the approval policies decide, outside IAM).
-    const requestsOnly = justInTime && policies === session && c.action === 'ssm:StartSession';
+    // A case that an explicit Deny decides (another region, a refused run-as user) stays so.
+    const requestsOnly =
+      justInTime && policies === session && c.action === 'ssm:StartSession' && given.expected !== 'ExplicitlyDenied';
     const { expectedSid: _sid, ...withoutSid } = given;
     const rest = requestsOnly
       ? {
@@ -257,7 +259,8 @@ export function accessMatrix(...args: [SynthesizedAccess] | [unknown, Synthesize
     alice,
     instance(otherRegion),
     { [OWNERSHIP_TAG]: aliceId },
-    'ImplicitlyDenied',
+    'ExplicitlyDenied',
+    SIDS.denyOtherRegions,
   );
 
   // Attribute (ABAC) rule, one statement per group.
@@ -462,7 +465,7 @@ export function accessMatrix(...args: [SynthesizedAccess] | [unknown, Synthesize
     document(primary, SESSION_DOCUMENTS.shell, OTHER_ACCOUNT),
     'ImplicitlyDenied',
   );
-  documentCase(`shell document in ${otherRegion}`, document(otherRegion, SESSION_DOCUMENTS.shell), 'ImplicitlyDenied');
+  documentCase(`shell document in ${otherRegion}`, document(otherRegion, SESSION_DOCUMENTS.shell), 'ExplicitlyDenied');
 
   // Own sessions only.
   const sessionArn = (region: string, acct = account) =>

@@ -82,8 +82,9 @@ const sidsOf = (hits: readonly StatementHit[] | undefined, prefix = '') =>
  * account (which its validation rejects); the deciding statements are then found by evaluating
  * each identity statement alone.
  */
-export async function evaluate(simulation: Simulation, options: { unsafe?: boolean } = {}): Promise<Evaluation> {
+export async function evaluate(input: Simulation, options: { unsafe?: boolean } = {}): Promise<Evaluation> {
   const { simulate, policies } = await loadEvaluator();
+  const simulation = withRequestedRegion(input);
   if (options.unsafe) return evaluateUnsafe(simulate, policies, simulation);
   const result = await simulate.runSimulation(simulation, {});
   if (result.resultType === 'error') throw new Error(`simulation rejected: ${JSON.stringify(result.errors)}`);
@@ -106,6 +107,23 @@ export async function evaluate(simulation: Simulation, options: { unsafe?: boole
     ...sidsOf(analysis?.resourceAnalysis?.allowStatements, 'resource:'),
   ];
   return { decision, deciding: decision === 'ExplicitlyDenied' ? deny : decision === 'Allowed' ? allow : [] };
+}
+
+/**
+ * Every AWS request carries `aws:RequestedRegion`, the region of the endpoint it was sent to: for a
+ * call on a regional resource, the region in its ARN. A case that does not set it gets that one, so
+ * that policies keeping their statements to the environment's regions are judged as AWS judges them.
+ */
+export function withRequestedRegion(simulation: Simulation): Simulation {
+  const context = simulation.request.contextVariables ?? {};
+  if ('aws:RequestedRegion' in context) return simulation;
+  const resource = simulation.request.resource.resource;
+  const region = /^arn:aws[\w-]*:[\w-]+:([a-z]{2}(-[a-z]+)+-\d):/.exec(resource)?.[1];
+  if (!region) return simulation;
+  return {
+    ...simulation,
+    request: { ...simulation.request, contextVariables: { ...context, 'aws:RequestedRegion': region } },
+  };
 }
 
 function evaluateUnsafe(simulate: Simulate, policies: Policies, input: Simulation): Evaluation {

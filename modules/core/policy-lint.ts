@@ -247,14 +247,55 @@ export function sizeProblems(policies: readonly PolicyUnderCheck[]): ConfigProbl
   return problems;
 }
 
+/**
+ * What makes a policy grow, by the Sid of its statements, and the fix that applies: the statements
+ * whose number or size depends on the environment's settings.
+ */
+const GROWTH: readonly { readonly sid: RegExp; readonly cause: string; readonly fix: string }[] = [
+  {
+    sid: /^StartSessionByAttributes/,
+    cause: 'the attribute groups (one statement per access.attributeRule group, one condition per tag)',
+    fix: 'lower access.attributeRule.groups or the tags per group',
+  },
+  {
+    sid: /^(GenerateSessionDataKey|UseSessionKeys)$/,
+    cause: 'the session keys (one per region)',
+    fix: 'send transcripts to logging.centralBucket, or use fewer regions in one environment',
+  },
+  {
+    sid: /^(StartSessionWithAllowedDocuments)$/,
+    cause: 'the session documents (SSH and port forwarding)',
+    fix: 'turn off access.sshEnabled or access.portForwardingEnabled where they are not needed',
+  },
+  {
+    sid: /^(TerraformRefresh|Manage)/,
+    cause: 'the resource types and names of the stack',
+    fix: 'move resources of your own app out of the library construct, or give the CI roles your own policy (ciPermissions)',
+  },
+];
+
 function tooLarge(policy: PolicyUnderCheck, size: number, quota: PolicyQuota): ConfigProblem {
+  const sizes = policy.document.Statement.map((s) => ({ sid: s.Sid ?? '?', size: quotaSize(policyDocumentOf(s)) }));
+  const largest = [...sizes].sort((a, b) => b.size - a.size).slice(0, 3);
+  const causes = GROWTH.filter((g) => sizes.some((s) => g.sid.test(s.sid)));
+  const grows = causes.length > 0 ? ` It grows with ${causes.map((c) => c.cause).join(', and ')}.` : '';
+  const fix =
+    causes.length > 0
+      ? `${causes.map((c) => c.fix).join('; or ')}`
+      : 'remove what the environment does not need, or split the environment';
+  const n = (value: number) => value.toLocaleString('en-US');
   return {
     file: policy.where,
     path: policy.attribute,
-    value: `${size.toLocaleString('en-US')} characters`,
-    message: `must be at most ${quota.maxChars.toLocaleString('en-US')} characters without whitespace (${quota.name}), but it has ${size.toLocaleString('en-US')}. Turn off rules or attribute groups the environment does not need, or split the policy`,
+    value: `${n(size)} characters`,
+    message: `must be at most ${n(quota.maxChars)} characters without whitespace (${quota.name}), but it has ${n(size)}; its largest statements are ${largest.map((l) => `${l.sid} (${n(l.size)})`).join(', ')}.${grows} To fit, ${fix}`,
   };
 }
+
+const policyDocumentOf = (statement: PolicyStatement): PolicyDocument => ({
+  Version: '2012-10-17',
+  Statement: [statement],
+});
 
 /** Lints and sizes the policies: every problem found. */
 export function policyProblems(policies: readonly PolicyUnderCheck[]): ConfigProblem[] {

@@ -133,6 +133,12 @@ if (scale.status !== 0) process.exitCode = scale.status ?? 1;
   console.log(`  principal-tag owner rule adds ${withCreator - size(2)} characters`);
 }
 
+// Policy size against regions and features: the largest policy of an environment as a share of its
+// quota, 1 to 8 regions, every feature and the fewest, and the production shapes (test/bench/policy-sizes.ts).
+console.log('');
+const sizes = spawnSync(process.execPath, [join(here, 'policy-sizes.mjs')], { cwd: root, stdio: 'inherit' });
+if (sizes.status !== 0) process.exitCode = sizes.status ?? 1;
+
 // Just-in-time: Cedar validation time per environment (test/bench/just-in-time.mjs).
 console.log('');
 const justInTime = spawnSync(process.execPath, [join(here, 'just-in-time.mjs')], { cwd: root, stdio: 'inherit' });

@@ -178,6 +178,7 @@ describe('an environment whose identity source is Identity Center', () => {
       'StartSessionWithAllowedDocuments',
       'ResumeAndTerminateOwnSessions',
       'GenerateSessionDataKey',
+      'DenySessionsOutsideTheRegions',
       'DenyAccessTagChanges',
       'DenyOwnershipTagAtLaunch',
       'DenyDeletingAllTags',

@@ -235,8 +235,27 @@ describe('size checks (whitespace not counted)', () => {
     expect(sizeProblems([at])).toEqual([]);
     const over: PolicyUnderCheck = { ...at, document: padded(limit + 1) };
     expect(sizeProblems([over]).map(formatProblem)).toEqual([
-      `test/policy: policy must be at most ${limit.toLocaleString('en-US')} characters without whitespace (${quota.name}), but it has ${(limit + 1).toLocaleString('en-US')}. Turn off rules or attribute groups the environment does not need, or split the policy (got "${(limit + 1).toLocaleString('en-US')} characters")`,
+      `test/policy: policy must be at most ${limit.toLocaleString('en-US')} characters without whitespace (${quota.name}), but it has ${(limit + 1).toLocaleString('en-US')}; its largest statements are ReadInstances (${(limit + 1).toLocaleString('en-US')}). To fit, remove what the environment does not need, or split the environment (got "${(limit + 1).toLocaleString('en-US')} characters")`,
     ]);
+  });
+
+  it('a size error names what made the policy grow and the fix that applies', () => {
+    const group = (n: number): PolicyStatement => ({
+      Sid: n === 1 ? 'StartSessionByAttributes' : `StartSessionByAttributes${n}`,
+      Effect: 'Allow',
+      Action: 'ssm:StartSession',
+      Resource: `arn:aws:ec2:*:111111111111:instance/*${'x'.repeat(600)}`,
+    });
+    const policy: PolicyUnderCheck = {
+      ...under([]),
+      document: policyDocument([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map(group)),
+      quota: POLICY_QUOTAS.managedPolicy,
+    };
+    const [problem] = sizeProblems([policy]).map(formatProblem);
+    expect(problem).toContain('its largest statements are StartSessionByAttributes');
+    expect(problem).toContain(
+      'It grows with the attribute groups (one statement per access.attributeRule group, one condition per tag). To fit, lower access.attributeRule.groups or the tags per group',
+    );
   });
 
   it('inline policies count together per role: two under the limit can be over it together', () => {

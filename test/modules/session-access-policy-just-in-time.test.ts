@@ -92,6 +92,7 @@ describe('SessionAccessPolicy in just-in-time mode', () => {
       SIDS.manualApproval,
       SIDS.ownSessions,
       SIDS.kms,
+      SIDS.denyOtherRegions,
       SIDS.denyTagKeys,
       SIDS.denyRequestTag,
       SIDS.denyDeleteAllTags,
@@ -107,11 +108,10 @@ describe('SessionAccessPolicy in just-in-time mode', () => {
       Sid: 'RequestJustInTimeAccess',
       Effect: 'Allow',
       Action: 'ssm:StartAccessRequest',
-      Resource: [
-        `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/*`,
-        `arn:aws:ssm:${REGION}:${ACCOUNT}:managed-instance/mi-*`,
-      ],
+      // Every region by name, the environment's by the Deny of the others.
+      Resource: [`arn:aws:ec2:*:${ACCOUNT}:instance/*`, `arn:aws:ssm:*:${ACCOUNT}:managed-instance/mi-*`],
     });
+    expect(statements[SIDS.denyOtherRegions]!.Action).toContain('ssm:StartAccessRequest');
     expect(statements[SIDS.accessToken]!.Resource).toEqual([`arn:aws:ssm:${REGION}:${ACCOUNT}:opsitem/*`]);
     expect(statements[SIDS.manualApproval]!.Resource).toEqual([
       `arn:aws:ssm:${REGION}:${ACCOUNT}:document/test-platform-approval`,
@@ -156,7 +156,7 @@ describe('the just-in-time requester, through the IAM evaluator', () => {
 
   it("can request access to the environment's instances, not to other regions'", async () => {
     await expect(decide(jit, 'ssm:StartAccessRequest', instance)).resolves.toBe('Allowed');
-    await expect(decide(jit, 'ssm:StartAccessRequest', otherRegionInstance)).resolves.toBe('ImplicitlyDenied');
+    await expect(decide(jit, 'ssm:StartAccessRequest', otherRegionInstance)).resolves.toBe('ExplicitlyDenied');
     await expect(decide(standing, 'ssm:StartAccessRequest', instance)).resolves.toBe('ImplicitlyDenied');
   });
 

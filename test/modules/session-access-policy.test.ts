@@ -43,6 +43,7 @@ describe('SessionAccessPolicy statements', () => {
       SIDS.owner,
       SIDS.documents,
       SIDS.ownSessions,
+      SIDS.denyOtherRegions,
       SIDS.denyTagKeys,
       SIDS.denyRequestTag,
       SIDS.denyDeleteAllTags,
@@ -114,7 +115,8 @@ describe('SessionAccessPolicy statements', () => {
       Sid: 'StartSessionOnOwnInstances',
       Effect: 'Allow',
       Action: 'ssm:StartSession',
-      Resource: [`arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/*`, `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*`],
+      // Every region by name, the environment's by the Deny of the others (DenySessionsOutsideTheRegions).
+      Resource: [`arn:aws:ec2:*:${ACCOUNT}:instance/*`],
       Condition: {
         StringEquals: { 'ssm:resourceTag/AwsUserId': '${aws:userid}' },
         BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' },
@@ -172,17 +174,14 @@ describe('SessionAccessPolicy statements', () => {
       Sid: 'StartSessionWithAllowedDocuments',
       Effect: 'Allow',
       Action: 'ssm:StartSession',
-      Resource: [
-        `arn:aws:ssm:eu-west-1:${ACCOUNT}:document/SSM-SessionManagerRunShell`,
-        `arn:aws:ssm:us-east-1:${ACCOUNT}:document/SSM-SessionManagerRunShell`,
-      ],
+      Resource: [`arn:aws:ssm:*:${ACCOUNT}:document/SSM-SessionManagerRunShell`],
       Condition: { BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' } },
     });
     expect(statement(build({ sshEnabled: true, portForwardingEnabled: true }), SIDS.documents).Resource).toEqual([
-      `arn:aws:ssm:eu-west-1:${ACCOUNT}:document/SSM-SessionManagerRunShell`,
-      'arn:aws:ssm:eu-west-1::document/AWS-StartSSHSession',
-      'arn:aws:ssm:eu-west-1::document/AWS-StartPortForwardingSession',
-      'arn:aws:ssm:eu-west-1::document/AWS-StartPortForwardingSessionToRemoteHost',
+      `arn:aws:ssm:*:${ACCOUNT}:document/SSM-SessionManagerRunShell`,
+      'arn:aws:ssm:*::document/AWS-StartSSHSession',
+      'arn:aws:ssm:*::document/AWS-StartPortForwardingSession',
+      'arn:aws:ssm:*::document/AWS-StartPortForwardingSessionToRemoteHost',
     ]);
   });
 
@@ -191,8 +190,19 @@ describe('SessionAccessPolicy statements', () => {
       Sid: 'ResumeAndTerminateOwnSessions',
       Effect: 'Allow',
       Action: ['ssm:ResumeSession', 'ssm:TerminateSession'],
-      Resource: [`arn:aws:ssm:eu-west-1:${ACCOUNT}:session/*`],
+      Resource: `arn:aws:ssm:*:${ACCOUNT}:session/*`,
       Condition: { StringEquals: { 'ssm:resourceTag/aws:ssmmessages:session-id': '${aws:userid}' } },
+    });
+  });
+
+  it("keeps sessions to the environment's regions with one Deny, whatever the number of regions", () => {
+    const regions = ['eu-west-1', 'us-east-1'] as const;
+    expect(statement(build({ regions }), SIDS.denyOtherRegions)).toEqual({
+      Sid: 'DenySessionsOutsideTheRegions',
+      Effect: 'Deny',
+      Action: ['ssm:StartSession', 'ssm:ResumeSession', 'ssm:TerminateSession'],
+      Resource: '*',
+      Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1', 'us-east-1'] } },
     });
   });
 

@@ -19,8 +19,9 @@ describe('an environment in just-in-time mode', () => {
     const policy = readPolicy(resourceAt(stack, 'aws_iam_role_policy', 'session-access/role-policy').policy);
     const allows = policy.Statement.filter((s) => s.Effect === 'Allow');
     expect(actions(allows)).not.toContain('ssm:StartSession');
-    // Only the run-as guard's Deny names it.
+    // Only Denies name it: other regions, and the run-as guard.
     expect(policy.Statement.filter((s) => actions([s]).includes('ssm:StartSession')).map((s) => s.Sid)).toEqual([
+      'DenySessionsOutsideTheRegions',
       'DenySessionsAsRefusedRunAsUsers',
     ]);
     expect(actions(policy.Statement)).toEqual(expect.arrayContaining(['ssm:StartAccessRequest', 'ssm:GetAccessToken']));
