@@ -1,8 +1,14 @@
-import { TerraformResource } from 'cdktf';
+import { TerraformResource, Tokenization } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { ConfigError, type ConfigProblem } from './config-error';
 import { type PolicyDocument, type PolicyStatement, unescapeTerraformTemplate } from './policy-document';
-import { POLICY_ATTRIBUTES, POLICY_QUOTAS, type PolicyKind, type PolicyQuota } from './resource-types';
+import {
+  MANAGED_POLICIES_PER_ROLE,
+  POLICY_ATTRIBUTES,
+  POLICY_QUOTAS,
+  type PolicyKind,
+  type PolicyQuota,
+} from './resource-types';
 
 export { POLICY_QUOTAS, type PolicyKind, type PolicyQuota };
 
@@ -355,4 +361,33 @@ export function policiesInScope(scope: IConstruct): PolicyUnderCheck[] {
     }
   }
   return found;
+}
+
+/**
+ * Roles under `scope` with more managed policies attached than IAM allows by default
+ * ({@link MANAGED_POLICIES_PER_ROLE}): each a problem naming the role and the count.
+ */
+export function attachmentProblems(scope: IConstruct): ConfigProblem[] {
+  // The role a token refers to: its Terraform reference (`aws_iam_role.<id>.name`), else the name.
+  const roleOf = (value: unknown) => {
+    const token = typeof value === 'string' ? Tokenization.reverseString(value).firstToken : undefined;
+    return (token as { identifier?: string } | undefined)?.identifier ?? String(value);
+  };
+  const byRole = new Map<string, string[]>();
+  for (const construct of scope.node.findAll()) {
+    if (!TerraformResource.isTerraformResource(construct)) continue;
+    const resource = construct as TerraformResource;
+    if (resource.terraformResourceType !== 'aws_iam_role_policy_attachment') continue;
+    const tf = resource.toTerraform() as { resource?: Record<string, Record<string, Record<string, unknown>>> };
+    const role = roleOf(Object.values(tf.resource?.aws_iam_role_policy_attachment ?? {})[0]?.role);
+    byRole.set(role, [...(byRole.get(role) ?? []), resource.node.path]);
+  }
+  return [...byRole]
+    .filter(([, attachments]) => attachments.length > MANAGED_POLICIES_PER_ROLE)
+    .map(([role, attachments]) => ({
+      file: attachments[0].replace(/\/[^/]+$/, ''),
+      path: 'managed policies of the role',
+      value: role,
+      message: `must be at most ${MANAGED_POLICIES_PER_ROLE} (IAM managed policies per role, default quota), but ${attachments.length} are attached. Combine your own statements into one policy (ciPermissions), or ask AWS for the increase to 20`,
+    }));
 }

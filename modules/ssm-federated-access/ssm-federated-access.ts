@@ -2,7 +2,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { type ConfigProblem, ConfigError, formatProblem } from '../core/config-error';
-import { POLICY_QUOTAS, policiesInScope, policyProblems } from '../core/policy-lint';
+import { POLICY_QUOTAS, attachmentProblems, policiesInScope, policyProblems } from '../core/policy-lint';
 import type { AwsRegion } from '../core/rules';
 import { defaultAwsProvider } from '../core/provider-region';
 import { reportProblems } from '../core/validation';
@@ -287,18 +287,21 @@ export class SsmFederatedAccess extends Construct {
     this.node.addValidation({
       validate: () => {
         try {
-          return policyProblems([
-            ...policiesInScope(this),
-            // The CI policies are rendered at synth time (from the resource types above): check them now.
-            ...(ci?.isGranted ? ci.policiesToCheck() : []),
-            {
-              where: sessionAccess.node.path,
-              attribute: 'ownership_tag_scp',
-              kind: 'service-control',
-              document: sessionAccess.scpDocument,
-              quota: POLICY_QUOTAS.serviceControlPolicy,
-            },
-          ]).map(formatProblem);
+          return [
+            ...attachmentProblems(this),
+            ...policyProblems([
+              ...policiesInScope(this),
+              // The CI policies are rendered at synth time (from the resource types above): check them now.
+              ...(ci?.isGranted ? ci.policiesToCheck() : []),
+              {
+                where: sessionAccess.node.path,
+                attribute: 'ownership_tag_scp',
+                kind: 'service-control',
+                document: sessionAccess.scpDocument,
+                quota: POLICY_QUOTAS.serviceControlPolicy,
+              },
+            ]),
+          ].map(formatProblem);
         } catch (error) {
           if (error instanceof ConfigError) return error.problems.map(formatProblem);
           throw error;

@@ -102,6 +102,35 @@ describe('policy diffs, statement by statement', () => {
     expect(managedChanges(fixture('no-change')).flatMap((rc) => policyChanges(rc))).toEqual([]);
   });
 
+  it("shows a change to the break-glass alarm topic's policy (every policy-bearing type of the registry)", () => {
+    const topicPolicy = (principal: string) =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'EventBridgePublishes',
+            Effect: 'Allow',
+            Principal: { Service: principal },
+            Action: 'sns:Publish',
+            Resource: 'arn:aws:sns:eu-west-1:111111111111:prod-break-glass-alarms',
+          },
+        ],
+      });
+    const rc = {
+      address: 'aws_sns_topic_policy.alarms',
+      type: 'aws_sns_topic_policy',
+      name: 'alarms',
+      change: {
+        actions: ['update' as const],
+        before: { policy: topicPolicy('events.amazonaws.com') },
+        after: { policy: topicPolicy('*') },
+      },
+    };
+    const [change] = policyChanges(rc);
+    expect(change).toMatchObject({ address: 'aws_sns_topic_policy.alarms', label: 'topic policy' });
+    expect(change.statements.map((s) => [s.sid, s.kind])).toEqual([['EventBridgePublishes', 'changed']]);
+  });
+
   it('diffs a policy known only after apply as the configuration writes it, references and all', () => {
     const rc = {
       address: 'aws_iam_role_policy.p',

@@ -1,6 +1,9 @@
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { TerraformStack } from 'cdktf';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { TerraformStack, Testing } from 'cdktf';
+import { attachmentProblems } from '../../modules/core/policy-lint';
 import type { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { RESOURCE_TYPES } from '../../modules/core/resource-types';
 import { CI_POLICY_FAMILIES, familyOf } from '../../modules/github-oidc/ci-policies';
@@ -90,5 +93,26 @@ describe('the production shapes', () => {
   it.each(Object.keys(PRODUCTION_SHAPES))('%s: every policy within 85%% of its quota', (name) => {
     const sizes = policySizes(buildEnvironment(PRODUCTION_SHAPES[name]));
     expect(sizes.filter((s) => s.share > 0.85).map((s) => `${s.where} ${s.size}/${s.maxChars}`)).toEqual([]);
+  });
+});
+
+describe('managed policies per role', () => {
+  it('every feature in two regions stays within IAM's 10 managed policies per role', () => {
+    const access = buildEnvironment({ ...everyFeature(2, 'room') });
+    expect(attachmentProblems(access)).toEqual([]);
+  });
+
+  it('more than 10 on one role is a problem naming the role and the count', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const role = new IamRole(stack, 'role', { name: 'r', assumeRolePolicy: '{}' });
+    for (let i = 1; i <= 11; i++) {
+      new IamRolePolicyAttachment(stack, `attachment-${i}`, {
+        role: role.name,
+        policyArn: `arn:aws:iam::aws:policy/P${i}`,
+      });
+    }
+    expect(attachmentProblems(stack).map((p) => p.message)).toEqual([
+      'must be at most 10 (IAM managed policies per role, default quota), but 11 are attached. Combine your own statements into one policy (ciPermissions), or ask AWS for the increase to 20',
+    ]);
   });
 });
