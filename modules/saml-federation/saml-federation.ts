@@ -253,26 +253,50 @@ export class SamlFederation extends Construct {
 }
 
 /**
- * The federated role's trust policy: `sts:AssumeRoleWithSAML` and `sts:TagSession` (and
- * `sts:SetSourceIdentity` unless source identity is off) for this provider and the AWS sign-in
- * audience, with the `SSMSessionRunAs` request tag required when `requireRunAsTag` is true and a
- * non-empty source identity when `sourceIdentity` is `required`.
+ * The federated role's trust policy: {@link samlTrustStatement} for this provider.
  */
 export function samlTrustPolicy(
   providerArn: string,
   requireRunAsTag: boolean,
   sourceIdentity: SourceIdentityMode = 'allowed',
 ): PolicyDocument {
+  return policyDocument([
+    samlTrustStatement({ sid: 'AssumeWithSamlFromThisProvider', providerArn, requireRunAsTag, sourceIdentity }),
+  ]);
+}
+
+/** What a SAML trust statement needs: see {@link samlTrustStatement}. */
+export interface SamlTrustInput {
+  /** The statement id. */
+  readonly sid: string;
+  /** The IAM SAML provider whose assertions are trusted. */
+  readonly providerArn: string;
+  /** Require a non-empty `SSMSessionRunAs` request tag on every action. */
+  readonly requireRunAsTag: boolean;
+  /** @default 'allowed' */
+  readonly sourceIdentity?: SourceIdentityMode;
+}
+
+/**
+ * The statement that lets a SAML provider's users assume a role: `sts:AssumeRoleWithSAML` and
+ * `sts:TagSession` (and `sts:SetSourceIdentity` unless source identity is off) for this provider
+ * and the AWS sign-in audience, with the `SSMSessionRunAs` request tag required when
+ * `requireRunAsTag` is true and a non-empty source identity when `sourceIdentity` is `required`.
+ * Every role a SAML sign-in can reach (the federated role, the break-glass role) trusts through
+ * it, so a rule added here holds for all of them.
+ */
+export function samlTrustStatement(input: SamlTrustInput): PolicyStatement {
+  const sourceIdentity = input.sourceIdentity ?? 'allowed';
   const required: Record<string, string> = {
     // Present and non-empty on every action: an untagged session would run as the default user.
-    ...(requireRunAsTag ? { [`aws:RequestTag/${RUN_AS_TAG}`]: '?*' } : {}),
+    ...(input.requireRunAsTag ? { [`aws:RequestTag/${RUN_AS_TAG}`]: '?*' } : {}),
     // On every action too, so no session starts without a source identity.
     ...(sourceIdentity === 'required' ? { 'sts:SourceIdentity': '?*' } : {}),
   };
-  const statement: PolicyStatement = {
-    Sid: 'AssumeWithSamlFromThisProvider',
+  return {
+    Sid: input.sid,
     Effect: 'Allow',
-    Principal: { Federated: providerArn },
+    Principal: { Federated: input.providerArn },
     Action: [
       'sts:AssumeRoleWithSAML',
       'sts:TagSession',
@@ -283,5 +307,4 @@ export function samlTrustPolicy(
       ...(Object.keys(required).length > 0 ? { StringLike: required } : {}),
     },
   };
-  return policyDocument([statement]);
 }
