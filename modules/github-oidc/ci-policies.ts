@@ -91,6 +91,11 @@ const POLICY_CHANGE_ACTIONS = [
 export interface CiScope {
   readonly accountId: string;
   readonly regions: readonly string[];
+  /**
+   * Further regions where the stack manages only alarms: EventBridge rules, SNS topics, their keys
+   * and CloudWatch alarms (the break-glass sign-in alarms).
+   */
+  readonly alarmRegions: readonly string[];
   /** Every role, function, queue, rule, alarm, bucket and alias the stack creates starts with it, e.g. `prod-`. */
   readonly namePrefix: string;
   /** Further roles the stack manages by name (the federated role). */
@@ -176,6 +181,8 @@ export function deployDocument(types: readonly ResourceTypeActions[], scope: CiS
   const a = scope.accountId;
   const p = scope.namePrefix;
   const regional = (build: (region: string) => string[]) => scope.regions.flatMap(build);
+  // The alarm-only regions hold rules, topics, their keys and alarms, and nothing else.
+  const alarming = (build: (region: string) => string[]) => [...scope.regions, ...scope.alarmRegions].flatMap(build);
   const roleArns = [`arn:aws:iam::${a}:role/${p}*`, ...scope.roleNames.map((n) => `arn:aws:iam::${a}:role/${n}`)];
   const resourcesOf: Record<string, () => string[]> = {
     iam: () => [
@@ -183,7 +190,7 @@ export function deployDocument(types: readonly ResourceTypeActions[], scope: CiS
       `arn:aws:iam::${a}:instance-profile/${p}*`,
       ...scope.samlProviderNames.map((n) => `arn:aws:iam::${a}:saml-provider/${n}`),
     ],
-    kms: () => regional((r) => [`arn:aws:kms:${r}:${a}:key/*`, `arn:aws:kms:${r}:${a}:alias/${p}*`]),
+    kms: () => alarming((r) => [`arn:aws:kms:${r}:${a}:key/*`, `arn:aws:kms:${r}:${a}:alias/${p}*`]),
     s3: () => [`arn:aws:s3:::${p}*`],
     logs: () =>
       regional((r) => [
@@ -192,11 +199,11 @@ export function deployDocument(types: readonly ResourceTypeActions[], scope: CiS
       ]),
     ssm: () => regional((r) => scope.documentNames.map((d) => `arn:aws:ssm:${r}:${a}:document/${d}`)),
     lambda: () => regional((r) => [`arn:aws:lambda:${r}:${a}:function:${p}*`]),
-    events: () => regional((r) => [`arn:aws:events:${r}:${a}:rule/${p}*`]),
+    events: () => alarming((r) => [`arn:aws:events:${r}:${a}:rule/${p}*`]),
     cloudformation: () => regional((r) => [`arn:aws:cloudformation:${r}:${a}:stack/${p}*`]),
-    sns: () => regional((r) => [`arn:aws:sns:${r}:${a}:${p}*`]),
+    sns: () => alarming((r) => [`arn:aws:sns:${r}:${a}:${p}*`]),
     sqs: () => regional((r) => [`arn:aws:sqs:${r}:${a}:${p}*`]),
-    cloudwatch: () => regional((r) => [`arn:aws:cloudwatch:${r}:${a}:alarm:${p}*`]),
+    cloudwatch: () => alarming((r) => [`arn:aws:cloudwatch:${r}:${a}:alarm:${p}*`]),
     ec2: () =>
       regional((r) =>
         ['vpc', 'subnet', 'route-table', 'security-group', 'security-group-rule', 'vpc-endpoint'].map(

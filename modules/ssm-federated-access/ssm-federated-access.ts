@@ -134,6 +134,10 @@ export class SsmFederatedAccess extends Construct {
         planRoleName: names.plan,
         deployRoleName: names.deploy,
         regions: config.regions,
+        // The break-glass sign-in alarms' regions, where nothing else of the environment is.
+        alarmRegions: breakGlassEnabled(config)
+          ? breakGlassAlarmRegionsOf(config).filter((r) => !config.regions.includes(r))
+          : [],
         createOidcProvider: config.ci.createOidcProvider,
         ...(config.backend.type === 's3'
           ? { state: { bucket: config.backend.bucket, key: stateKey(config, config.backend.key) } }
