@@ -389,7 +389,8 @@ export function ciRoleCases(
       expected: 'Allowed',
       expectedSid: CI_SIDS.refreshRegionalReads,
     });
-    const elsewhere = ['ap-southeast-2', 'sa-east-1'].find((r) => !regions.includes(r))!;
+    // Not a region of the stack, nor one of the break-glass sign-in alarms'.
+    const elsewhere = ['sa-east-1', 'ca-central-1', 'ap-south-1'].find((r) => !regions.includes(r))!;
     add('ci plan role', ci.planRoleName, ci.planPolicies, {
       description: 'read a function of the same name in a region the stack does not manage',
       action: 'lambda:GetFunction',
@@ -471,6 +472,7 @@ export function ciRoleCases(
             description: `schedule the deletion of the session key in ${d.region} (audit data)`,
             action: 'kms:ScheduleKeyDeletion',
             resource: d.kmsKeyArn,
+            context: { 'aws:RequestedRegion': d.region },
             expected: 'ImplicitlyDenied',
             ...(d.keyPolicy ? { resourcePolicy: d.keyPolicy } : {}),
           });
@@ -478,6 +480,7 @@ export function ciRoleCases(
             description: `turn on the session key's rotation in ${d.region}`,
             action: 'kms:EnableKeyRotation',
             resource: d.kmsKeyArn,
+            context: { 'aws:RequestedRegion': d.region },
             expected: 'Allowed',
             expectedSid: CI_SIDS.manage('Kms'),
             ...(d.keyPolicy ? { resourcePolicy: d.keyPolicy } : {}),

@@ -24,6 +24,7 @@ export const CI_SIDS = {
   denyCiPolicyChanges: 'DenyChangingCiPolicies',
   denyCiRoleChanges: 'DenyChangingCiRoles',
   denyAwsManagedPolicies: 'DenyAwsManagedPolicies',
+  denyAlarmServicesElsewhere: 'DenyAlarmServicesOutsideTheRegions',
   denyUsersAndKeys: 'DenyUsersAndAccessKeys',
   boundaryProductRoles: 'ProductRoleActions',
   boundaryTerraform: 'TerraformActions',
@@ -52,6 +53,12 @@ export const SESSION_DATA_ACTIONS = [
   'ssm:GetParameter*',
   'secretsmanager:GetSecretValue',
 ] as const;
+
+/**
+ * The services whose deploy ARNs name no region when the stack has alarm-only regions; the guards
+ * deny them outside the stack's regions.
+ */
+export const ALARM_SERVICE_ACTIONS = ['events:*', 'sns:*', 'kms:*', 'cloudwatch:*'] as const;
 
 /** Every change to a role; the CI roles are changed by an administrator only. */
 export const ROLE_CHANGE_ACTIONS = [
@@ -181,8 +188,11 @@ export function deployDocument(types: readonly ResourceTypeActions[], scope: CiS
   const a = scope.accountId;
   const p = scope.namePrefix;
   const regional = (build: (region: string) => string[]) => scope.regions.flatMap(build);
-  // The alarm-only regions hold rules, topics, their keys and alarms, and nothing else.
-  const alarming = (build: (region: string) => string[]) => [...scope.regions, ...scope.alarmRegions].flatMap(build);
+  // With alarm-only regions (rules, topics, their keys and alarms, nothing else there), the ARNs of
+  // those services name no region, so the policy does not grow with them; the guards keep the
+  // services to the stack's regions (deployGuardsDocument).
+  const alarming = (build: (region: string) => string[]) =>
+    scope.alarmRegions.length > 0 ? build('*') : regional(build);
   const roleArns = [`arn:aws:iam::${a}:role/${p}*`, ...scope.roleNames.map((n) => `arn:aws:iam::${a}:role/${n}`)];
   const resourcesOf: Record<string, () => string[]> = {
     iam: () => [
@@ -262,7 +272,21 @@ export function deployDocument(types: readonly ResourceTypeActions[], scope: CiS
  * roles, whatever else is attached to it. A policy of its own, so that the changes can grow.
  */
 export function deployGuardsDocument(scope: CiScope): PolicyDocument {
+  const alarmServices: PolicyStatement[] =
+    scope.alarmRegions.length > 0
+      ? [
+          {
+            Sid: CI_SIDS.denyAlarmServicesElsewhere,
+            Effect: 'Deny',
+            Action: [...ALARM_SERVICE_ACTIONS],
+            // "*": outside the stack's regions, on anything of these services.
+            Resource: '*',
+            Condition: { StringNotEquals: { 'aws:RequestedRegion': [...scope.regions, ...scope.alarmRegions] } },
+          },
+        ]
+      : [];
   return policyDocument([
+    ...alarmServices,
     {
       Sid: CI_SIDS.denyWithoutBoundary,
       Effect: 'Deny',

@@ -289,7 +289,7 @@ describe('BreakGlassRole sessions', () => {
           sessionKmsKeyAliasName: ALIAS,
         }),
       );
-    expect(size(1)).toBeLessThan(1_200);
+    expect(size(1)).toBeLessThan(1_300);
     expect((size(8) - size(1)) / 7).toBeLessThanOrEqual(40);
   });
 });
