@@ -13,6 +13,7 @@ import type { SynthesizedStack } from '../stacks/synthesized-stack';
 import { launchTaggerOwnerCases, managedInstanceCases, signInCases } from './access-matrix-identity';
 import type { StackAccess, SynthesizedAccess } from './access-model';
 import { centralBucketKeyCases } from './access-matrix-central-key';
+import { breakGlassCases } from './access-matrix-break-glass';
 import { ciRoleCases } from './ci-access';
 import { type Decision, type Evaluation, evaluate } from './evaluator';
 import type { AccessCase, AccessResult, Caller } from './matrix-case';
@@ -33,7 +34,6 @@ const OTHER_ACCOUNT = '999999999999';
 const INSTANCE_ID = 'i-0123456789abcdef0';
 const ROLE_ID = 'AROAEXAMPLEFEDERATED';
 const INSTANCE_ROLE_ID = 'AROAEXAMPLEINSTANCE1';
-const BREAK_GLASS_ROLE_ID = 'AROAEXAMPLEBREAKGLAS';
 const IC_ROLE_SUFFIX = '0123456789abcdef';
 
 const allowEc2: PolicyDocument = {
@@ -315,73 +315,19 @@ export function accessMatrix(...args: [SynthesizedAccess] | [unknown, Synthesize
     );
   }
 
-  // Break-glass: a separate role with standing sessions (the same rules, its own aws:userid), every
-  // session of which alarms in the regions the model lists.
-  const breakGlass = model.breakGlass;
-  if (breakGlass && access.breakGlassPolicy) {
-    const alarmed = breakGlass.alarmedRegions.length > 0 ? breakGlass.alarmedRegions.join(', ') : 'no region';
-    const responder = (tags: Record<string, string>): Caller => ({
-      label: `alice (break-glass role ${breakGlass.roleName}, alarmed in ${alarmed})`,
-      arn: `arn:aws:sts::${account}:assumed-role/${breakGlass.roleName}/alice`,
-      context: {
-        'aws:userid': `${BREAK_GLASS_ROLE_ID}:alice`,
-        'aws:PrincipalArn': `arn:aws:iam::${account}:role/${breakGlass.roleName}`,
-        'aws:PrincipalAccount': account,
-        'aws:SecureTransport': 'true',
-        ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:PrincipalTag/${k}`, v])),
-      },
-    });
-    const emergency = (
-      description: string,
-      caller: Caller,
-      region: string,
-      instanceTags: Record<string, string>,
-      expected: Decision,
-      expectedSid?: string,
-    ) =>
-      startOn(description, caller, instance(region), instanceTags, expected, expectedSid, {
-        area: 'break glass',
-        policies: { identity: [access.breakGlassPolicy!] },
-      });
-    for (const region of regions) {
-      if (rules.attributeRule) {
-        const tags = rules.attributeRule.tags;
-        const principalTags = Object.fromEntries(tags.map((p) => [p.principalTag, `${p.instanceTag.toLowerCase()}-1`]));
-        const instanceTags = Object.fromEntries(tags.map((p) => [p.instanceTag, `${p.instanceTag.toLowerCase()}-1`]));
-        emergency(
-          `an emergency session on an instance of her attribute group in ${region}, without an approval`,
-          responder({ ...runAs, ...principalTags }),
-          region,
-          instanceTags,
-          'Allowed',
-          SIDS.attributes(1),
-        );
-        emergency(
-          `an emergency session on an instance of another group in ${region}`,
-          responder({ ...runAs, ...principalTags }),
-          region,
-          { ...instanceTags, [tags[0].instanceTag]: 'another-value' },
-          'ImplicitlyDenied',
-        );
-      } else if (rules.ownerRule) {
-        emergency(
-          `an emergency session on an instance her break-glass session owns in ${region}`,
-          responder(runAs),
-          region,
-          { [OWNERSHIP_TAG]: `${BREAK_GLASS_ROLE_ID}:alice` },
-          'Allowed',
-          SIDS.owner,
-        );
-        emergency(
-          `an emergency session on someone else's instance in ${region}`,
-          responder(runAs),
-          region,
-          { [OWNERSHIP_TAG]: `${ROLE_ID}:bob` },
-          'ImplicitlyDenied',
-        );
-      }
-    }
-  }
+  // Break-glass: a separate role with standing sessions on every instance, every use alarmed.
+  breakGlassCases(
+    {
+      access,
+      add,
+      startOn,
+      person,
+      userId: (name: string) => `${ROLE_ID}:${name}`,
+      instance,
+      otherAccount: OTHER_ACCOUNT,
+    },
+    otherRegion,
+  );
 
   // Principal-tag owner rule.
   const creator = rules.principalTagOwnerRule;

@@ -32,7 +32,14 @@ export interface AccessModel {
   /** The GitHub Actions roles, where the stack has them. */
   readonly ci?: CiRoles;
   /** The break-glass role (just-in-time environments with break-glass), and the regions whose rules alarm on its sessions. */
-  readonly breakGlass?: { readonly roleName: string; readonly alarmedRegions: readonly string[] };
+  readonly breakGlass?: {
+    readonly roleName: string;
+    /** The regions its sessions may be opened in. */
+    readonly regions: readonly string[];
+    /** Whether its sessions need the `SSMSessionRunAs` principal tag. */
+    readonly requireRunAsTag: boolean;
+    readonly alarmedRegions: readonly string[];
+  };
 }
 
 /** Whether sessions run as each person's OS user: the primary region's preferences, else the trust policy. */

@@ -120,6 +120,8 @@ export function readStackAccess(stack: SynthesizedStack): StackAccess {
       ? {
           breakGlass: {
             roleName: breakGlass.description.roleName,
+            regions: breakGlass.description.regions,
+            requireRunAsTag: breakGlass.description.requireRunAsTag,
             alarmedRegions: ofPart(all, 'break-glass-alarm')
               .filter((a) => a.description.roleName === breakGlass.description.roleName)
               .map((a) => a.description.region)

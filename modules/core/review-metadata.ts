@@ -126,6 +126,10 @@ export interface CiRoleDescription extends CiRoles {
 export interface BreakGlassRoleDescription {
   readonly part: 'break-glass-role';
   readonly roleName: string;
+  /** The regions its sessions may be opened in (every instance of the account there). */
+  readonly regions: readonly string[];
+  /** Whether its sessions need the `SSMSessionRunAs` principal tag. */
+  readonly requireRunAsTag: boolean;
 }
 
 /** The rule that alarms on the break-glass role's sessions in one region. */

@@ -7,6 +7,11 @@ import { ACCESS_DURATION_HOURS, manualApprovalProblems } from '../just-in-time/a
 import { S3_BUCKET_NAME_MAX_LENGTH, auditLogNames } from '../session-audit-logs/names';
 import { SHARED_SESSION_USER } from '../core/tag-names';
 import { DEFAULT_DENIED_RUN_AS_USERS, RUN_AS_PATTERN_RULE, RUN_AS_USER_RULE } from '../core/run-as-guard';
+import {
+  BREAK_GLASS_TRUSTS,
+  breakGlassAlarmRegionsOf,
+  defaultBreakGlassTrust,
+} from '../just-in-time/break-glass-regions';
 
 export { AWS_REGIONS, type AwsRegion };
 
@@ -264,9 +269,14 @@ const justInTimeSchema = z.strictObject({
       /** @default <environment>-break-glass */
       roleName: iamRoleName.optional(),
       /**
-       * IAM roles or users that may assume the role (with MFA). SAML environments trust their own
-       * SAML provider as well; Identity Center environments need at least one.
+       * Who may assume the role: `iam` (the IAM principals in `trustedPrincipalArns`, with MFA: the
+       * way in when the IdP is down), `saml` (the environment's SAML provider, through the IdP
+       * application people use every day), or `both`. Identity Center environments have no SAML
+       * provider of their own: `iam` only.
+       * @default "saml" in a SAML environment, "both" when it also lists trustedPrincipalArns; "iam" with Identity Center
        */
+      trust: z.enum(BREAK_GLASS_TRUSTS, { error: 'must be "iam", "saml" or "both". Pick one of them' }).optional(),
+      /** IAM roles or users that may assume the role with MFA (`trust` "iam" or "both"). */
       trustedPrincipalArns: z
         .array(
           z.string().regex(/^arn:aws:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/, {
@@ -278,6 +288,27 @@ const justInTimeSchema = z.strictObject({
       alarmEmail: z.email({ error: 'must be an email address' }).optional(),
       /** Existing SNS topics to alarm instead of the ones created here, by region (EventBridge targets a topic in its own region). */
       alarmTopicArns: z.partialRecord(region, str(launchTaggerRules.snsTopicArn)).default({}),
+      /**
+       * Regions besides the environment's whose CloudTrail may record a sign-in to the role, each
+       * watched by sign-in rules: where the STS or sign-in endpoints people use are. us-east-1 (the
+       * STS global endpoint, console sign-ins) is always watched.
+       * @default ["us-east-1", "us-east-2", "eu-north-1", "ap-southeast-2"] (where console sign-ins are recorded)
+       */
+      signInAlarmRegions: z.array(region).optional(),
+      /**
+       * The CloudWatch Logs group of a multi-region CloudTrail trail: sign-ins alarm through a
+       * metric filter on it (CIS AWS Foundations Benchmark), instead of EventBridge rules in every
+       * sign-in region. Session starts still alarm through EventBridge in the environment's regions.
+       * @default none: EventBridge sign-in rules
+       */
+      cloudTrailLogGroupName: z
+        .string()
+        .regex(/^[\w#./-]{1,512}$/, {
+          error: 'must be a CloudWatch Logs group name (1-512 characters: letters, digits and _-./#)',
+        })
+        .optional(),
+      /** The trail log group's region. @default the primary region */
+      cloudTrailLogGroupRegion: region.optional(),
     })
     .default({ enabled: false, trustedPrincipalArns: [], alarmTopicArns: {} }),
 });
@@ -691,21 +722,66 @@ function checkJustInTime(env: z.output<typeof environmentObject>, ctx: z.core.$R
   for (const p of manualApprovalProblems(jit.manualApprovals)) {
     issue(['justInTime', 'manualApprovals', ...(p.path === '' ? [] : p.path.split('.'))], p.value, p.message);
   }
-  const breakGlass = jit.breakGlass;
-  if (breakGlass.enabled) {
-    const regions = [env.primaryRegion, ...env.additionalRegions];
-    if (breakGlass.alarmEmail === undefined && !regions.every((r) => breakGlass.alarmTopicArns[r] !== undefined)) {
+  if (jit.breakGlass.enabled) checkBreakGlass(env, jit.breakGlass, issue);
+}
+
+/** The rules of `justInTime.breakGlass`: who may assume it, and who is alarmed where. */
+function checkBreakGlass(
+  env: z.output<typeof environmentObject>,
+  breakGlass: z.output<typeof justInTimeSchema>['breakGlass'],
+  issue: (path: (string | number)[], input: unknown, message: string) => void,
+): void {
+  const at = (...path: string[]) => ['justInTime', 'breakGlass', ...path];
+  const trusted = breakGlass.trustedPrincipalArns;
+  const trust = breakGlass.trust ?? defaultBreakGlassTrust(env.identity.type, trusted.length);
+  if (env.identity.type === 'identity-center' && trust !== 'iam') {
+    issue(
+      at('trust'),
+      trust,
+      'must be "iam" in an Identity Center environment: it has no SAML provider of its own to trust. Set trust: "iam" and list the emergency operators in trustedPrincipalArns',
+    );
+  } else if (trust !== 'saml' && trusted.length === 0) {
+    issue(
+      at('trustedPrincipalArns'),
+      [],
+      `must list who may assume the break-glass role with MFA when trust is "${trust}"${env.identity.type === 'identity-center' ? ' (an Identity Center environment has no SAML provider to trust)' : ''}. Add the emergency operators' role or user ARNs${env.identity.type === 'saml' ? ', or set trust: "saml"' : ''}`,
+    );
+  } else if (trust === 'saml' && trusted.length > 0) {
+    issue(
+      at('trustedPrincipalArns'),
+      trusted,
+      'lists IAM principals, but trust is "saml", so none of them could assume the role. Set trust: "both", or remove them',
+    );
+  }
+  if (breakGlass.cloudTrailLogGroupRegion !== undefined && breakGlass.cloudTrailLogGroupName === undefined) {
+    issue(
+      at('cloudTrailLogGroupRegion'),
+      breakGlass.cloudTrailLogGroupRegion,
+      'names the region of a trail log group, but cloudTrailLogGroupName is not set. Set cloudTrailLogGroupName, or remove the region',
+    );
+  }
+  if (breakGlass.cloudTrailLogGroupName !== undefined && breakGlass.signInAlarmRegions !== undefined) {
+    issue(
+      at('signInAlarmRegions'),
+      breakGlass.signInAlarmRegions,
+      'has no effect with cloudTrailLogGroupName: the trail alarm sees sign-ins in every region. Remove one of them',
+    );
+  }
+  const alarmed = breakGlassAlarmRegionsOf({ ...env, regions: [env.primaryRegion, ...env.additionalRegions] });
+  const unalarmed = alarmed.filter((r) => breakGlass.alarmTopicArns[r] === undefined);
+  if (breakGlass.alarmEmail === undefined && unalarmed.length > 0) {
+    issue(
+      at(),
+      breakGlass,
+      `must name who is alarmed when the break-glass role is used: set alarmEmail, or alarmTopicArns for every alarm region (missing ${unalarmed.join(', ')})`,
+    );
+  }
+  for (const r of Object.keys(breakGlass.alarmTopicArns)) {
+    if (!alarmed.includes(r as AwsRegion)) {
       issue(
-        ['justInTime', 'breakGlass'],
-        breakGlass,
-        'must name who is alarmed when the break-glass role is used: set alarmEmail, or alarmTopicArns for every region',
-      );
-    }
-    if (env.identity.type === 'identity-center' && breakGlass.trustedPrincipalArns.length === 0) {
-      issue(
-        ['justInTime', 'breakGlass', 'trustedPrincipalArns'],
-        [],
-        "must list who may assume the break-glass role: an Identity Center environment has no SAML provider to trust. Add the emergency operators' role ARNs",
+        at('alarmTopicArns', r),
+        r,
+        `is not a region the break-glass alarms are in (${alarmed.join(', ')}). Remove it, or add the region to signInAlarmRegions`,
       );
     }
   }

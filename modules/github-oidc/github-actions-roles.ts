@@ -50,6 +50,14 @@ export interface GitHubActionsRolesProps {
    */
   readonly regions: readonly string[];
   /**
+   * Further regions where the stack manages only alarms (EventBridge rules, SNS topics, their keys
+   * and CloudWatch alarms), such as the break-glass sign-in alarms: the deploy role may change those
+   * there, and the plan role read them.
+   *
+   * @default - none
+   */
+  readonly alarmRegions?: readonly string[];
+  /**
    * Start of the names of the roles, instance profiles, functions, queues, rules, alarms, log
    * groups, buckets and key aliases the deploy role may change (IAM names are per account, so one
    * environment's deploy role cannot touch another's). Roles, SAML providers and Session documents
@@ -156,6 +164,7 @@ export class GitHubActionsRoles extends Construct {
         ['planRoleName', props.planRoleName, rules.iamRoleName],
         ['deployRoleName', props.deployRoleName, rules.iamRoleName],
         ...props.regions.map((r, i) => [`regions.${i}`, r, rules.region] as const),
+        ...(props.alarmRegions ?? []).map((r, i) => [`alarmRegions.${i}`, r, rules.region] as const),
       ]),
     );
     this.props = props;
@@ -171,7 +180,8 @@ export class GitHubActionsRoles extends Construct {
     this.names = names;
     this.scope = {
       accountId: account,
-      regions: props.regions,
+      // Alarm-only regions are regions the stack manages resources in too (rules, topics, keys).
+      regions: [...new Set([...props.regions, ...(props.alarmRegions ?? [])])],
       namePrefix: prefix,
       roleNames: [],
       samlProviderNames: [],

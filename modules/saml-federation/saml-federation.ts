@@ -274,11 +274,7 @@ export class SamlFederation extends Construct {
 }
 
 /**
- * The federated role's trust policy: `sts:AssumeRoleWithSAML` and `sts:TagSession` (and
- * `sts:SetSourceIdentity` unless source identity is off) for this provider and the AWS sign-in
- * audience, with the `SSMSessionRunAs` request tag required when `requireRunAsTag` is true and a
- * non-empty source identity when `sourceIdentity` is `required`. The run-as guard refuses a tag
- * that names a refused OS user or misses the allowed pattern.
+ * The federated role's trust policy: {@link samlTrustStatement} for this provider.
  */
 export function samlTrustPolicy(
   providerArn: string,
@@ -286,13 +282,49 @@ export function samlTrustPolicy(
   sourceIdentity: SourceIdentityMode = 'allowed',
   runAsGuard: RunAsGuard = {},
 ): PolicyDocument {
+  return policyDocument([
+    samlTrustStatement({
+      sid: 'AssumeWithSamlFromThisProvider',
+      providerArn,
+      requireRunAsTag,
+      sourceIdentity,
+      runAsGuard,
+    }),
+  ]);
+}
+
+/** What a SAML trust statement needs: see {@link samlTrustStatement}. */
+export interface SamlTrustInput {
+  /** The statement id. */
+  readonly sid: string;
+  /** The IAM SAML provider whose assertions are trusted. */
+  readonly providerArn: string;
+  /** Require a non-empty `SSMSessionRunAs` request tag on every action. */
+  readonly requireRunAsTag: boolean;
+  /** @default 'allowed' */
+  readonly sourceIdentity?: SourceIdentityMode;
+  /** The OS users no sign-in may name in `SSMSessionRunAs`. @default root and ssm-user */
+  readonly runAsGuard?: RunAsGuard;
+}
+
+/**
+ * The statement that lets a SAML provider's users assume a role: `sts:AssumeRoleWithSAML` and
+ * `sts:TagSession` (and `sts:SetSourceIdentity` unless source identity is off) for this provider
+ * and the AWS sign-in audience, with the `SSMSessionRunAs` request tag required when
+ * `requireRunAsTag` is true and a non-empty source identity when `sourceIdentity` is `required`.
+ * The run-as guard refuses a tag that names a refused OS user or misses the allowed pattern.
+ * Every role a SAML sign-in can reach (the federated role, the break-glass role) trusts through
+ * it, so a rule added here holds for all of them.
+ */
+export function samlTrustStatement(input: SamlTrustInput): PolicyStatement {
+  const sourceIdentity = input.sourceIdentity ?? 'allowed';
   // On every action, so no session starts without a source identity.
   const sourceIdentityRequired: PolicyConditions =
     sourceIdentity === 'required' ? { StringLike: { 'sts:SourceIdentity': '?*' } } : {};
-  const statement: PolicyStatement = {
-    Sid: 'AssumeWithSamlFromThisProvider',
+  return {
+    Sid: input.sid,
     Effect: 'Allow',
-    Principal: { Federated: providerArn },
+    Principal: { Federated: input.providerArn },
     Action: [
       'sts:AssumeRoleWithSAML',
       'sts:TagSession',
@@ -302,9 +334,8 @@ export function samlTrustPolicy(
     // that sends no tags would still create an untagged session running as the default user.
     Condition: mergeConditions(
       { StringEquals: { 'SAML:aud': SAML_SIGNIN_AUDIENCE } },
-      runAsTrustConditions(runAsGuard, requireRunAsTag),
+      runAsTrustConditions(input.runAsGuard ?? {}, input.requireRunAsTag),
       sourceIdentityRequired,
     ),
   };
-  return policyDocument([statement]);
 }

@@ -2,20 +2,28 @@ import type { TerraformProvider } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environment/load-environment';
 import type { AwsRegion } from '../core/rules';
-import { SessionAccessPolicy, type SessionAccessPolicyProps } from '../session-access-policy/session-access-policy';
+import type { SessionAccessPolicyProps } from '../session-access-policy/session-access-policy';
+import { auditLogNames } from '../session-audit-logs/names';
 import { DENY_ACCESS_POLICY_NAME } from '../just-in-time/approval-documents';
 import { BreakGlassRole } from '../just-in-time/break-glass-role';
+import {
+  breakGlassAlarmRegionsOf,
+  defaultBreakGlassTrust,
+  trailLogGroupRegionOf,
+} from '../just-in-time/break-glass-regions';
 import type { AutoApprovalRules } from '../just-in-time/cedar';
 import { JustInTimeApprovalPolicies } from '../just-in-time/just-in-time-approval-policies';
 import { output } from './outputs';
-import { standingSessionAccessProps } from './session-access-props';
 
 /** What {@link addJustInTimeAccess} needs from the environment construct. */
 export interface JustInTimeContext {
   /** Every region of the environment with its provider, the primary first (IAM goes through it). */
   readonly regions: readonly { readonly region: AwsRegion; readonly provider: TerraformProvider }[];
-  /** The session encryption keys (the break-glass role's standing policy needs them too). */
-  readonly sessionKmsKeyArns: readonly string[];
+  /**
+   * The provider of each further region the break-glass alarms watch (`breakGlassAlarmRegionsOf`),
+   * where nothing else of the environment is.
+   */
+  readonly alarmOnlyProviders?: Partial<Readonly<Record<AwsRegion, TerraformProvider>>>;
   /** The environment's SAML provider, which the break-glass role trusts (SAML environments). */
   readonly samlProviderArn?: string;
   /** Permissions boundary every role of the stack carries (environments with CI). */
@@ -111,45 +119,7 @@ export function addJustInTimeAccess(
     'Manual approval policies of just-in-time node access, in every region of the environment',
   );
 
-  let breakGlass: BreakGlassRole | undefined;
-  if (jit.breakGlass.enabled) {
-    const [primary] = context.regions;
-    // Its own policy in standing mode: the role opens sessions without waiting for an approval.
-    const standing = new SessionAccessPolicy(
-      scope,
-      'break-glass-session-access',
-      standingSessionAccessProps(config, context.sessionKmsKeyArns),
-    );
-    breakGlass = new BreakGlassRole(scope, 'break-glass', {
-      provider: primary!.provider,
-      accountId: config.accountId,
-      roleName: jit.breakGlass.roleName ?? `${config.name}-break-glass`,
-      sessionAccess: standing,
-      ...(context.samlProviderArn === undefined ? {} : { samlProviderArn: context.samlProviderArn }),
-      trustedPrincipalArns: jit.breakGlass.trustedPrincipalArns,
-      ...(context.permissionsBoundaryArn === undefined
-        ? {}
-        : { permissionsBoundaryArn: context.permissionsBoundaryArn }),
-    });
-    for (const { region, provider } of context.regions) {
-      const topicArn = jit.breakGlass.alarmTopicArns[region];
-      breakGlass.alarmIn(`break-glass-alarm-${region}`, {
-        provider,
-        region,
-        namePrefix: config.name,
-        ...(topicArn === undefined ? {} : { topicArn }),
-        ...(jit.breakGlass.alarmEmail === undefined || topicArn !== undefined
-          ? {}
-          : { email: jit.breakGlass.alarmEmail }),
-      });
-    }
-    output(
-      scope,
-      'break_glass_role_arn',
-      breakGlass.role.arn,
-      'The break-glass role: standing session access for emergencies; every use alarms',
-    );
-  }
+  const breakGlass = jit.breakGlass.enabled ? addBreakGlass(scope, config, context) : undefined;
 
   return {
     sessionAccessProps: {
@@ -162,4 +132,54 @@ export function addJustInTimeAccess(
     approvals,
     ...(breakGlass ? { breakGlass } : {}),
   };
+}
+
+/**
+ * The break-glass role, trusted as `breakGlass.trust` says, and its alarms: in every region of the
+ * environment (sign-ins and session starts), and in us-east-1 and the further sign-in regions
+ * (sign-ins only), or on the trail's log group.
+ */
+function addBreakGlass(scope: Construct, config: EnvironmentConfig, context: JustInTimeContext): BreakGlassRole {
+  const settings = config.justInTime!.breakGlass;
+  const identity = config.identity;
+  const trust = settings.trust ?? defaultBreakGlassTrust(identity.type, settings.trustedPrincipalArns.length);
+  const [primary] = context.regions;
+  const breakGlass = new BreakGlassRole(scope, 'break-glass', {
+    provider: primary!.provider,
+    accountId: config.accountId,
+    regions: config.regions,
+    roleName: settings.roleName ?? `${config.name}-break-glass`,
+    ...(trust !== 'iam' && context.samlProviderArn !== undefined ? { samlProviderArn: context.samlProviderArn } : {}),
+    trustedPrincipalArns: trust === 'saml' ? [] : settings.trustedPrincipalArns,
+    requireRunAsTag: config.runAs.enabled,
+    ...(identity.type === 'saml' ? { sourceIdentity: identity.sourceIdentity } : {}),
+    // SessionAuditLogs gives every region's session key this alias.
+    sessionKmsKeyAliasName: auditLogNames(config.name, config.accountId, config.regions[0]!).keyAlias,
+    ...(context.permissionsBoundaryArn === undefined ? {} : { permissionsBoundaryArn: context.permissionsBoundaryArn }),
+  });
+  const trailRegion = trailLogGroupRegionOf(config);
+  const providers = new Map<AwsRegion, TerraformProvider>(context.regions.map((r) => [r.region, r.provider]));
+  for (const region of breakGlassAlarmRegionsOf(config)) {
+    const provider = providers.get(region) ?? context.alarmOnlyProviders?.[region];
+    if (provider === undefined) throw new Error(`no provider for the break-glass alarm region ${region}`);
+    const environmentRegion = config.regions.includes(region);
+    const topicArn = settings.alarmTopicArns[region];
+    breakGlass.alarmIn(`break-glass-alarm-${region}`, {
+      provider,
+      region,
+      namePrefix: config.name,
+      signInRulesEnabled: trailRegion === undefined,
+      sessionRuleEnabled: environmentRegion,
+      ...(region === trailRegion ? { cloudTrailLogGroupName: settings.cloudTrailLogGroupName! } : {}),
+      ...(topicArn === undefined ? {} : { topicArn }),
+      ...(settings.alarmEmail === undefined || topicArn !== undefined ? {} : { email: settings.alarmEmail }),
+    });
+  }
+  output(
+    scope,
+    'break_glass_role_arn',
+    breakGlass.role.arn,
+    'The break-glass role: standing session access for emergencies; every use alarms',
+  );
+  return breakGlass;
 }

@@ -24,6 +24,7 @@ import {
   output,
 } from './outputs';
 import { type JustInTimeAccess, addJustInTimeAccess } from './just-in-time';
+import { breakGlassAlarmRegionsOf } from '../just-in-time/break-glass-regions';
 import type { RegionResources } from './region-resources';
 import { runAsGuardOf, standingSessionAccessProps } from './session-access-props';
 import { addLaunchTagger, addRegionSessionResources } from './regional';
@@ -145,6 +146,10 @@ export class SsmFederatedAccess extends Construct {
         planRoleName: names.plan,
         deployRoleName: names.deploy,
         regions: config.regions,
+        // The break-glass sign-in alarms' regions, where nothing else of the environment is.
+        alarmRegions: breakGlassEnabled(config)
+          ? breakGlassAlarmRegionsOf(config).filter((r) => !config.regions.includes(r))
+          : [],
         createOidcProvider: config.ci.createOidcProvider,
         ...props.ciPermissions,
         ...(config.backend.type === 's3'
@@ -183,7 +188,7 @@ export class SsmFederatedAccess extends Construct {
     if (config.justInTime) {
       this.justInTime = addJustInTimeAccess(this, config, {
         regions: config.regions.map((region) => ({ region, provider: providers[region] })),
-        sessionKmsKeyArns,
+        alarmOnlyProviders: this.alarmOnlyProviders(config, props, defaultTags),
         ...(this.federation ? { samlProviderArn: this.federation.providerArn } : {}),
         ...boundary,
       });
@@ -310,6 +315,32 @@ export class SsmFederatedAccess extends Construct {
     });
   }
 
+  /**
+   * The providers of the regions where only the break-glass sign-in alarms are (us-east-1 and the
+   * further sign-in regions): the ones given in `providers`, or one created per region, aliased by
+   * its name like the environment's further regions.
+   */
+  private alarmOnlyProviders(
+    config: EnvironmentConfig,
+    props: SsmFederatedAccessProps,
+    defaultTags: { tags: Record<string, string> }[],
+  ): Partial<Record<AwsRegion, AwsProvider>> {
+    if (!breakGlassEnabled(config)) return {};
+    const alarmOnly = breakGlassAlarmRegionsOf(config).filter((r) => !config.regions.includes(r));
+    return Object.fromEntries(
+      alarmOnly.map((region) => [
+        region,
+        props.providers?.[region] ??
+          new AwsProvider(this, `aws_${region}`, {
+            region,
+            alias: region,
+            allowedAccountIds: [config.accountId],
+            defaultTags,
+          }),
+      ]),
+    );
+  }
+
   /** The provider of every region: the ones given (checked), or one created per region. */
   private regionProviders(
     config: EnvironmentConfig,
@@ -355,13 +386,14 @@ export class SsmFederatedAccess extends Construct {
         message: `must have a provider for every region of the environment; missing ${missing.join(', ')}. Add them, or leave providers out to have them created`,
       });
     }
+    const known = breakGlassEnabled(config) ? breakGlassAlarmRegionsOf(config) : config.regions;
     for (const [region, provider] of Object.entries(given)) {
-      if (!config.regions.includes(region as AwsRegion)) {
+      if (!known.includes(region as AwsRegion)) {
         problems.push({
           file: where,
           path: `providers.${region}`,
           value: region,
-          message: `must name a region of the environment (${config.regions.join(', ')}). Remove it or add the region to the environment`,
+          message: `must name a region of the environment${known.length > config.regions.length ? ' or of its break-glass alarms' : ''} (${known.join(', ')}). Remove it or add the region to the environment`,
         });
       } else if (provider?.region !== undefined && !Token.isUnresolved(provider.region) && provider.region !== region) {
         problems.push({
@@ -375,6 +407,11 @@ export class SsmFederatedAccess extends Construct {
     reportProblems(this, problems);
     return problems.length > 0 ? undefined : (given as Record<string, AwsProvider>);
   }
+}
+
+/** Whether the environment has a break-glass role (and so alarms beyond its own regions). */
+function breakGlassEnabled(config: EnvironmentConfig): boolean {
+  return config.justInTime?.breakGlass.enabled === true;
 }
 
 /** The environment, validated here unless it already was (what `loadEnvironment` returns). */

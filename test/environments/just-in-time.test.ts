@@ -178,8 +178,96 @@ describe('just-in-time environment settings', () => {
     });
   });
 
-  it('requires an alarm destination for the break-glass role', () => {
+  it('requires an alarm destination for the break-glass role, in every region its alarms are in', () => {
     const lines = problemsOf(withChanges((e) => void (e.justInTime!.breakGlass = { enabled: true })));
-    expect(lines).toEqual([expect.stringMatching(/justInTime\.breakGlass must name who is alarmed/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /justInTime\.breakGlass must name who is alarmed .* \(missing eu-west-1, eu-central-1, ap-southeast-2, eu-north-1, us-east-1, us-east-2\)/,
+      ),
+    ]);
+    const topics = (regions: string[]) =>
+      Object.fromEntries(regions.map((r) => [r, `arn:aws:sns:${r}:345678901234:security`]));
+    const withTopics = (regions: string[], signInAlarmRegions?: string[]) =>
+      problemsOf(
+        withChanges(
+          (e) =>
+            void (e.justInTime!.breakGlass = {
+              enabled: true,
+              alarmTopicArns: topics(regions),
+              ...(signInAlarmRegions ? { signInAlarmRegions: signInAlarmRegions as never } : {}),
+            }),
+        ),
+      );
+    expect(withTopics(['eu-west-1', 'eu-central-1', 'us-east-1'], [])).toEqual([]);
+    expect(withTopics(['eu-west-1', 'eu-central-1', 'us-east-1', 'sa-east-1'], [])).toEqual([
+      expect.stringMatching(
+        /justInTime\.breakGlass\.alarmTopicArns\.sa-east-1 is not a region the break-glass alarms are in .* add the region to signInAlarmRegions/,
+      ),
+    ]);
+  });
+
+  describe('break-glass trust', () => {
+    const oncall = 'arn:aws:iam::345678901234:role/security-oncall';
+    const withBreakGlass = (breakGlass: object, identityCenter = false) =>
+      problemsOf(
+        withChanges((e) => {
+          Object.assign(e.justInTime!.breakGlass!, breakGlass);
+          if (identityCenter) {
+            e.identity = {
+              type: 'identity-center',
+              instanceArn: 'arn:aws:sso:::instance/ssoins-0123456789abcdef',
+              region: 'eu-west-1',
+              adminAccountId: '111111111111',
+              permissionSetName: 'SsmShell',
+              attributePaths: Object.fromEntries(
+                ['AppId', 'Stage', 'AppId2', 'Stage2', 'AppId3', 'Stage3'].map((t) => [t, `\${path:enterprise.${t}}`]),
+              ),
+            } as never;
+          }
+        }),
+      );
+
+    it('defaults to the SAML provider, plus the IAM principals listed', () => {
+      const trustOf = (breakGlass: object) =>
+        loadEnvironment({ file: FILE, input: withChanges((e) => Object.assign(e.justInTime!.breakGlass!, breakGlass)) })
+          .justInTime!.breakGlass;
+      expect(trustOf({}).trust).toBeUndefined();
+      expect(withBreakGlass({})).toEqual([]);
+      expect(withBreakGlass({ trustedPrincipalArns: [oncall] })).toEqual([]);
+      expect(trustOf({ trust: 'iam', trustedPrincipalArns: [oncall] }).trust).toBe('iam');
+    });
+
+    it.each([
+      [
+        { trust: 'iam' },
+        /breakGlass\.trustedPrincipalArns must list who may assume the break-glass role with MFA when trust is "iam"/,
+      ],
+      [{ trust: 'both' }, /breakGlass\.trustedPrincipalArns must list who may assume .* or set trust: "saml"/],
+      [
+        { trust: 'saml', trustedPrincipalArns: [oncall] },
+        /breakGlass\.trustedPrincipalArns lists IAM principals, but trust is "saml"/,
+      ],
+      [{ trust: 'sso' }, /breakGlass\.trust must be "iam", "saml" or "both"/],
+      [
+        { cloudTrailLogGroupRegion: 'us-east-1' },
+        /breakGlass\.cloudTrailLogGroupRegion names the region of a trail log group, but cloudTrailLogGroupName is not set/,
+      ],
+      [
+        { cloudTrailLogGroupName: 'org-trail', signInAlarmRegions: ['us-east-2'] },
+        /breakGlass\.signInAlarmRegions has no effect with cloudTrailLogGroupName/,
+      ],
+    ])('refuses %j', (breakGlass, message) => {
+      expect(withBreakGlass(breakGlass)).toEqual([expect.stringMatching(message)]);
+    });
+
+    it('refuses the SAML trust in an Identity Center environment, and asks for IAM principals there', () => {
+      expect(withBreakGlass({ trust: 'saml' }, true)).toEqual([
+        expect.stringMatching(/breakGlass\.trust must be "iam" in an Identity Center environment.*got "saml"/),
+      ]);
+      expect(withBreakGlass({}, true)).toEqual([
+        expect.stringMatching(/breakGlass\.trustedPrincipalArns must list who may assume .*no SAML provider to trust/),
+      ]);
+      expect(withBreakGlass({ trustedPrincipalArns: [oncall] }, true)).toEqual([]);
+    });
   });
 });

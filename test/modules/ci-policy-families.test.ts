@@ -97,7 +97,7 @@ describe('the production shapes', () => {
 });
 
 describe('managed policies per role', () => {
-  it('every feature in two regions stays within IAM's 10 managed policies per role', () => {
+  it("every feature in two regions stays within IAM's 10 managed policies per role", () => {
     const access = buildEnvironment({ ...everyFeature(2, 'room') });
     expect(attachmentProblems(access)).toEqual([]);
   });

@@ -103,7 +103,10 @@ function expectedModel(e: EnvironmentConfig): AccessModel {
       ? {
           breakGlass: {
             roleName: e.justInTime.breakGlass.roleName ?? `${e.name}-break-glass`,
-            // Every use alarms in every region of the environment.
+            // Sessions on every instance of the environment's regions, nowhere else.
+            regions: e.regions,
+            requireRunAsTag: e.runAs.enabled,
+            // Every session alarms in every region of the environment.
             alarmedRegions: [...e.regions].sort(),
           },
         }

@@ -63,16 +63,58 @@ describe('an environment in just-in-time mode', () => {
     expect(outputs.break_glass_role_arn!.value).toMatch(/^\$\{aws_iam_role\.break-glass_role_[\w]+\.arn\}$/);
   });
 
-  it("gives the break-glass role standing sessions, trusting the environment's SAML provider", () => {
+  it("gives the break-glass role standing sessions, trusting the environment's SAML provider with session tags", () => {
     const role = resourceAt(stack, 'aws_iam_role', 'break-glass/role');
     expect(role.name).toBe('prod-jit-break-glass');
     const trust = readPolicy(role.assume_role_policy);
-    expect(trust.Statement.map((s) => s.Action)).toEqual(['sts:AssumeRoleWithSAML']);
+    expect(trust.Statement.map((s) => s.Action)).toEqual([
+      ['sts:AssumeRoleWithSAML', 'sts:TagSession', 'sts:SetSourceIdentity'],
+    ]);
     const policy = readPolicy(resourceAt(stack, 'aws_iam_role_policy', 'break-glass/session-access').policy);
     expect(actions(policy.Statement)).toContain('ssm:StartSession');
     expect(actions(policy.Statement)).not.toContain('ssm:StartAccessRequest');
-    const rules = Object.values(resourcesOfType(stack, 'aws_cloudwatch_event_rule')) as { name: string }[];
-    expect(rules.map((r) => r.name).filter((n) => n.includes('break-glass'))).toHaveLength(6);
+    // No tag decides: no principal tag but the run-as one, no instance tag.
+    expect(JSON.stringify(policy)).not.toMatch(/resourceTag\/(?!aws:ssmmessages)|PrincipalTag\/(?!SSMSessionRunAs)/);
+  });
+
+  it('alarms on sign-ins in us-east-1, the regions of console sign-ins and its own, and on sessions in its own', () => {
+    const rules = Object.values(resourcesOfType(stack, 'aws_cloudwatch_event_rule')) as {
+      name: string;
+      provider?: string;
+      state?: string;
+    }[];
+    const breakGlass = rules.filter((r) => r.name.includes('break-glass'));
+    const where = (suffix: string) =>
+      breakGlass
+        .filter((r) => r.name === `prod-jit-break-glass-${suffix}`)
+        .map((r) => r.provider ?? 'aws')
+        .sort();
+    const everyRegion = [
+      'aws',
+      'aws.ap-southeast-2',
+      'aws.eu-central-1',
+      'aws.eu-north-1',
+      'aws.us-east-1',
+      'aws.us-east-2',
+    ];
+    expect(where('sign-in')).toEqual(everyRegion);
+    expect(where('console-sign-in')).toEqual(everyRegion);
+    expect(where('session')).toEqual(['aws', 'aws.eu-central-1']);
+    expect(
+      breakGlass.filter((r) => r.name.endsWith('-sign-in') && !r.name.endsWith('console-sign-in')).map((r) => r.state),
+    ).toEqual(Array(6).fill('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS'));
+    // A provider per alarm-only region, aliased by its name, and nothing else of the environment there.
+    const providers = (stack.json.provider as { aws: { alias?: string; region: string }[] }).aws;
+    expect(providers.map((p) => p.alias ?? p.region).sort()).toEqual([
+      'ap-southeast-2',
+      'eu-central-1',
+      'eu-north-1',
+      'eu-west-1',
+      'us-east-1',
+      'us-east-2',
+    ]);
+    const documents = Object.values(resourcesOfType(stack, 'aws_ssm_document')) as { provider?: string }[];
+    expect(documents.map((d) => d.provider ?? 'aws').sort()).toEqual(['aws', 'aws.eu-central-1']);
   });
 
   it('passes the access review: no direct session anywhere, requests in the account only', async () => {
@@ -102,18 +144,30 @@ describe('an environment in just-in-time mode', () => {
     const { access, cases } = stackMatrix(stack);
     expect(access.model.breakGlass).toEqual({
       roleName: 'prod-jit-break-glass',
+      regions: ['eu-west-1', 'eu-central-1'],
+      requireRunAsTag: true,
       alarmedRegions: ['eu-central-1', 'eu-west-1'],
     });
     const emergency = cases.filter((c) => c.area === 'break glass');
-    expect(emergency.map((c) => [c.expected, c.resource.split(':')[3]]).sort()).toEqual([
-      ['Allowed', 'eu-central-1'],
-      ['Allowed', 'eu-west-1'],
-      ['ImplicitlyDenied', 'eu-central-1'],
-      ['ImplicitlyDenied', 'eu-west-1'],
+    // Every instance of the environment's regions, untagged; nothing outside.
+    expect(emergency.filter((c) => c.expected === 'Allowed').map((c) => c.resource)).toEqual([
+      'arn:aws:ec2:eu-west-1:345678901234:instance/i-0123456789abcdef0',
+      'arn:aws:ec2:eu-central-1:345678901234:instance/i-0123456789abcdef0',
+      'arn:aws:ssm:eu-west-1:345678901234:managed-instance/mi-0123456789abcdef0',
+      'arn:aws:ssm:eu-west-1:345678901234:document/SSM-SessionManagerRunShell',
+    ]);
+    expect(emergency.filter((c) => c.expected !== 'Allowed').map((c) => c.description)).toEqual([
+      'refused: an instance of another account',
+      'refused: an instance in ap-southeast-2, outside the environment',
+      'refused: the AWS-StartSSHSession document',
+      'refused: a command on an instance (ssm:SendCommand)',
+      'refused: a session without the SSMSessionRunAs tag',
     ]);
     expect(emergency[0].principal).toContain('alarmed in eu-central-1, eu-west-1');
     for (const c of emergency) {
-      await expect(evaluate(c.simulation).then((e) => e.decision)).resolves.toBe(c.expected);
+      await expect(evaluate(c.simulation, c.unsafe ? { unsafe: true } : {}).then((e) => e.decision)).resolves.toBe(
+        c.expected,
+      );
     }
   });
 
