@@ -269,11 +269,6 @@ const GROWTH: readonly { readonly sid: RegExp; readonly cause: string; readonly 
     fix: 'send transcripts to logging.centralBucket, or use fewer regions in one environment',
   },
   {
-    sid: /^(StartSessionWithAllowedDocuments)$/,
-    cause: 'the session documents (SSH and port forwarding)',
-    fix: 'turn off access.sshEnabled or access.portForwardingEnabled where they are not needed',
-  },
-  {
     sid: /^(TerraformRefresh|Manage)/,
     cause: 'the resource types and names of the stack',
     fix: 'move resources of your own app out of the library construct, or give the CI roles your own policy (ciPermissions)',

@@ -31,7 +31,10 @@ describe('fan-out commands', () => {
       ['run-shard', '--shard', 'x', '--action', 'plan'],
       '--shard must be a shard number 0-255 from the matrix, got "x"',
     ],
-    [['changed-stacks'], "--base DIR is required (the base commit's cdktf.out)"],
+    [
+      ['changed-stacks'],
+      "give one of --base DIR (the base commit's cdktf.out) and --deployed FILE (the deploy record)",
+    ],
     [['drift-report'], "--dir DIR is required (the drift jobs' results and plans)"],
     [['environments', '--changed', 'no-such-file.json'], '--changed no-such-file.json: cannot read it as JSON'],
     [['plan-report', '--base', 'a', '--changes', 'b'], '--base and --changes say the same thing: give one of them'],

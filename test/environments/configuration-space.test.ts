@@ -70,9 +70,14 @@ describe('every environment the schema accepts', () => {
   });
 
   it('the check can fail: an environment with a policy over 85% of its quota is reported', () => {
-    // 20 attribute groups of 3 tags in 8 regions: the session policy outgrows its headroom.
+    // 20 attribute groups of 3 long tags: the session policy outgrows its headroom.
+    const base = environmentOf({
+      ...REGRESSIONS['eight regions, every feature, Identity Center with CI'],
+      identity: 'saml',
+      mode: 'standing',
+    });
     const access = buildEnvironment({
-      ...environmentOf(REGRESSIONS['eight regions, every feature, Identity Center with CI']),
+      ...base,
       access: {
         ownerRule: true,
         attributeRule: {
@@ -84,6 +89,12 @@ describe('every environment the schema accepts', () => {
         },
       },
     });
-    expect(policySizes(access)[0].share).toBeGreaterThan(HEADROOM);
+    // Over the quota, even: the synth refuses it with the fix that applies.
+    expect(environmentProblems(access)).toEqual([
+      expect.stringContaining('To fit, lower access.attributeRule.groups or the tags per group'),
+    ]);
+    const [largest] = policySizes(access);
+    expect(largest.where).toContain('session-access');
+    expect(largest.share).toBeGreaterThan(HEADROOM);
   });
 });
