@@ -153,6 +153,7 @@ export class GitHubActionsRoles extends Construct {
     boundary: PolicyDocument;
   };
   private bucketPatterns: readonly string[] = [];
+  private readonly grantedDocumentNames = new Set<string>();
 
   constructor(scope: Construct, id: string, props: GitHubActionsRolesProps) {
     super(scope, id);
@@ -296,9 +297,8 @@ export class GitHubActionsRoles extends Construct {
       documentNames: [
         ...new Set([
           ...literalAttributes(resources, 'aws_ssm_document', 'name'),
-          // Documents of CloudFormation stacks (the just-in-time approval policies), created with the
-          // deploy role's credentials.
-          ...cloudFormationDocumentNames(resources),
+          // Documents granted by the constructs that create them outside Terraform (grantManageDocuments).
+          ...this.grantedDocumentNames,
         ]),
       ].sort(),
     };
@@ -319,6 +319,16 @@ export class GitHubActionsRoles extends Construct {
       this.deployPolicies.set(family, policy);
       this.attach(this.deployRole, `deploy-changes${suffix(family)}`, policy);
     }
+  }
+
+  /**
+   * Lets the deploy role manage Systems Manager documents that are not Terraform resources of the
+   * stack, such as those a CloudFormation stack of it creates with the deploy role's credentials
+   * (`JustInTimeApprovalPolicies.grantDeploy`). Call it before {@link grantManage}.
+   */
+  grantManageDocuments(names: readonly string[]): void {
+    if (this.managed) throw new Error(`${this.node.path}: grant documents before grantManage computes the policies`);
+    for (const name of names) this.grantedDocumentNames.add(name);
   }
 
   /** Whether {@link grantManage} has computed the policies. */
@@ -426,20 +436,6 @@ const isLiteral = (value: unknown): value is string => typeof value === 'string'
 /** The literal values of one attribute of every resource of a type under `scope` (references skipped), sorted. */
 function literalAttributes(scope: IConstruct, type: string, attribute: string): string[] {
   return [...new Set(attributeValues(scope, type, attribute).filter(isLiteral))].sort();
-}
-
-/** Names of the `AWS::SSM::Document` resources in the stack's `aws_cloudformation_stack` templates. */
-function cloudFormationDocumentNames(scope: IConstruct): string[] {
-  return attributeValues(scope, 'aws_cloudformation_stack', 'template_body')
-    .filter(isLiteral)
-    .flatMap((body) => {
-      const template = JSON.parse(body) as {
-        Resources?: Record<string, { Type: string; Properties?: { Name?: unknown } }>;
-      };
-      return Object.values(template.Resources ?? {})
-        .filter((r) => r.Type === 'AWS::SSM::Document' && typeof r.Properties?.Name === 'string')
-        .map((r) => r.Properties!.Name as string);
-    });
 }
 
 /** Trust for GitHub Actions jobs whose OIDC subject is one of `subjects`, with the STS audience. */

@@ -175,6 +175,22 @@ export class JustInTimeApprovalPolicies extends Construct {
       templateBody: escapeTerraformTemplate(JSON.stringify(this.template)),
     });
   }
+
+  /**
+   * Grants the deploy role what deploying these policies needs beyond the stack resource itself:
+   * CloudFormation creates the approval documents with the caller's credentials (the stack has no
+   * service role), so the caller must be allowed to manage documents of these names.
+   */
+  grantDeploy(grantee: DocumentDeployGrantee): void {
+    const names = Object.values(this.template.Resources).map((r) => r.Properties.Name);
+    if (names.length > 0) grantee.grantManageDocuments(names);
+  }
+}
+
+/** Who deploys documents that CloudFormation creates with the caller's credentials (the CI deploy role). */
+export interface DocumentDeployGrantee {
+  /** Lets the grantee create, change and delete the Systems Manager documents of these names. */
+  grantManageDocuments(names: readonly string[]): void;
 }
 
 /** The parts of a CloudFormation template this construct writes. */

@@ -278,6 +278,7 @@ export class SsmFederatedAccess extends Construct {
     // The CI roles manage what this construct created (not what the app adds beside it): granted
     // once every resource exists, so their policies are computed once.
     if (this.ci) {
+      for (const approvals of this.justInTime?.approvals ?? []) approvals.grantDeploy(this.ci);
       try {
         this.ci.grantManage(this);
       } catch (error) {
