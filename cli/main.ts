@@ -14,7 +14,6 @@ import { driftReport } from './commands/drift-report';
 import { planReport } from './commands/plan-report';
 import { runShard } from './commands/run-shard';
 import { CliError, EXIT } from './errors';
-import { TerraformFailedError } from './terraform';
 import { writeFileAtomic } from './write-file';
 
 export const COMMANDS: readonly Command[] = [
@@ -54,27 +53,16 @@ export async function main(argv: readonly string[], io: CommandIo & Output): Pro
     io.stderr(`ssm-federated-access: unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}\n`);
     return EXIT.usage;
   }
-  if (rest.includes('-h') || rest.includes('--help')) {
-    io.stdout(command.help);
-    return EXIT.ok;
-  }
   try {
     const result = await command.run(rest, io);
     for (const file of result.files) writeFileAtomic(resolve(io.cwd, file.path), file.content);
     if (result.stdout) io.stdout(result.stdout);
     return result.code;
   } catch (error) {
-    const usage = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS_');
-    if (error instanceof CliError || usage) {
-      io.stderr(`ssm-federated-access ${name}: ${(error as Error).message}${usage ? ` (see ${name} --help)` : ''}\n`);
-      return EXIT.usage;
-    }
-    if (error instanceof TerraformFailedError) {
-      // Terraform's own output says what went wrong (credentials, state, a provider error).
-      io.stderr(`ssm-federated-access ${name}: ${error.message.trimEnd()}\n`);
-      return EXIT.failed;
-    }
-    throw error;
+    // What the user must fix is in the message; a stack trace is kept for what is not a CliError (a bug).
+    if (!(error instanceof CliError)) throw error;
+    io.stderr(`ssm-federated-access ${name}: ${error.message.trimEnd()}\n`);
+    return error.exitCode;
   }
 }
 

@@ -2,6 +2,7 @@ import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TerraformFailedError, TerraformMissingError } from './errors';
 
 /**
  * Runs Terraform on a synthesized stack: live, in the stack's folder with the credentials of the
@@ -9,16 +10,6 @@ import { join } from 'node:path';
  * flags, no account guard and a local backend, and a provider mirror when `TF_PROVIDER_MIRROR`
  * names one (the way air-gapped teams work). The review command and the tests use it alike.
  */
-
-/** Raised when `terraform` cannot be run; the message says how to install it. */
-export class TerraformMissingError extends Error {
-  constructor() {
-    super(
-      'terraform was not found on the PATH: install Terraform 1.10 or newer (https://developer.hashicorp.com/terraform/install) and run again',
-    );
-    this.name = 'TerraformMissingError';
-  }
-}
 
 export function terraformVersion(): string {
   const result = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8', env: process.env });
@@ -75,14 +66,6 @@ export interface PlanResult {
   readonly dir: string;
   readonly validate: string;
   readonly plan: string;
-}
-
-/** A terraform command failed; the message has its output. */
-export class TerraformFailedError extends Error {
-  constructor(dir: string, args: readonly string[], stderr: string, stdout: string) {
-    super(`terraform ${args.join(' ')} failed in ${dir}:\n${stderr}\n${stdout}`);
-    this.name = 'TerraformFailedError';
-  }
 }
 
 export function run(dir: string, env: Record<string, string>, args: string[]): string {

@@ -1,11 +1,10 @@
-import { parseArgs } from 'node:util';
 import { POLICY_QUOTAS, quotaSize } from '../../modules/core/policy-lint';
 import { markdownTable, runMatrix, stackMatrix } from '../access/access-matrix';
 import { EVALUATOR_HINT, evaluatorAvailable } from '../access/evaluator';
 import { NoAccessModelError } from '../access/read-stack';
-import { CliError, EXIT } from '../errors';
+import { EXIT, EvaluatorMissingError, NoAccessMatrixError } from '../errors';
 import { loadApp, selectStacks } from '../stacks/load-stacks';
-import type { Command } from './command';
+import { defineCommand } from './command';
 
 export const ACCESS_REPORT_HELP = `Usage: ssm-federated-access access-report [options] [STACK ...]
 
@@ -29,18 +28,15 @@ no app, an unknown stack, a named stack without the access constructs, no stack 
 evaluator.
 `;
 
-export const accessReport: Command = {
+export const accessReport = defineCommand({
   name: 'access-report',
   summary: "each stack's access matrix, evaluated on the policies as synthesized (Markdown)",
   help: ACCESS_REPORT_HELP,
-  async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: { out: { type: 'string' }, markdown: { type: 'string' } },
-    });
+  options: { out: { type: 'string' }, markdown: { type: 'string' } },
+  positionals: true,
+  async run({ values, positionals }, io) {
     if (!(await evaluatorAvailable()))
-      throw new CliError(`the access report needs the IAM evaluator: ${EVALUATOR_HINT}`);
+      throw new EvaluatorMissingError(`the access report needs the IAM evaluator: ${EVALUATOR_HINT}`);
     const app = loadApp({ cwd: io.cwd, ...(values.out !== undefined ? { out: values.out } : {}) });
     const lines: string[] = [];
     let failed = 0;
@@ -52,7 +48,7 @@ export const accessReport: Command = {
       } catch (error) {
         if (!(error instanceof NoAccessModelError)) throw error;
         // A stack the user named must have a matrix; the app's other stacks need not (as in plan-report).
-        if (positionals.length > 0) throw new CliError(`no access matrix for ${error.message}`);
+        if (positionals.length > 0) throw new NoAccessMatrixError(`no access matrix for ${error.message}`);
         lines.push(
           `## Access matrix: ${stack.name}`,
           '',
@@ -97,7 +93,7 @@ export const accessReport: Command = {
       );
     }
     if (reported === 0) {
-      throw new CliError(
+      throw new NoAccessMatrixError(
         `no access matrix: no stack in ${app.outdir} has the access constructs of ssm-federated-access (a SamlFederation or IdentityCenterPermissionSet with a SessionAccessPolicy)`,
       );
     }
@@ -108,4 +104,4 @@ export const accessReport: Command = {
       files: values.markdown !== undefined ? [{ path: values.markdown, content: text }] : [],
     };
   },
-};
+});

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { CliError, EXIT } from '../errors';
-import type { Command } from './command';
+import { AppNotFoundError, EXIT, InputFileError, UsageError } from '../errors';
+import { defineCommand } from './command';
 
 export const CHANGED_STACKS_HELP = `Usage: ssm-federated-access changed-stacks [options] --base DIR | --deployed FILE
 
@@ -36,22 +35,19 @@ export interface StackChanges {
   readonly unchanged: readonly string[];
 }
 
-export const changedStacks: Command = {
+export const changedStacks = defineCommand({
   name: 'changed-stacks',
   summary: 'the stacks whose synthesized configuration differs between two commits, as JSON',
   help: CHANGED_STACKS_HELP,
-  async run(argv, io) {
-    const { values } = parseArgs({
-      args: [...argv],
-      options: {
-        base: { type: 'string' },
-        deployed: { type: 'string' },
-        head: { type: 'string', default: 'cdktf.out' },
-        'copy-changed': { type: 'string' },
-      },
-    });
+  options: {
+    base: { type: 'string' },
+    deployed: { type: 'string' },
+    head: { type: 'string', default: 'cdktf.out' },
+    'copy-changed': { type: 'string' },
+  },
+  async run({ values }, io) {
     if ((values.base === undefined) === (values.deployed === undefined))
-      throw new CliError(
+      throw new UsageError(
         "give one of --base DIR (the base commit's cdktf.out) and --deployed FILE (the deploy record)",
       );
     const head = resolve(io.cwd, values.head);
@@ -65,36 +61,71 @@ export const changedStacks: Command = {
         : [];
     return { code: EXIT.ok, stdout: `${JSON.stringify(changes)}\n`, files };
   },
-};
+});
 
 /** Stack name -> stack folder, from a synthesized app's manifest. */
 export function appStacks(outdir: string): Map<string, string> {
   const file = join(outdir, 'manifest.json');
   if (!existsSync(file))
-    throw new CliError(`${outdir}: no manifest.json; point at the folder cdktf synth writes (cdktf.out)`);
+    throw new AppNotFoundError(`${outdir}: no manifest.json; point at the folder cdktf synth writes (cdktf.out)`);
   let manifest: { stacks?: Record<string, { name: string; workingDirectory: string }> };
   try {
     manifest = JSON.parse(readFileSync(file, 'utf8')) as typeof manifest;
   } catch (error) {
-    throw new CliError(`${file}: not valid JSON (${(error as Error).message})`);
+    throw new AppNotFoundError(`${file}: not valid JSON (${(error as Error).message})`);
   }
   return new Map(Object.values(manifest.stacks ?? {}).map((s) => [s.name, join(outdir, s.workingDirectory)]));
+}
+
+const CHANGE_KINDS = ['added', 'changed', 'deleted', 'unchanged'] as const;
+
+/** The output of changed-stacks in `file`; `option` names it in the error (`--changed FILE`). */
+export function readStackChanges(cwd: string, option: string, file: string): StackChanges {
+  let changes: Partial<Record<keyof StackChanges, unknown>> | null;
+  try {
+    changes = JSON.parse(readFileSync(resolve(cwd, file), 'utf8')) as typeof changes;
+  } catch (error) {
+    throw new InputFileError(`${option} ${file}: cannot read it as JSON (${(error as Error).message.split('\n')[0]})`);
+  }
+  for (const kind of CHANGE_KINDS) {
+    if (!Array.isArray(changes?.[kind]))
+      throw new InputFileError(
+        `${option} ${file}: has no "${kind}" list; make it with ssm-federated-access changed-stacks`,
+      );
+  }
+  return changes as StackChanges;
+}
+
+/** The stacks to plan or apply: the added and the changed ones. */
+export function changedStackNames(changes: StackChanges): Set<string> {
+  return new Set([...changes.added, ...changes.changed]);
 }
 
 /** Compares every stack folder of `head` with the one of the same name in `base`. */
 export function compareApps(base: string, head: string): StackChanges {
   const before = appStacks(base);
-  const after = appStacks(head);
+  return classifyStacks(appStacks(head), before.keys(), (name, dir) => sameFolder(before.get(name)!, dir));
+}
+
+/**
+ * Sorts the stacks of `head` (name -> folder) into added (not in `known`), unchanged and changed;
+ * the names of `known` that `head` lacks are deleted. Each list sorted.
+ */
+function classifyStacks(
+  head: ReadonlyMap<string, string>,
+  known: Iterable<string>,
+  isUnchanged: (name: string, dir: string) => boolean,
+): StackChanges {
+  const before = new Set(known);
   const added: string[] = [];
   const changed: string[] = [];
   const unchanged: string[] = [];
-  for (const [name, dir] of after) {
-    const old = before.get(name);
-    if (old === undefined) added.push(name);
-    else if (sameFolder(old, dir)) unchanged.push(name);
+  for (const [name, dir] of head) {
+    if (!before.has(name)) added.push(name);
+    else if (isUnchanged(name, dir)) unchanged.push(name);
     else changed.push(name);
   }
-  const deleted = [...before.keys()].filter((name) => !after.has(name));
+  const deleted = [...before].filter((name) => !head.has(name));
   return { added: added.sort(), changed: changed.sort(), deleted: deleted.sort(), unchanged: unchanged.sort() };
 }
 
@@ -130,7 +161,7 @@ export function readDeployRecord(file: string): DeployRecord {
   try {
     record = JSON.parse(readFileSync(file, 'utf8')) as DeployRecord;
   } catch (error) {
-    throw new CliError(`${file}: cannot read it as JSON (${(error as Error).message.split('\n')[0]})`);
+    throw new InputFileError(`${file}: cannot read it as JSON (${(error as Error).message.split('\n')[0]})`);
   }
   return checkDeployRecord(record, file);
 }
@@ -149,7 +180,7 @@ export function checkDeployRecord(record: unknown, source: string): DeployRecord
         (e.state === 'started' || e.state === 'applied'),
     );
   if (!valid)
-    throw new CliError(
+    throw new InputFileError(
       `${source}: not a deploy record (format 1: {"format": 1, "stacks": {NAME: {sha256, state, commit, run, at}}})`,
     );
   return r!;
@@ -157,18 +188,10 @@ export function checkDeployRecord(record: unknown, source: string): DeployRecord
 
 /** Compares every stack folder of `head` with what `record` says was deployed. */
 export function compareWithRecord(record: DeployRecord, head: string): StackChanges {
-  const after = appStacks(head);
-  const added: string[] = [];
-  const changed: string[] = [];
-  const unchanged: string[] = [];
-  for (const [name, dir] of after) {
+  return classifyStacks(appStacks(head), Object.keys(record.stacks), (name, dir) => {
     const entry = record.stacks[name];
-    if (entry === undefined) added.push(name);
-    else if (entry.state === 'applied' && entry.sha256 === stackDigest(dir)) unchanged.push(name);
-    else changed.push(name);
-  }
-  const deleted = Object.keys(record.stacks).filter((name) => !after.has(name));
-  return { added: added.sort(), changed: changed.sort(), deleted: deleted.sort(), unchanged: unchanged.sort() };
+    return entry.state === 'applied' && entry.sha256 === stackDigest(dir);
+  });
 }
 
 /**

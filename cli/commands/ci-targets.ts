@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../../modules/core/config-error';
 import { describedResources } from '../access/read-stack';
-import { CliError } from '../errors';
+import { EnvironmentConfigError, InputFileError, UnknownStackError } from '../errors';
 import { loadApp, selectStacks } from '../stacks/load-stacks';
 import { readPolicy } from '../stacks/synthesized-stack';
 import type { EnvironmentConfig } from '../../modules/environment/load-environment';
@@ -65,7 +65,7 @@ export function matrixOf(targets: readonly CiTarget[]): MatrixShard[] {
 export function shardTargets(targets: readonly CiTarget[], shard: number): CiTarget[] {
   const entry = matrixOf(targets).find((s) => s.shard === shard);
   if (!entry) {
-    throw new CliError(
+    throw new UnknownStackError(
       `--shard ${shard} holds no stack; shards: ${
         matrixOf(targets)
           .map((s) => s.shard)
@@ -128,9 +128,10 @@ export async function projectTargets(cwd: string): Promise<CiTarget[]> {
     names = await import('../../modules/ssm-federated-access/names');
   } catch (error) {
     // An organization's account list is read when environments/index.ts loads.
-    if (error instanceof ConfigError) throw new CliError(`invalid environment configuration:\n${error.message}`);
+    if (error instanceof ConfigError)
+      throw new EnvironmentConfigError(`invalid environment configuration:\n${error.message}`);
     if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
-    throw new CliError(
+    throw new EnvironmentConfigError(
       `this project's environments/ cannot be loaded (${(error as Error).message.split('\n')[0]}); in your own CDKTF app pass --out DIR (the output of cdktf synth)`,
     );
   }
@@ -140,7 +141,8 @@ export async function projectTargets(cwd: string): Promise<CiTarget[]> {
       names,
     );
   } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(`invalid environment configuration:\n${error.message}`);
+    if (error instanceof ConfigError)
+      throw new EnvironmentConfigError(`invalid environment configuration:\n${error.message}`);
     throw error;
   }
 }
@@ -201,26 +203,13 @@ function backendOf(json: any): StateLocation {
   return { type: 'local' };
 }
 
-/** The stacks that a changed-stacks file lists as added or changed. */
-export function readChanged(cwd: string, file: string): Set<string> {
-  let changes: { added?: unknown; changed?: unknown };
-  try {
-    changes = JSON.parse(readFileSync(resolve(cwd, file), 'utf8')) as typeof changes;
-  } catch (error) {
-    throw new CliError(`--changed ${file}: cannot read it as JSON (${(error as Error).message.split('\n')[0]})`);
-  }
-  if (!Array.isArray(changes.added) || !Array.isArray(changes.changed))
-    throw new CliError(`--changed ${file}: must be the output of changed-stacks (with "added" and "changed" lists)`);
-  return new Set([...(changes.added as string[]), ...(changes.changed as string[])]);
-}
-
 /** The stack names of a matrix file (the JSON that `environments` prints). */
 export function readMatrixStacks(cwd: string, file: string): string[] {
   try {
     const matrix = JSON.parse(readFileSync(resolve(cwd, file), 'utf8')) as { stacks: string[] }[];
     return matrix.flatMap((entry) => entry.stacks);
   } catch (error) {
-    throw new CliError(
+    throw new InputFileError(
       `--matrix ${file}: not the JSON of ssm-federated-access environments (${(error as Error).message.split('\n')[0]})`,
     );
   }

@@ -1,8 +1,7 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { CliError, EXIT } from '../errors';
+import { EXIT, InputFileError, UnknownStackError, UsageError } from '../errors';
 import {
   type DeployRecord,
   EMPTY_RECORD,
@@ -13,9 +12,9 @@ import {
   stackDigest,
 } from './changed-stacks';
 import { readMatrixStacks } from './ci-targets';
-import type { Command } from './command';
+import { defineCommand } from './command';
 import { type GitHubApi, githubFromEnvironment } from './github-api';
-import type { StackResult } from './run-shard';
+import { type StackResult, readShardResults } from './run-shard';
 
 /** The artifact that carries the record from one deploy run to the next, and the file in it. */
 export const RECORD_ARTIFACT = 'deployed-stacks';
@@ -59,30 +58,34 @@ Environment (fetch): GITHUB_TOKEN (actions: read), GITHUB_REPOSITORY (owner/name
 (default https://api.github.com).
 `;
 
-export const deployRecord: Command = {
+export const deployRecord = defineCommand({
   name: 'deploy-record',
   summary: 'fetch, start or finish the record of what each stack last had deployed',
   help: DEPLOY_RECORD_HELP,
-  async run(argv, io) {
-    const { values } = parseArgs({
-      args: [...argv],
-      options: {
-        action: { type: 'string' },
-        record: { type: 'string' },
-        matrix: { type: 'string' },
-        out: { type: 'string', default: 'cdktf.out' },
-        results: { type: 'string' },
-        workflow: { type: 'string', default: 'deploy.yml' },
-        branch: { type: 'string', default: 'main' },
-        run: { type: 'string', default: process.env.GITHUB_RUN_ID },
-        commit: { type: 'string', default: process.env.GITHUB_SHA },
-      },
-    });
-    if (values.record === undefined) throw new CliError(`--record FILE is required (${RECORD_FILE})`);
+  options: {
+    action: { type: 'string' },
+    record: { type: 'string' },
+    matrix: { type: 'string' },
+    out: { type: 'string', default: 'cdktf.out' },
+    results: { type: 'string' },
+    workflow: { type: 'string', default: 'deploy.yml' },
+    branch: { type: 'string', default: 'main' },
+    run: { type: 'string' },
+    commit: { type: 'string' },
+  },
+  async run({ values: given }, io) {
+    // The job's own run and commit, read when the command runs.
+    const values = {
+      ...given,
+      run: given.run ?? process.env.GITHUB_RUN_ID,
+      commit: given.commit ?? process.env.GITHUB_SHA,
+    };
+    if (values.record === undefined) throw new UsageError(`--record FILE is required (${RECORD_FILE})`);
     const file = resolve(io.cwd, values.record);
     const required = (name: 'matrix' | 'results' | 'run' | 'commit', what: string): string => {
       const value = values[name];
-      if (value === undefined || value === '') throw new CliError(`--action ${values.action} needs --${name} ${what}`);
+      if (value === undefined || value === '')
+        throw new UsageError(`--action ${values.action} needs --${name} ${what}`);
       return value;
     };
     const written = (record: DeployRecord, stdout: string) => ({
@@ -109,10 +112,10 @@ export const deployRecord: Command = {
         return written(record, lines.map((l) => `${l}\n`).join(''));
       }
       default:
-        throw new CliError(`--action must be fetch, start or finish, got "${values.action ?? ''}"`);
+        throw new UsageError(`--action must be fetch, start or finish, got "${values.action ?? ''}"`);
     }
   },
-};
+});
 
 /** A record found among the workflow's artifacts, and where it came from. */
 export interface FoundRecord {
@@ -180,8 +183,8 @@ export async function fetchRecord(
       try {
         json = JSON.parse(zipEntry(zip, RECORD_FILE, source).toString('utf8'));
       } catch (error) {
-        if (error instanceof CliError) throw error;
-        throw new CliError(`${source}: ${RECORD_FILE} is not JSON (${(error as Error).message})`);
+        if (error instanceof InputFileError) throw error;
+        throw new InputFileError(`${source}: ${RECORD_FILE} is not JSON (${(error as Error).message})`);
       }
       return {
         record: checkDeployRecord(json, source),
@@ -211,7 +214,7 @@ export function startStacks(
 ): DeployRecord {
   const missing = stacks.filter((name) => !app.has(name));
   if (missing.length > 0)
-    throw new CliError(
+    throw new UnknownStackError(
       `--matrix names stacks the synthesized app does not have: ${missing.join(', ')}; synthesize first`,
     );
   const next: Record<string, StackRecord> = Object.fromEntries(
@@ -255,17 +258,7 @@ function sortedByName(stacks: Record<string, StackRecord>): Record<string, Stack
 /** The apply jobs' results: every results-*.json in `dir`. */
 function readResults(dir: string): StackResult[] {
   // No folder means no apply job reported (all failed or were cancelled): nothing to mark.
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => /^results-.*\.json$/.test(f))
-    .sort()
-    .flatMap((f) => {
-      try {
-        return JSON.parse(readFileSync(join(dir, f), 'utf8')) as StackResult[];
-      } catch (error) {
-        throw new CliError(`${join(dir, f)}: not the JSON of run-shard --results (${(error as Error).message})`);
-      }
-    });
+  return existsSync(dir) ? readShardResults(dir) : [];
 }
 
 /**
@@ -273,7 +266,7 @@ function readResults(dir: string): StackResult[] {
  * through the central directory, whose sizes are exact even when the entry used a data descriptor.
  */
 export function zipEntry(zip: Buffer, name: string, source: string): Buffer {
-  const broken = (why: string) => new CliError(`${source}: not a readable zip archive (${why})`);
+  const broken = (why: string) => new InputFileError(`${source}: not a readable zip archive (${why})`);
   let end = -1;
   for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
     if (zip.readUInt32LE(i) === 0x06054b50) {
@@ -298,5 +291,5 @@ export function zipEntry(zip: Buffer, name: string, source: string): Buffer {
     }
     at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
   }
-  throw new CliError(`${source}: has no ${name}`);
+  throw new InputFileError(`${source}: has no ${name}`);
 }

@@ -1,12 +1,11 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { CliError, EXIT } from '../errors';
+import { EXIT, InputFileError, UsageError } from '../errors';
 import { type ResourceChange, type TerraformPlan, managedChanges, parsePlan } from '../report/terraform-plan';
 import { readMatrixStacks } from './ci-targets';
-import type { Command } from './command';
+import { defineCommand } from './command';
 import { type GitHubApi, githubFromEnvironment } from './github-api';
-import type { StackResult } from './run-shard';
+import { readShardResults } from './run-shard';
 
 export const DRIFT_REPORT_HELP = `Usage: ssm-federated-access drift-report [options] --dir DIR
 
@@ -57,21 +56,18 @@ export interface DriftedStack {
   readonly error?: string;
 }
 
-export const driftReport: Command = {
+export const driftReport = defineCommand({
   name: 'drift-report',
   summary: 'open, update or close the one drift issue from the drift check results',
   help: DRIFT_REPORT_HELP,
-  async run(argv, io) {
-    const { values } = parseArgs({
-      args: [...argv],
-      options: {
-        dir: { type: 'string' },
-        label: { type: 'string', default: 'drift' },
-        matrix: { type: 'string' },
-        'dry-run': { type: 'boolean', default: false },
-      },
-    });
-    if (values.dir === undefined) throw new CliError("--dir DIR is required (the drift jobs' results and plans)");
+  options: {
+    dir: { type: 'string' },
+    label: { type: 'string', default: 'drift' },
+    matrix: { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+  },
+  async run({ values }, io) {
+    if (values.dir === undefined) throw new UsageError("--dir DIR is required (the drift jobs' results and plans)");
     const expected = values.matrix === undefined ? undefined : readMatrixStacks(io.cwd, values.matrix);
     const drifted = readDrift(resolve(io.cwd, values.dir), expected);
     const runUrl =
@@ -84,26 +80,18 @@ export const driftReport: Command = {
     const outcome = await syncIssue(github, values.label, drifted.length > 0 ? body : undefined);
     return { code: EXIT.ok, stdout: `${outcome}\n`, files: [] };
   },
-};
+});
 
 /**
  * Reads the drift jobs' results and the plans of the stacks that drifted; with `expected`, a stack
  * with no result is reported as not checked.
  */
 export function readDrift(dir: string, expected?: readonly string[]): DriftedStack[] {
-  if (!existsSync(dir)) throw new CliError(`--dir ${dir}: no such folder; download the drift jobs' artifacts into it`);
-  const results = readdirSync(dir)
-    .filter((f) => /^results-.*\.json$/.test(f))
-    .sort()
-    .flatMap((f) => {
-      try {
-        return JSON.parse(readFileSync(join(dir, f), 'utf8')) as StackResult[];
-      } catch (error) {
-        throw new CliError(`${join(dir, f)}: not the JSON of run-shard --results (${(error as Error).message})`);
-      }
-    });
+  if (!existsSync(dir))
+    throw new InputFileError(`--dir ${dir}: no such folder; download the drift jobs' artifacts into it`);
+  const results = readShardResults(dir);
   if (results.length === 0 && (expected ?? []).length === 0)
-    throw new CliError(`--dir ${dir}: no results-*.json; the drift jobs write them with run-shard --results`);
+    throw new InputFileError(`--dir ${dir}: no results-*.json; the drift jobs write them with run-shard --results`);
   const reported = new Set(results.map((r) => r.name));
   const notReported: DriftedStack[] = (expected ?? [])
     .filter((name) => !reported.has(name))
@@ -116,7 +104,8 @@ export function readDrift(dir: string, expected?: readonly string[]): DriftedSta
         return { ...failed, status: 'failed', ...(r.error !== undefined ? { error: r.error } : {}) };
       }
       const file = join(dir, 'plans', `${r.name}.json`);
-      if (!existsSync(file)) throw new CliError(`${file}: missing; the drift job keeps each drifted stack's plan.json`);
+      if (!existsSync(file))
+        throw new InputFileError(`${file}: missing; the drift job keeps each drifted stack's plan.json`);
       const changes = changesOf(parsePlan(readFileSync(file, 'utf8'), file));
       return { name: r.name, accountId: r.accountId, status: 'drifted', ...changes };
     });

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
-import { CliError, EXIT } from '../errors';
-import { type CiTarget, matrixOf, readChanged, projectTargets, shardTargets, synthesizedTargets } from './ci-targets';
-import type { Command } from './command';
+import { EXIT, UnknownStackError, UsageError } from '../errors';
+import { changedStackNames, readStackChanges } from './changed-stacks';
+import { type CiTarget, matrixOf, projectTargets, shardTargets, synthesizedTargets } from './ci-targets';
+import { defineCommand } from './command';
 import { SHARD_SLOTS } from './shards';
 
 export const ENVIRONMENTS_HELP = `Usage: ssm-federated-access environments [options] [STACK ...]
@@ -27,16 +27,13 @@ Options:
 STACK ... keeps only those stacks (shard numbers stay those of the whole list).
 `;
 
-export const environments: Command = {
+export const environments = defineCommand({
   name: 'environments',
   summary: 'the stacks with GitHub Actions roles, in at most 256 stable shards, as JSON for a workflow matrix',
   help: ENVIRONMENTS_HELP,
-  async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: { out: { type: 'string' }, shard: { type: 'string' }, changed: { type: 'string' } },
-    });
+  options: { out: { type: 'string' }, shard: { type: 'string' }, changed: { type: 'string' } },
+  positionals: true,
+  async run({ values, positionals }, io) {
     const targets = await loadTargets(io.cwd, values.out);
     if (values.shard !== undefined) {
       return {
@@ -51,7 +48,7 @@ export const environments: Command = {
       .filter((entry) => entry.stacks.length > 0);
     return { code: EXIT.ok, stdout: `${JSON.stringify(matrix)}\n`, files: [] };
   },
-};
+});
 
 /** The targets of this project's environments, or of a synthesized app with `--out`. */
 export function loadTargets(cwd: string, out: string | undefined): Promise<CiTarget[]> | CiTarget[] {
@@ -61,7 +58,7 @@ export function loadTargets(cwd: string, out: string | undefined): Promise<CiTar
 export function parseShard(text: string): number {
   const shard = Number(text);
   if (!/^\d+$/.test(text) || shard >= SHARD_SLOTS)
-    throw new CliError(`--shard must be a shard number 0-${SHARD_SLOTS - 1} from the matrix, got "${text}"`);
+    throw new UsageError(`--shard must be a shard number 0-${SHARD_SLOTS - 1} from the matrix, got "${text}"`);
   return shard;
 }
 
@@ -73,13 +70,13 @@ function selection(
 ): Set<string> | undefined {
   const unknown = names.filter((n) => !targets.some((t) => t.name === n));
   if (unknown.length > 0) {
-    throw new CliError(
+    throw new UnknownStackError(
       `no stack with GitHub Actions roles named ${unknown.map((n) => `"${n}"`).join(', ')}; add "ci" to its environment or check the name`,
     );
   }
   let keep = names.length > 0 ? new Set(names) : undefined;
   if (changedFile !== undefined) {
-    const changed = readChanged(cwd, changedFile);
+    const changed = changedStackNames(readStackChanges(cwd, '--changed', changedFile));
     keep = new Set([...(keep ?? changed)].filter((n) => changed.has(n)));
   }
   return keep;

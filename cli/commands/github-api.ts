@@ -1,4 +1,4 @@
-import { CliError } from '../errors';
+import { GitHubApiError } from '../errors';
 
 /** The GitHub REST calls the commands make (issues for drift-report, artifacts for deploy-record). */
 export interface GitHubApi {
@@ -17,9 +17,9 @@ export interface GitHubApi {
 export function githubFromEnvironment(env: NodeJS.ProcessEnv, permission: string): GitHubApi {
   const token = env.GITHUB_TOKEN;
   const repository = env.GITHUB_REPOSITORY;
-  if (!token) throw new CliError(`GITHUB_TOKEN is not set: give the job "${permission}" and pass its token`);
+  if (!token) throw new GitHubApiError(`GITHUB_TOKEN is not set: give the job "${permission}" and pass its token`);
   if (!repository || !/^[^/]+\/[^/]+$/.test(repository))
-    throw new CliError(`GITHUB_REPOSITORY must be owner/name, got "${repository ?? ''}"`);
+    throw new GitHubApiError(`GITHUB_REPOSITORY must be owner/name, got "${repository ?? ''}"`);
   const base = (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, '');
   const call = async (method: string, path: string, body?: object): Promise<Response> => {
     // fetch drops the Authorization header when a redirect leaves the API's origin (artifact storage).
@@ -35,7 +35,7 @@ export function githubFromEnvironment(env: NodeJS.ProcessEnv, permission: string
     });
     if (!response.ok) {
       const text = await response.text();
-      throw new CliError(`GitHub API ${method} ${path} answered HTTP ${response.status}: ${text.slice(0, 300)}`);
+      throw new GitHubApiError(`GitHub API ${method} ${path} answered HTTP ${response.status}: ${text.slice(0, 300)}`);
     }
     return response;
   };

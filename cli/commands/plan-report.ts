@@ -1,20 +1,20 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { EVALUATOR_HINT, evaluatorAvailable } from '../access/evaluator';
 import { NoAccessModelError, readStackAccess } from '../access/read-stack';
-import { CliError, EXIT } from '../errors';
+import { EXIT, InputFileError, UsageError } from '../errors';
 import { accessDiff } from '../report/access-diff';
 import { buildEnvironmentReport } from '../report/build-report';
 import { renderHtml } from '../report/html';
-import { type AccessPart, type EnvironmentReport, renderReport } from '../report/render';
+import { type AccessPart, type EnvironmentReport, type StackSelection, renderReport } from '../report/render';
 import { type TerraformPlan, parsePlan } from '../report/terraform-plan';
 import { loadApp, selectStacks } from '../stacks/load-stacks';
 import type { SynthesizedStack } from '../stacks/synthesized-stack';
-import { availableParallelism } from 'node:os';
-import { TerraformMissingError, planLive, planOfflineJson, terraformVersion } from '../terraform';
-import { type StackChanges, compareApps } from './changed-stacks';
-import type { Command } from './command';
+import { planLive, planOfflineJson, terraformVersion } from '../terraform';
+import { changedStackNames, compareApps, readStackChanges } from './changed-stacks';
+import { defineCommand } from './command';
+import { mapConcurrently } from './map-concurrently';
 
 export const PLAN_REPORT_HELP = `Usage: ssm-federated-access plan-report [options] [STACK ...]
 
@@ -60,32 +60,29 @@ are marked in it; access-report fails on them); 1 terraform failed (its output f
 written: a usage error, no app, an unknown stack, no terraform, or a plan that does not parse.
 `;
 
-export const planReport: Command = {
+export const planReport = defineCommand({
   name: 'plan-report',
   summary: 'plan each stack and write the pull-request review report (Markdown, optionally HTML)',
   help: PLAN_REPORT_HELP,
-  async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        out: { type: 'string' },
-        offline: { type: 'boolean', default: false },
-        plan: { type: 'string', multiple: true, default: [] },
-        'save-plans': { type: 'string' },
-        markdown: { type: 'string' },
-        html: { type: 'string' },
-        base: { type: 'string' },
-        changes: { type: 'string' },
-      },
-    });
+  options: {
+    out: { type: 'string' },
+    offline: { type: 'boolean', default: false },
+    plan: { type: 'string', multiple: true, default: [] },
+    'save-plans': { type: 'string' },
+    markdown: { type: 'string' },
+    html: { type: 'string' },
+    base: { type: 'string' },
+    changes: { type: 'string' },
+  },
+  positionals: true,
+  async run({ values, positionals }, io) {
     if (values.base !== undefined && values.changes !== undefined)
-      throw new CliError('--base and --changes say the same thing: give one of them');
+      throw new UsageError('--base and --changes say the same thing: give one of them');
     const saved = new Map<string, string>();
-    for (const spec of values.plan ?? []) {
+    for (const spec of values.plan) {
       const at = spec.indexOf('=');
       if (at <= 0 || at === spec.length - 1)
-        throw new CliError(`--plan takes STACK=FILE (a terraform show -json plan of that stack), got "${spec}"`);
+        throw new UsageError(`--plan takes STACK=FILE (a terraform show -json plan of that stack), got "${spec}"`);
       saved.set(spec.slice(0, at), spec.slice(at + 1));
     }
     // Saved plans first: a plan that does not parse stops the run before anything is synthesized.
@@ -98,28 +95,22 @@ export const planReport: Command = {
       values.base !== undefined
         ? compareApps(resolve(io.cwd, values.base), app.outdir)
         : values.changes !== undefined
-          ? readChanges(io.cwd, values.changes)
+          ? readStackChanges(io.cwd, '--changes', values.changes)
           : undefined;
-    const planned = changes ? new Set([...changes.added, ...changes.changed]) : undefined;
+    const planned = changes ? changedStackNames(changes) : undefined;
     const stacks = selectStacks(app, positionals).filter(
       (s) => (planned === undefined || planned.has(s.name)) && (values.changes === undefined || savedPlans.has(s.name)),
     );
     const notPlanned =
       values.changes !== undefined && planned ? [...planned].filter((name) => !savedPlans.has(name)).sort() : [];
-    if (stacks.some((s) => !savedPlans.has(s.name))) {
-      try {
-        terraformVersion();
-      } catch (error) {
-        if (error instanceof TerraformMissingError) throw new CliError(error.message);
-        throw error;
-      }
-    }
+    if (stacks.some((s) => !savedPlans.has(s.name))) terraformVersion();
 
     const evaluator = await evaluatorAvailable();
     const mode = values.offline ? 'offline' : 'live';
     // Stacks plan at once (terraform runs in its own process, each stack in its own folder).
     const texts = await mapConcurrently(
       stacks,
+      availableParallelism(),
       (stack) =>
         savedPlans.get(stack.name)?.text ??
         (values.offline ? planOfflineJson(stack.dir, stack.json) : planLive(stack.dir)),
@@ -148,7 +139,13 @@ export const planReport: Command = {
     }
 
     // The report is for a reviewer: a change they must look at is in it, not in the exit code.
-    const markdown = changes ? withChanges(renderReport(reports), changes, notPlanned) : renderReport(reports);
+    const selection: StackSelection | undefined = changes && {
+      notPlanned,
+      added: changes.added,
+      deleted: changes.deleted,
+      unchanged: changes.unchanged,
+    };
+    const markdown = renderReport(reports, selection);
     return {
       code: EXIT.ok,
       stdout: values.markdown === undefined ? markdown : '',
@@ -161,23 +158,18 @@ export const planReport: Command = {
       ],
     };
   },
-};
+});
 
 function readSavedPlan(cwd: string, file: string): { text: string; plan: TerraformPlan } {
   let text: string;
   try {
     text = readFileSync(resolve(cwd, file), 'utf8');
   } catch (error) {
-    throw new CliError(`${file}: cannot read the saved plan (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  try {
-    return { text, plan: parsePlan(text, file) };
-  } catch (error) {
-    const reason = error instanceof SyntaxError ? `not JSON (${error.message})` : (error as Error).message;
-    throw new CliError(
-      reason.startsWith(file) ? reason : `${file}: ${reason}; make it with terraform show -json <planfile>`,
+    throw new InputFileError(
+      `${file}: cannot read the saved plan (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
     );
   }
+  return { text, plan: parsePlan(text, file) };
 }
 
 /** The access part of a stack's report, or the reason it has none. */
@@ -196,52 +188,4 @@ export async function accessPart(
   }
   if (!evaluator) return { accessNote: `The access part is off: to turn it on, ${EVALUATOR_HINT}.` };
   return { access: await accessDiff(read, plan) };
-}
-
-/** `work` over every item, at most one per processor at a time; results in the items' order. */
-async function mapConcurrently<T, R>(items: readonly T[], work: (item: T) => R | Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(items.length, availableParallelism()) }, worker));
-  return results;
-}
-
-/** The report with one line per kind of change under its heading: new, deleted, unchanged stacks. */
-export function withChanges(report: string, changes: StackChanges, notPlanned: readonly string[] = []): string {
-  const lines = [
-    ...(notPlanned.length > 0
-      ? [`**not planned** (new or changed, but no plan: see the failed plan jobs): ${notPlanned.join(', ')}`]
-      : []),
-    ...(changes.added.length > 0 ? [`new stacks (planned against an empty state): ${changes.added.join(', ')}`] : []),
-    ...(changes.deleted.length > 0
-      ? [
-          `deleted stacks (not planned; their resources stay in their accounts until destroyed with terraform destroy): ${changes.deleted.join(', ')}`,
-        ]
-      : []),
-    ...(changes.unchanged.length > 0 ? [`configuration unchanged: ${changes.unchanged.join(', ')}`] : []),
-  ];
-  if (lines.length === 0) return report;
-  const heading = '## Terraform plan review\n';
-  const at = report.indexOf(heading) + heading.length;
-  return `${report.slice(0, at)}\n${lines.map((l) => `- ${l}`).join('\n')}\n${report.slice(at)}`;
-}
-
-function readChanges(cwd: string, file: string): StackChanges {
-  let changes: Partial<StackChanges>;
-  try {
-    changes = JSON.parse(readFileSync(resolve(cwd, file), 'utf8')) as Partial<StackChanges>;
-  } catch (error) {
-    throw new CliError(`--changes ${file}: cannot read it as JSON (${(error as Error).message.split('\n')[0]})`);
-  }
-  for (const key of ['added', 'changed', 'deleted', 'unchanged'] as const) {
-    if (!Array.isArray(changes[key]))
-      throw new CliError(`--changes ${file}: has no "${key}" list; make it with ssm-federated-access changed-stacks`);
-  }
-  return changes as StackChanges;
 }

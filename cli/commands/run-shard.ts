@@ -1,14 +1,21 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { CliError, EXIT } from '../errors';
+import {
+  EXIT,
+  InputFileError,
+  StackStepError,
+  SynthesisFailedError,
+  TerraformFailedError,
+  UsageError,
+} from '../errors';
 import { type ChangeCounts, countChanges, parsePlan } from '../report/terraform-plan';
-import { TerraformFailedError, planOfflineJson, runAsync } from '../terraform';
-import { stackDigest } from './changed-stacks';
-import { type CiTarget, readChanged, shardTargets } from './ci-targets';
-import type { Command } from './command';
+import { planOfflineJson, runAsync } from '../terraform';
+import { changedStackNames, readStackChanges, stackDigest } from './changed-stacks';
+import { type CiTarget, shardTargets } from './ci-targets';
+import { defineCommand } from './command';
 import { loadTargets, parseShard } from './environments';
+import { mapConcurrently } from './map-concurrently';
 
 export const RUN_SHARD_HELP = `Usage: ssm-federated-access run-shard [options] --shard N --action plan|apply|drift
 
@@ -66,36 +73,35 @@ export interface StackResult {
 /** Where each stack's terraform environment comes from (an OIDC token per stack, or the shell's). */
 export type CredentialSource = (target: CiTarget, roleArn: string) => Promise<Record<string, string>>;
 
-export const runShard: Command = {
+export const runShard = defineCommand({
   name: 'run-shard',
   summary: 'plan, apply or check for drift every stack of one shard, a few at a time',
   help: RUN_SHARD_HELP,
-  async run(argv, io) {
-    const { values } = parseArgs({
-      args: [...argv],
-      options: {
-        shard: { type: 'string' },
-        action: { type: 'string' },
-        concurrency: { type: 'string', default: '4' },
-        out: { type: 'string', default: 'cdktf.out' },
-        changed: { type: 'string' },
-        offline: { type: 'boolean', default: false },
-        synth: { type: 'boolean', default: false },
-        synthesized: { type: 'boolean', default: false },
-        results: { type: 'string' },
-        summary: { type: 'string' },
-      },
-    });
-    if (values.shard === undefined) throw new CliError('--shard N is required (a shard number from the matrix)');
+  options: {
+    shard: { type: 'string' },
+    action: { type: 'string' },
+    concurrency: { type: 'string', default: '4' },
+    out: { type: 'string', default: 'cdktf.out' },
+    changed: { type: 'string' },
+    offline: { type: 'boolean', default: false },
+    synth: { type: 'boolean', default: false },
+    synthesized: { type: 'boolean', default: false },
+    results: { type: 'string' },
+    summary: { type: 'string' },
+  },
+  async run({ values }, io) {
+    if (values.shard === undefined) throw new UsageError('--shard N is required (a shard number from the matrix)');
     const action = values.action as ShardAction;
     if (!['plan', 'apply', 'drift'].includes(action))
-      throw new CliError(`--action must be plan, apply or drift, got "${values.action ?? ''}"`);
+      throw new UsageError(`--action must be plan, apply or drift, got "${values.action ?? ''}"`);
     const concurrency = Number(values.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32)
-      throw new CliError(`--concurrency must be a whole number 1-32, got "${values.concurrency}"`);
-    if (values.offline && action !== 'plan') throw new CliError('--offline plans only: use it with --action plan');
+      throw new UsageError(`--concurrency must be a whole number 1-32, got "${values.concurrency}"`);
+    if (values.offline && action !== 'plan') throw new UsageError('--offline plans only: use it with --action plan');
     if (values.synth && values.synthesized)
-      throw new CliError('--synth synthesizes this project, --synthesized reads an app already synthesized: give one');
+      throw new UsageError(
+        '--synth synthesizes this project, --synthesized reads an app already synthesized: give one',
+      );
 
     // The shard is computed over every stack, so its members are those of the matrix.
     let targets = shardTargets(
@@ -103,7 +109,7 @@ export const runShard: Command = {
       parseShard(values.shard),
     );
     if (values.changed !== undefined) {
-      const changed = readChanged(io.cwd, values.changed);
+      const changed = changedStackNames(readStackChanges(io.cwd, '--changed', values.changed));
       targets = targets.filter((t) => changed.has(t.name));
     }
     const outdir = resolve(io.cwd, values.out);
@@ -131,7 +137,7 @@ export const runShard: Command = {
       ],
     };
   },
-};
+});
 
 export interface RunOptions {
   readonly action: ShardAction;
@@ -142,17 +148,8 @@ export interface RunOptions {
 }
 
 /** Runs `action` on every target, at most `concurrency` at a time; results in the targets' order. */
-export async function runStacks(targets: readonly CiTarget[], options: RunOptions): Promise<StackResult[]> {
-  const results: StackResult[] = new Array(targets.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < targets.length) {
-      const i = next++;
-      results[i] = await runStack(targets[i], options);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, targets.length) }, worker));
-  return results;
+export function runStacks(targets: readonly CiTarget[], options: RunOptions): Promise<StackResult[]> {
+  return mapConcurrently(targets, options.concurrency, (target) => runStack(target, options));
 }
 
 const TF_ENV = { TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
@@ -168,7 +165,8 @@ async function runStack(target: CiTarget, options: RunOptions): Promise<StackRes
     seconds: Math.round((Date.now() - started) / 100) / 10,
   });
   try {
-    if (!existsSync(join(dir, 'cdk.tf.json'))) throw new StepError(`${dir}: no cdk.tf.json (synthesize the app first)`);
+    if (!existsSync(join(dir, 'cdk.tf.json')))
+      throw new StackStepError(`${dir}: no cdk.tf.json (synthesize the app first)`);
     if (options.action === 'plan' && options.offline) {
       const json = readFileSync(join(dir, 'cdk.tf.json'), 'utf8');
       const planJson = await planOfflineJson(dir, JSON.parse(json));
@@ -177,7 +175,7 @@ async function runStack(target: CiTarget, options: RunOptions): Promise<StackRes
     }
     if (options.action === 'apply') {
       if (!existsSync(join(dir, 'tfplan')))
-        throw new StepError(`${dir}: no tfplan (its plan failed or was not downloaded)`);
+        throw new StackStepError(`${dir}: no tfplan (its plan failed or was not downloaded)`);
       const planJson = existsSync(join(dir, 'plan.json')) ? readFileSync(join(dir, 'plan.json'), 'utf8') : undefined;
       const counts = planJson ? countChanges(parsePlan(planJson, `${target.name} plan.json`)) : undefined;
       // What deploy-record keeps once the apply succeeded: the files the plan was made from.
@@ -204,7 +202,7 @@ async function runStack(target: CiTarget, options: RunOptions): Promise<StackRes
     if (drift) return withCounts(done, planJson, plan.code === 2 ? 'drifted' : 'no changes');
     return withCounts(done, planJson, 'changes');
   } catch (error) {
-    if (error instanceof StepError || error instanceof TerraformFailedError)
+    if (error instanceof StackStepError || error instanceof TerraformFailedError)
       return done('failed', { error: error.message });
     throw error;
   }
@@ -220,14 +218,11 @@ function withCounts(
   return done(status === 'changes' && !changed ? 'no changes' : status, { counts });
 }
 
-/** A terraform step that failed: its message is the end of terraform's output. */
-class StepError extends Error {}
-
 async function step(dir: string, env: Record<string, string>, args: string[], ok: readonly number[] = [0]) {
   const result = await runAsync(dir, env, args);
   if (!ok.includes(result.code)) {
     const tail = `${result.stderr}\n${result.stdout}`.trim().split('\n').slice(-20).join('\n');
-    throw new StepError(`terraform ${args[0]} exited with ${result.code}:\n${tail}`);
+    throw new StackStepError(`terraform ${args[0]} exited with ${result.code}:\n${tail}`);
   }
   return result;
 }
@@ -250,12 +245,14 @@ export function credentialsFromEnvironment(env: NodeJS.ProcessEnv): CredentialSo
     try {
       response = await fetch(request, { headers: { Authorization: `bearer ${token}` } });
     } catch (error) {
-      throw new StepError(`the OIDC token request failed: ${(error as Error).message}`);
+      throw new StackStepError(`the OIDC token request failed: ${(error as Error).message}`);
     }
     if (!response.ok)
-      throw new StepError(`the OIDC token request failed with HTTP ${response.status}: give the job "id-token: write"`);
+      throw new StackStepError(
+        `the OIDC token request failed with HTTP ${response.status}: give the job "id-token: write"`,
+      );
     const { value } = (await response.json()) as { value?: string };
-    if (!value) throw new StepError('the OIDC token response has no "value"');
+    if (!value) throw new StackStepError('the OIDC token response has no "value"');
     const file = join(dir, `${target.name}.jwt`);
     writeFileSync(file, value, { mode: 0o600 });
     return {
@@ -266,6 +263,20 @@ export function credentialsFromEnvironment(env: NodeJS.ProcessEnv): CredentialSo
       AWS_DEFAULT_REGION: target.region,
     };
   };
+}
+
+/** The results that run-shard `--results` wrote as `results-*.json` into `dir`, file by file in name order. */
+export function readShardResults(dir: string): StackResult[] {
+  return readdirSync(dir)
+    .filter((f) => /^results-.*\.json$/.test(f))
+    .sort()
+    .flatMap((f) => {
+      try {
+        return JSON.parse(readFileSync(join(dir, f), 'utf8')) as StackResult[];
+      } catch (error) {
+        throw new InputFileError(`${join(dir, f)}: not the JSON of run-shard --results (${(error as Error).message})`);
+      }
+    });
 }
 
 /** The job summary: one row per stack, then the failures' output. */
@@ -309,6 +320,7 @@ export async function synthesizeStacks(cwd: string, outdir: string, names: reado
   let stderr = '';
   // Relative paths in environment files (the IdP metadata) are read from the working directory,
   // the project root, as in cdktf synth.
-  if (resolve(cwd) !== process.cwd()) throw new CliError('--synth runs in the project root: cd there first');
-  if (app.main({ sources, outdir, stderr: (text) => (stderr += text) }) !== 0) throw new CliError(stderr.trimEnd());
+  if (resolve(cwd) !== process.cwd()) throw new UsageError('--synth runs in the project root: cd there first');
+  if (app.main({ sources, outdir, stderr: (text) => (stderr += text) }) !== 0)
+    throw new SynthesisFailedError(stderr.trimEnd());
 }

@@ -207,8 +207,39 @@ function matrixTable(access: AccessChanges): string[] {
   ];
 }
 
-export function renderReport(environments: readonly EnvironmentReport[]): string {
+/**
+ * Which of the app's stacks the report covers, when only the changed ones were planned (from
+ * changed-stacks or `--base`): each list is a line under the heading, left out when empty.
+ */
+export interface StackSelection {
+  /** New or changed stacks without a plan: their plan jobs failed. */
+  readonly notPlanned: readonly string[];
+  /** New stacks, planned against an empty state. */
+  readonly added: readonly string[];
+  /** Stacks the base has and the app no longer does: not planned. */
+  readonly deleted: readonly string[];
+  /** Stacks whose synthesized configuration is the base's: not planned. */
+  readonly unchanged: readonly string[];
+}
+
+function selectionLines(selection: StackSelection): string[] {
+  const lines = [
+    [selection.notPlanned, '**not planned** (new or changed, but no plan: see the failed plan jobs)'],
+    [selection.added, 'new stacks (planned against an empty state)'],
+    [
+      selection.deleted,
+      'deleted stacks (not planned; their resources stay in their accounts until destroyed with terraform destroy)',
+    ],
+    [selection.unchanged, 'configuration unchanged'],
+  ] as const;
+  const out = lines.filter(([names]) => names.length > 0).map(([names, what]) => `- ${what}: ${names.join(', ')}`);
+  return out.length > 0 ? [...out, ''] : [];
+}
+
+/** The whole Markdown report: the summary table, then each stack's part. */
+export function renderReport(environments: readonly EnvironmentReport[], selection?: StackSelection): string {
   const out = [REPORT_MARKER, '## Terraform plan review', ''];
+  if (selection) out.push(...selectionLines(selection));
   out.push(
     '| environment | add | change | destroy | destroyed or replaced audit/identity resources | policy changes | weakened audit settings | widened approvals |',
   );

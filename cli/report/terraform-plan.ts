@@ -1,3 +1,5 @@
+import { InvalidPlanError } from '../errors';
+
 /** The part of `terraform show -json <planfile>` (format 1.x) that the report reads. */
 
 export type ChangeAction = 'no-op' | 'create' | 'read' | 'update' | 'delete';
@@ -62,11 +64,19 @@ export function isDestroy(rc: ResourceChange): boolean {
   return rc.change.actions.includes('delete') && !rc.change.actions.includes('create');
 }
 
+/** The plan in `text` (`terraform show -json <planfile>`); `source` names it in the error. */
 export function parsePlan(text: string, source: string): TerraformPlan {
-  const plan = JSON.parse(text) as TerraformPlan;
-  if (typeof plan.format_version !== 'string' || !plan.format_version.startsWith('1.')) {
-    throw new Error(
-      `${source}: not a Terraform JSON plan (format_version ${String(plan.format_version)}); use terraform show -json <planfile>`,
+  let plan: TerraformPlan;
+  try {
+    plan = JSON.parse(text) as TerraformPlan;
+  } catch (error) {
+    throw new InvalidPlanError(
+      `${source}: not JSON (${(error as Error).message}); make it with terraform show -json <planfile>`,
+    );
+  }
+  if (typeof plan?.format_version !== 'string' || !plan.format_version.startsWith('1.')) {
+    throw new InvalidPlanError(
+      `${source}: not a Terraform JSON plan (format_version ${String(plan?.format_version)}); use terraform show -json <planfile>`,
     );
   }
   return plan;

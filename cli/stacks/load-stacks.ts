@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CliError } from '../errors';
+import { AppNotFoundError, SynthesisFailedError, UnknownStackError } from '../errors';
 import type { SynthesizedStack } from './synthesized-stack';
 
 /** The part of `cdktf.out/manifest.json` read here. */
@@ -37,7 +37,7 @@ export function loadApp(options: LoadOptions): LoadedApp {
   if (existsSync(project)) return { ...readManifest(synthesize(options.cwd, project)), source: 'synthesized' };
   const fallback = join(options.cwd, 'cdktf.out');
   if (existsSync(join(fallback, 'manifest.json'))) return { ...readManifest(fallback), source: 'read' };
-  throw new CliError(
+  throw new AppNotFoundError(
     `no cdktf.json and no cdktf.out/manifest.json in ${options.cwd}: run it in a CDKTF project, or pass --out DIR (the output of cdktf synth)`,
   );
 }
@@ -47,11 +47,11 @@ function synthesize(cwd: string, project: string): string {
   try {
     settings = JSON.parse(readFileSync(project, 'utf8')) as typeof settings;
   } catch (error) {
-    throw new CliError(`${project}: not valid JSON (${(error as Error).message})`);
+    throw new SynthesisFailedError(`${project}: not valid JSON (${(error as Error).message})`);
   }
   const app = settings.app;
   if (typeof app !== 'string' || app.trim() === '')
-    throw new CliError(`${project}: has no "app" command to synthesize`);
+    throw new SynthesisFailedError(`${project}: has no "app" command to synthesize`);
   const outdir = resolve(cwd, typeof settings.output === 'string' ? settings.output : 'cdktf.out');
   // The app's own output is progress, not the report: it goes to standard error.
   const result = spawnSync(app, {
@@ -61,7 +61,7 @@ function synthesize(cwd: string, project: string): string {
     env: { ...process.env, CDKTF_OUTDIR: outdir },
   });
   if (result.error || result.status !== 0) {
-    throw new CliError(
+    throw new SynthesisFailedError(
       `the app command "${app}" (cdktf.json) failed${result.status !== null ? ` with exit code ${result.status}` : ''}; its output is above`,
     );
   }
@@ -71,12 +71,12 @@ function synthesize(cwd: string, project: string): string {
 function readManifest(outdir: string): Omit<LoadedApp, 'source'> {
   const file = join(outdir, 'manifest.json');
   if (!existsSync(file))
-    throw new CliError(`${outdir}: no manifest.json; point --out at the folder cdktf synth writes (cdktf.out)`);
+    throw new AppNotFoundError(`${outdir}: no manifest.json; point --out at the folder cdktf synth writes (cdktf.out)`);
   let manifest: Manifest;
   try {
     manifest = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
   } catch (error) {
-    throw new CliError(`${file}: not valid JSON (${(error as Error).message})`);
+    throw new AppNotFoundError(`${file}: not valid JSON (${(error as Error).message})`);
   }
   const stacks = Object.values(manifest.stacks ?? {}).map((entry) => {
     const path = join(outdir, entry.synthesizedStackPath);
@@ -87,7 +87,9 @@ function readManifest(outdir: string): Omit<LoadedApp, 'source'> {
         json: JSON.parse(readFileSync(path, 'utf8')),
       };
     } catch (error) {
-      throw new CliError(`${path}: cannot read the synthesized stack (${(error as Error).message.split('\n')[0]})`);
+      throw new AppNotFoundError(
+        `${path}: cannot read the synthesized stack (${(error as Error).message.split('\n')[0]})`,
+      );
     }
   });
   return { outdir, stacks };
@@ -98,7 +100,7 @@ export function selectStacks(app: LoadedApp, names: readonly string[]): readonly
   const known = app.stacks.map((s) => s.name);
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length > 0) {
-    throw new CliError(
+    throw new UnknownStackError(
       `no stack named ${unknown.map((n) => `"${n}"`).join(', ')} in ${app.outdir}; stacks: ${known.join(', ') || '(none)'}`,
     );
   }

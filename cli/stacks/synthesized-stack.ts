@@ -1,4 +1,5 @@
 import { type PolicyDocument, unescapeTerraformTemplate } from '../../modules/core/policy-document';
+import { ResourceNotFoundError } from '../errors';
 
 /** A synthesized stack: the parsed `cdk.tf.json` and where it was written. */
 export interface SynthesizedStack {
@@ -20,7 +21,7 @@ export function logicalIdAt(stack: SynthesizedStack, type: string, pathSuffix: s
   const ids = Object.entries(resourcesOfType(stack, type))
     .filter(([, r]) => String(r['//']?.metadata?.path ?? '').endsWith(pathSuffix))
     .map(([id]) => id);
-  if (ids.length !== 1) throw new Error(`expected one ${type} at */${pathSuffix}, found ${ids.length}`);
+  if (ids.length !== 1) throw new ResourceNotFoundError(`expected one ${type} at */${pathSuffix}, found ${ids.length}`);
   return ids[0];
 }
 
