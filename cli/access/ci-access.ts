@@ -492,6 +492,12 @@ export function ciRoleCases(
           });
         }
       }
+      deploy({
+        description: "shorten the retention of another team's log group",
+        action: 'logs:PutRetentionPolicy',
+        resource: `arn:aws:logs:${primary}:${account}:log-group:/aws/other-team/app`,
+        expected: 'ImplicitlyDenied',
+      });
       for (const d of destinations.filter((x) => x.s3Bucket && !x.s3BucketManagedElsewhere)) {
         deploy({
           description: `change the transcript bucket's lifecycle in ${d.region}`,

@@ -130,8 +130,11 @@ function mergeRegional(statements: readonly FamilyStatement[], sid: (family: str
   const rest: FamilyStatement[] = [];
   for (const item of statements) {
     const { family, statement } = item;
+    // A statement on "*" (kms:CreateKey) stays apart: merged, its "*" would cover every other action.
+    const onAnything = [statement.Resource ?? []].flat().includes('*');
     if (
       family === undefined ||
+      onAnything ||
       !statement.Condition?.StringEquals?.['aws:RequestedRegion'] ||
       Object.keys(statement.Condition).length !== 1
     ) {

@@ -530,9 +530,10 @@ const EXPECTED_DEV_POLICIES = {
       's3:PutEncryptionConfiguration',
       's3:PutLifecycleConfiguration',
     ],
+    // Apart from the statement below: its "*" must cover kms:CreateKey alone.
+    'CreateKeys Allow': ['kms:CreateKey'],
     'ManageStorageInRegions Allow': [
       'kms:CreateAlias',
-      'kms:CreateKey',
       'kms:DeleteAlias',
       'kms:DisableKeyRotation',
       'kms:EnableKeyRotation',
