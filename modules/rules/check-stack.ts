@@ -26,6 +26,7 @@ export interface RuleSuppression {
 /** The shortest reason a suppression may give, as cdk-nag requires. */
 export const MIN_REASON_LENGTH = 10;
 
+/** What to check a stack against. */
 export interface CheckStackOptions {
   /** @default SECURITY_BASELINE */
   readonly pack?: RulePack;
@@ -38,7 +39,10 @@ export interface StackCheck {
   /** The findings no suppression accepts, in the pack's rule order. */
   readonly findings: readonly Finding[];
   /** The findings a suppression accepted, each with its reason. */
-  readonly suppressed: readonly (Finding & { readonly reason: string })[];
+  readonly suppressed: readonly (Finding & {
+    /** The reason of the suppression that accepted it. */
+    readonly reason: string;
+  })[];
   /** Suppressions that accepted nothing (the resource, rule or detail no longer exists). */
   readonly unusedSuppressions: readonly RuleSuppression[];
   /** Whether no unsuppressed finding is an error. */

@@ -31,22 +31,28 @@ export type RuleLevel = 'error' | 'warning';
 export interface PackRule {
   /** Stable id that findings and suppressions name, e.g. `SFA-S5`. */
   readonly id: string;
+  /** Whether a finding of the rule fails the check. */
   readonly level: RuleLevel;
   /** What the rule requires, in one line. */
   readonly description: string;
   /** Why it matters, and the fix. */
   readonly explanation: string;
+  /** The check itself. */
   readonly rule: Rule;
 }
 
 /** A named list of rules. */
 export interface RulePack {
+  /** The pack's name, as suppression errors quote it. */
   readonly name: string;
+  /** The rules, in the order findings are listed. */
   readonly rules: readonly PackRule[];
 }
 
 /** A finding of a pack's rule: the rule finding with the rule's id and level. */
 export interface Finding extends RuleFinding {
+  /** The id of the rule that found it. */
   readonly ruleId: string;
+  /** The rule's level. */
   readonly level: RuleLevel;
 }
