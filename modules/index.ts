@@ -102,3 +102,24 @@ export {
   renderPolicy,
   escapeTerraformTemplate,
 } from './core/policy-document';
+
+// Checking a synthesized stack against the security baseline, with suppressions that give a reason.
+export {
+  checkStack,
+  checkSynthesizedStack,
+  formatFinding,
+  type CheckStackOptions,
+  type RuleSuppression,
+  type StackCheck,
+  MIN_REASON_LENGTH,
+} from './rules/check-stack';
+export { SECURITY_BASELINE } from './rules/security-baseline';
+export {
+  type Finding,
+  type PackRule,
+  type Rule,
+  type RuleFinding,
+  type RuleLevel,
+  type RulePack,
+  type TerraformJson,
+} from './rules/rule';
