@@ -5,7 +5,13 @@ import {
   groupTagName,
 } from '../../modules/session-access-policy/session-access-policy';
 import type { SynthesizedStack } from '../stacks/synthesized-stack';
-import { type AccessModel, type DescribedResource, type IdentityAccess, runAsEnabled } from './access-model';
+import {
+  type AccessModel,
+  type DescribedResource,
+  type IdentityAccess,
+  launchTaggerName,
+  runAsEnabled,
+} from './access-model';
 import type { Decision } from './evaluator';
 import type { Caller, MatrixHelpers } from './matrix-case';
 import { readResolvedPolicy } from './policies';
@@ -210,13 +216,13 @@ export function signInCases(m: MatrixHelpers): void {
  */
 export function launchTaggerOwnerCases(m: MatrixHelpers): void {
   const { access } = m;
-  const { accountId, environment, regions, ownerRule } = access.model.sessionPolicy;
+  const { accountId, regions, ownerRule } = access.model.sessionPolicy;
   const taggers = access.launchTaggerPolicies ?? [];
   if (!ownerRule || taggers.length === 0) return;
   for (const { region, roleName, policy } of taggers) {
     const tagger: Caller = {
       label: `launch tagger ${roleName}`,
-      arn: `arn:aws:sts::${accountId}:assumed-role/${roleName}/${environment}-launch-tagger`,
+      arn: `arn:aws:sts::${accountId}:assumed-role/${roleName}/${launchTaggerName(access.model)}`,
       context: {
         'aws:PrincipalArn': `arn:aws:iam::${accountId}:role/${roleName}`,
         'aws:PrincipalAccount': accountId,

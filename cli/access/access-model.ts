@@ -1,3 +1,4 @@
+import { environmentLaunchTaggerName } from '../../modules/core/launch-tagger-names';
 import type { PolicyDocument } from '../../modules/core/policy-document';
 import type {
   CiRoles,
@@ -52,7 +53,7 @@ export function runAsEnabled(model: AccessModel): boolean {
 
 /** The launch tagger's function name, as the tagger describes it. @default `<environment>-launch-tagger` */
 export function launchTaggerName(model: AccessModel): string {
-  return model.launchTaggers[0]?.name ?? `${model.sessionPolicy.environment}-launch-tagger`;
+  return model.launchTaggers[0]?.name ?? environmentLaunchTaggerName(model.sessionPolicy.environment);
 }
 
 /** A resource the constructs described, with where it is. */

@@ -365,7 +365,8 @@ export function ciRoleCases(
     add('ci plan role', ci.planRoleName, ci.planPolicies, {
       description: 'read a role of the stack (refresh)',
       action,
-      resource: `arn:aws:iam::${account}:role/${managedInstanceRoleName(environment, instanceRoleName)}`,
+      // The instance role, as the stack describes it (else the plan role itself, a role of the stack too).
+      resource: `arn:aws:iam::${account}:role/${instanceRoleName ?? ci.planRoleName}`,
       expected: 'Allowed',
       expectedSid: CI_SIDS.refresh('Iam'),
     });
@@ -417,8 +418,10 @@ export function ciRoleCases(
   });
 
   // The deploy role: changes within the boundary, never beyond it, never to the CI roles.
-  const managedRole = `arn:aws:iam::${account}:role/${managedInstanceRoleName(environment, instanceRoleName)}`;
+  // The instance role as the stack describes it: a role the deploy role manages, with the boundary
+  // (a stack without one: a role of the stack's prefix, as the deploy role would create it).
   const newRole = `arn:aws:iam::${account}:role/${prefix}new-role`;
+  const managedRole = instanceRoleName ? `arn:aws:iam::${account}:role/${instanceRoleName}` : newRole;
   const otherBoundary = `arn:aws:iam::${account}:policy/${prefix}wider-boundary`;
   for (const [label, identity] of [
     ['', ci.deployPolicies],
@@ -670,9 +673,4 @@ export function ciRoleCases(
   }
   underBoundary('change the boundary policy', 'iam:CreatePolicyVersion', ci.boundaryArn, 'ExplicitlyDenied');
   return cases;
-}
-
-/** The instance role's name as the stack synthesized it. */
-function managedInstanceRoleName(environment: string, instanceRoleName: string | undefined): string {
-  return instanceRoleName ?? `${environment}-ssm-managed-instance`;
 }

@@ -6,6 +6,11 @@
 /** `LaunchTaggerProps.name` when none is given. */
 export const DEFAULT_LAUNCH_TAGGER_NAME = 'launch-tagger';
 
+/** The launch tagger of an environment: `<environment>-launch-tagger` (its function; its roles add the region). */
+export function environmentLaunchTaggerName(environment: string): string {
+  return `${environment}-${DEFAULT_LAUNCH_TAGGER_NAME}`;
+}
+
 /** The tagger's role in one region: IAM names are global, so the region is part of it. */
 export function launchTaggerRoleName(name: string, region: string): string {
   return `${name}-${region}`;

@@ -1,6 +1,6 @@
 import { OWNERSHIP_TAG } from '../core/tag-names';
 import { type RunAsGuard, runAsSessionDeny } from '../core/run-as-guard';
-import { launchTaggerRoleArnPattern } from '../core/launch-tagger-names';
+import { environmentLaunchTaggerName, launchTaggerRoleArnPattern } from '../core/launch-tagger-names';
 import {
   type PolicyConditions,
   type PolicyDocument,
@@ -501,7 +501,7 @@ export function ownershipTagDeny(tagKeys: readonly string[], exempt?: PolicyCond
  * region), the name the environment stacks give their taggers.
  */
 export function launchTaggerRolePattern(accountId: string, environment: string): string {
-  return launchTaggerRoleArnPattern(accountId, `${environment}-launch-tagger`);
+  return launchTaggerRoleArnPattern(accountId, environmentLaunchTaggerName(environment));
 }
 
 /**

@@ -2,7 +2,7 @@ import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Lazy, type TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { type LaunchTaggerNaming, isLaunchTagger } from '../core/launch-tagger-names';
+import { type LaunchTaggerNaming, environmentLaunchTaggerName, isLaunchTagger } from '../core/launch-tagger-names';
 import type { ConfigProblem } from '../core/config-error';
 import { type PolicyDocument, renderPolicy } from '../core/policy-document';
 import { type ReviewPart, describeForReview } from '../core/review-metadata';
@@ -262,7 +262,7 @@ export class SessionAccessPolicy extends Construct {
       .node.findAll()
       .filter((construct) => isLaunchTagger(construct))
       .map((tagger) => (tagger as unknown as LaunchTaggerNaming).name);
-    return inStack.length > 0 ? [...new Set(inStack)] : [`${this.environment}-launch-tagger`];
+    return inStack.length > 0 ? [...new Set(inStack)] : [environmentLaunchTaggerName(this.environment)];
   }
 
   /**

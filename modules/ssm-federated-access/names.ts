@@ -1,5 +1,7 @@
 import type { EnvironmentConfig } from '../environment/load-environment';
 import { RUN_AS_TAG } from '../core/tag-names';
+import { environmentLaunchTaggerName } from '../core/launch-tagger-names';
+import { accessRulesOf, principalTagsRead } from '../session-access-policy/access-rules';
 
 /**
  * Names an environment gives its resources and settings. They are derived from the environment,
@@ -24,19 +26,9 @@ export function stateKey(config: EnvironmentConfig, key: string | undefined): st
 
 /** Principal tags the IdP must send for the environment's access rules (besides SSMSessionRunAs). */
 export function principalTagNames(config: EnvironmentConfig): string[] {
-  const names = new Set<string>();
-  const attributes = config.access.attributeRule;
-  if (attributes) {
-    for (let group = 1; group <= attributes.groups; group++) {
-      for (const pair of attributes.tags) names.add(group === 1 ? pair.principalTag : `${pair.principalTag}${group}`);
-    }
-  }
-  const owner = config.access.principalTagOwnerRule;
-  if (owner) names.add(owner.principalTag);
-  names.delete(RUN_AS_TAG);
-  return [...names];
+  return principalTagsRead(accessRulesOf(config.access)).filter((tag) => tag !== RUN_AS_TAG);
 }
 /** Base name of the launch tagger's resources; its roles are `<name>-<region>`. */
 export function launchTaggerName(config: EnvironmentConfig): string {
-  return `${config.name}-launch-tagger`;
+  return environmentLaunchTaggerName(config.name);
 }
