@@ -68,37 +68,6 @@ const SUPPRESSIONS: readonly RuleSuppression[] = [
   },
 ];
 
-/**
- * OPEN: the deploy role's merged regional statement for KMS and CloudWatch Logs
- * (modules/github-oidc/ci-policies.ts, mergeRegional) unions the resources of the statements it
- * merges, so kms:CreateKey's "*" also applies to every key and log-group change (logs:PutRetentionPolicy,
- * logs:DisassociateKmsKey, kms:PutKeyPolicy on any log group or key in the stack's regions). Not a
- * suppression: it is not accepted. When the fix lands this list empties and the test below says so.
- */
-const OPEN_DEPLOY_STORAGE_ON_STAR = [
-  'kms:CreateAlias',
-  'kms:DeleteAlias',
-  'kms:DisableKeyRotation',
-  'kms:EnableKeyRotation',
-  'kms:PutKeyPolicy',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:UpdateAlias',
-  'kms:UpdateKeyDescription',
-  'logs:AssociateKmsKey',
-  'logs:CreateLogGroup',
-  'logs:DeleteRetentionPolicy',
-  'logs:DisassociateKmsKey',
-  'logs:PutRetentionPolicy',
-  'logs:TagLogGroup',
-  'logs:TagResource',
-  'logs:UntagLogGroup',
-  'logs:UntagResource',
-].map((action) => `ManageStorageInRegions/${action}`);
-const DEPLOY_STORAGE = 'aws_iam_policy.github-actions_deploy-changes-storage_B5D9DA9F';
-const isOpen = (f: { ruleId: string; address: string; detail?: string }) =>
-  f.ruleId === 'SFA-IAM4' && f.address === DEPLOY_STORAGE && OPEN_DEPLOY_STORAGE_ON_STAR.includes(f.detail ?? '');
-
 // --- tests -----------------------------------------------------------------------------------------
 
 const names = environmentSources.map((s) => String(s.input.name));
@@ -108,16 +77,7 @@ const checks = new Map(names.map((name) => [name, checkStack(jsonOf(name), { sup
 
 describe.each(names)('security baseline: %s', (name) => {
   it.each(SECURITY_BASELINE.rules.map((r) => [r.id, r.description]))('%s: %s', (id) => {
-    expect(checks.get(name)!.findings.filter((f) => f.ruleId === id && !isOpen(f))).toEqual([]);
-  });
-
-  it('finds the open over-grant of the deploy role exactly where CI deploys, and nothing else open', () => {
-    const open = checks
-      .get(name)!
-      .findings.filter(isOpen)
-      .map((f) => f.detail);
-    const ci = configs.find((c) => c.name === name)!.ci !== undefined;
-    expect(open).toEqual(ci ? OPEN_DEPLOY_STORAGE_ON_STAR : []);
+    expect(checks.get(name)!.findings.filter((f) => f.ruleId === id)).toEqual([]);
   });
 
   it('has what the baseline is about in every region: a key, a log group and a Session document', () => {
