@@ -31,12 +31,26 @@ export {
   type SourceIdentityMode,
   RUN_AS_TAG,
 } from './saml-federation/saml-federation';
-export { type RunAsGuard, DEFAULT_DENIED_RUN_AS_USERS } from './core/run-as-guard';
+export {
+  type RunAsGuard,
+  DEFAULT_DENIED_RUN_AS_USERS,
+  runAsTrustConditions,
+  runAsSessionDeny,
+} from './core/run-as-guard';
 export {
   IdentityCenterPermissionSet,
   type IdentityCenterPermissionSetProps,
   type PermissionSetAssignment,
 } from './identity-center/identity-center-permission-set';
+
+// The CI roles of the review workflow, and the registry their policies come from.
+export {
+  GitHubActionsRoles,
+  type GitHubActionsRolesProps,
+  type StateAccess,
+} from './github-oidc/github-actions-roles';
+export { BOUNDARY_CEILING, CI_POLICY_FAMILIES } from './github-oidc/ci-policies';
+export { RESOURCE_TYPES, type ResourceType, POLICY_QUOTAS } from './core/resource-types';
 
 // Which instances they may open a session on.
 export {
@@ -55,6 +69,7 @@ export {
   type JustInTimeApprovalPoliciesProps,
   type CloudFormationTemplate,
   type CloudFormationResource,
+  type DocumentDeployGrantee,
 } from './just-in-time/just-in-time-approval-policies';
 export { type ManualApproval, type Approver } from './just-in-time/approval-documents';
 export { type AutoApprovalRules, type TagMatch, type TagValue } from './just-in-time/cedar';
