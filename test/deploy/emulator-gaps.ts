@@ -108,6 +108,63 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     },
   },
   {
+    patch: 's3-access-log-delivery',
+    api: 'S3 server access logging (aws_s3_bucket_logging), then DeleteBucket of the access-log bucket',
+    emulator:
+      'Writes each access log record into the target bucket at the start of the request it records, the ' +
+      'request that turns logging off included.',
+    realAws:
+      'Server access log records are delivered on a best-effort basis, most within a few hours of the request ' +
+      '(S3 User Guide, "Logging requests with server access logging", Best-effort server log delivery). The ' +
+      'patch keeps the records and delivers them when POST /moto-api/s3/deliver-access-logs asks; the suite ' +
+      "asks after the read-back, so the deploy's records are delivered and emptied as an operator would.",
+    symptom:
+      "every destroy refuses to delete the access-log bucket (BucketNotEmpty) with records of the destroy's own " +
+      'requests, so it has to be emptied and destroyed a second time',
+    probe: (region) => {
+      // Bucket names are global: one pair per region, so the probe can run in several regions.
+      const target = `gap-probe-delivery-logs-${region}`;
+      const source = `gap-probe-delivery-source-${region}`;
+      const location = region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region } };
+      return [
+        { service: 's3', region, method: 'create_bucket', params: { Bucket: target, ...location } },
+        { service: 's3', region, method: 'create_bucket', params: { Bucket: source, ...location } },
+        {
+          service: 's3',
+          region,
+          method: 'put_bucket_policy',
+          params: {
+            Bucket: target,
+            Policy: JSON.stringify({
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Sid: 'AllowServerAccessLogDelivery',
+                  Effect: 'Allow',
+                  Principal: { Service: 'logging.s3.amazonaws.com' },
+                  Action: 's3:PutObject',
+                  Resource: `arn:aws:s3:::${target}/${source}/*`,
+                },
+              ],
+            }),
+          },
+        },
+        {
+          service: 's3',
+          region,
+          method: 'put_bucket_logging',
+          params: {
+            Bucket: source,
+            BucketLoggingStatus: { LoggingEnabled: { TargetBucket: target, TargetPrefix: `${source}/` } },
+          },
+        },
+        { service: 's3', region, method: 'get_bucket_location', params: { Bucket: source } },
+        { service: 's3', region, method: 'list_objects_v2', params: { Bucket: target } },
+      ];
+    },
+    shows: (results) => results.every((r) => r.ok) && results[5].ok && Number(results[5].result.KeyCount) > 0,
+  },
+  {
     patch: 'saml-provider-tags',
     api: 'IAM CreateSAMLProvider / GetSAMLProvider (aws_iam_saml_provider)',
     emulator: 'Drops the Tags of CreateSAMLProvider and returns no Tags from GetSAMLProvider.',
