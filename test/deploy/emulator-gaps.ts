@@ -108,6 +108,61 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     },
   },
   {
+    patch: 's3-policy-secure-transport',
+    api: 'S3 DeleteObjects and object requests on a bucket with a TLS-only bucket policy (aws_s3_bucket_policy)',
+    emulator:
+      'Evaluates the bucket policy for each DeleteObjects item (and object GET, PUT and DELETE) knowing only the ' +
+      'StringEquals condition operator: any other operator matches, so the TLS-only Deny ' +
+      '({"Bool": {"aws:SecureTransport": "false"}}) refuses every request, 200 with AccessDenied per key.',
+    realAws:
+      'aws:SecureTransport is true for requests over TLS, so the Deny does not apply to them (IAM User Guide, ' +
+      'AWS global condition context keys, aws:SecureTransport); the provider and the AWS CLI use HTTPS. The ' +
+      'patch leaves out the statements that apply only to requests without TLS; other statements are evaluated ' +
+      'as moto does.',
+    symptom:
+      'emptying an audit bucket before the destroy deletes nothing (every key AccessDenied), so the destroy refuses it ' +
+      '(BucketNotEmpty) until it has deleted the bucket policy itself',
+    probe: (region) => {
+      const bucket = `gap-probe-tls-only-${region}`;
+      const location = region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region } };
+      return [
+        { service: 's3', region, method: 'create_bucket', params: { Bucket: bucket, ...location } },
+        { service: 's3', region, method: 'put_object', params: { Bucket: bucket, Key: 'probe', Body: 'probe' } },
+        {
+          service: 's3',
+          region,
+          method: 'put_bucket_policy',
+          params: {
+            Bucket: bucket,
+            Policy: JSON.stringify({
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Sid: 'DenyInsecureTransport',
+                  Effect: 'Deny',
+                  Principal: '*',
+                  Action: 's3:*',
+                  Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+                  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+                },
+              ],
+            }),
+          },
+        },
+        {
+          service: 's3',
+          region,
+          method: 'delete_objects',
+          params: { Bucket: bucket, Delete: { Objects: [{ Key: 'probe' }] } },
+        },
+      ];
+    },
+    shows: (results) =>
+      results.every((r) => r.ok) &&
+      results[3].ok &&
+      ((results[3].result.Errors as { Code: string }[] | undefined) ?? []).some((e) => e.Code === 'AccessDenied'),
+  },
+  {
     patch: 's3-access-log-delivery',
     api: 'S3 server access logging (aws_s3_bucket_logging), then DeleteBucket of the access-log bucket',
     emulator:

@@ -268,6 +268,36 @@ def patch_ssoadmin_provisioning_status():
     response.describe_permission_set_provisioning_status = describe_permission_set_provisioning_status
 
 
+def patch_s3_policy_secure_transport():
+    # moto evaluates a bucket policy for object requests (each DeleteObjects item, object GET, PUT
+    # and DELETE), but of condition operators it knows only StringEquals: any other one matches. So
+    # the TLS-only Deny ({"Bool": {"aws:SecureTransport": "false"}}) refuses every such request. The
+    # emulator stands in for S3's HTTPS endpoint, which the provider and an operator's tools use:
+    # leave out the statements that only apply to requests without TLS. Everything else is moto's.
+    import json
+
+    from moto.iam.access_control import IAMPolicy, PermissionResult
+    from moto.s3.models import FakeBucket
+
+    def insecure_only(statement):
+        values = (statement.get("Condition") or {}).get("Bool", {}).get("aws:SecureTransport")
+        values = values if isinstance(values, list) else [values]
+        return values != [None] and all(str(v).lower() == "false" for v in values)
+
+    def get_permission(self, action, resource):
+        # moto's own FakeBucket.get_permission, on the policy without those statements.
+        if self.policy is None:
+            return PermissionResult.NEUTRAL
+        document = json.loads(self.policy.decode())
+        statements = document.get("Statement", [])
+        if isinstance(statements, dict):
+            statements = [statements]
+        kept = {**document, "Statement": [s for s in statements if not insecure_only(s)]}
+        return IAMPolicy(json.dumps(kept)).is_action_permitted(action, resource)
+
+    FakeBucket.get_permission = get_permission
+
+
 ACCESS_LOG_DELIVERY_PATH = "/moto-api/s3/deliver-access-logs"
 
 
@@ -323,6 +353,7 @@ def patch_s3_access_log_delivery():
 PATCHES = {
     "put-bucket-logging-star-principal": patch_put_bucket_logging_star_principal,
     "s3-access-log-delivery": patch_s3_access_log_delivery,
+    "s3-policy-secure-transport": patch_s3_policy_secure_transport,
     "saml-provider-tags": patch_saml_provider_tags,
     "lambda-logging-config": patch_lambda_logging_config,
     "jitna-document-types": patch_jitna_document_types,

@@ -56,6 +56,10 @@ export interface DeployResult {
   readonly remaining: readonly string[];
   /** The emulator's last output, for failure messages. */
   readonly emulatorLog: string;
+  /** Seconds from starting the emulators to the end of the destroy. */
+  readonly seconds: number;
+  /** Seconds each step took until its end, in order (emulators, synth, init, apply, ...). */
+  readonly steps: Readonly<Record<string, number>>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -579,7 +583,13 @@ async function emptyBuckets(
       params: { Bucket: bucket, Delete: { Objects: objects } },
     })),
   );
-  deleted.forEach((result, i) => okResult(result, `emptying ${full[i].bucket}`));
+  deleted.forEach((result, i) => {
+    // DeleteObjects answers 200 with the keys it did not delete.
+    const errors = (okResult(result, `emptying ${full[i].bucket}`).Errors ?? []) as { Key: string; Code: string }[];
+    if (errors.length > 0) {
+      throw new Error(`emptying ${full[i].bucket}: ${errors.length} not deleted, e.g. ${JSON.stringify(errors[0])}`);
+    }
+  });
   return Object.fromEntries(full.map(({ bucket, objects }) => [bucket, objects.length]));
 }
 
@@ -588,10 +598,19 @@ async function emptyBuckets(
  * (one per account its providers deploy into).
  */
 export async function deployOnEmulator(source: EnvironmentSource): Promise<DeployResult> {
+  const startedAt = Date.now();
+  const seconds = () => (Date.now() - startedAt) / 1000;
+  const steps: Record<string, number> = {};
+  let stepStart = startedAt;
+  const step = (name: string) => {
+    steps[name] = (Date.now() - stepStart) / 1000;
+    stepStart = Date.now();
+  };
   const input = source.input as EnvironmentInput;
   const started = await Promise.allSettled(
     accountsOf(input).map((account) => startEmulator(account, EMULATOR_PATCHES)),
   );
+  step('emulators');
   const running = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const emulators = new Map(running.map((e) => [e.accountId, e]));
   const emulator = running[0];
@@ -602,13 +621,17 @@ export async function deployOnEmulator(source: EnvironmentSource): Promise<Deplo
     if (failed) throw (failed as PromiseRejectedResult).reason;
     const admin = emulators.get(accountsOf(input).at(-1)!)!;
     const deployed = await createReferencedIdentityCenter(admin, await createReferencedNetwork(emulator, input));
+    step('referenced resources');
     const stack = synthesize([{ file: source.file, input: deployed }]).stacks.get(input.name)!;
     const { dir, env } = prepareCopy(stack.dir, overrideFor(stack, emulators, emulator));
+    step('synth');
     const quiet = ['-input=false', '-no-color'];
     const init = await runAsync(dir, env, ['init', ...quiet]);
     if (init.code !== 0) throw new Error(`terraform init failed for ${input.name}:\n${init.stderr}`);
+    step('init');
 
     const apply = await runAsync(dir, env, ['apply', '-auto-approve', PARALLELISM, ...quiet]);
+    step('apply');
     const base = { name: input.name, stack, apply };
     if (apply.code !== 0) {
       return {
@@ -620,6 +643,8 @@ export async function deployOnEmulator(source: EnvironmentSource): Promise<Deplo
         emptiedBuckets: {},
         remaining: [],
         emulatorLog: log(),
+        seconds: seconds(),
+        steps,
       };
     }
 
@@ -635,6 +660,7 @@ export async function deployOnEmulator(source: EnvironmentSource): Promise<Deplo
     const refreshCalls = existsSync(planLog) ? refreshCallsOf(readFileSync(planLog, 'utf8')) : {};
     // Exit code 0 is an empty plan; only a plan with changes (or an error) is worth showing.
     const secondPlanChanges = secondPlan.code === 0 ? [] : await plannedChangesIn(dir, env);
+    step('second plan');
 
     const plans = readBackPlans(stack, stateValues(dir));
     const results = new Map<ReadBackPlan, AwsCallResult>();
@@ -651,6 +677,7 @@ export async function deployOnEmulator(source: EnvironmentSource): Promise<Deplo
       deployed: plan.deployed(okResult(results.get(plan)!, plan.what)),
       synthesized: plan.synthesized,
     }));
+    step('read-back');
 
     // The audit buckets keep what they hold (force_destroy off), so a destroy refuses while they have
     // objects, such as the access logs S3 delivered for this very deploy. Have the emulator deliver
@@ -660,6 +687,7 @@ export async function deployOnEmulator(source: EnvironmentSource): Promise<Deplo
     // emptied again and the destroy finished.
     await Promise.all(running.map((e) => deliverAccessLogs(e.endpoint)));
     const emptiedBuckets = await emptyBuckets(emulator, stack, stateValues(dir));
+    step('emptying');
     const destroyArgs = ['destroy', '-auto-approve', '-refresh=false', PARALLELISM, ...quiet];
     let destroy = await runAsync(dir, env, destroyArgs);
     const destroyRefusals = refusedBuckets(destroy);
@@ -667,6 +695,7 @@ export async function deployOnEmulator(source: EnvironmentSource): Promise<Deplo
       await emptyBuckets(emulator, stack, stateValues(dir));
       destroy = await runAsync(dir, env, destroyArgs);
     }
+    step('destroy');
     return {
       ...base,
       secondPlan,
@@ -678,6 +707,8 @@ export async function deployOnEmulator(source: EnvironmentSource): Promise<Deplo
       emptiedBuckets,
       remaining: stateAddresses(dir),
       emulatorLog: log(),
+      seconds: seconds(),
+      steps,
     };
   } finally {
     await Promise.all(running.map((e) => e.stop()));

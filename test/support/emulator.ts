@@ -58,8 +58,14 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Seconds an emulator may take to answer. It starts in about 2 s on an idle machine, but the deploy
+ * suite starts one per account of every environment at once, beside the other test files' work.
+ */
+const READY_SECONDS = 120;
+
 async function ready(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + READY_SECONDS * 1000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the emulator exited with ${child.exitCode}:\n${output()}`);
     try {
@@ -71,7 +77,7 @@ async function ready(endpoint: string, child: ChildProcess, output: () => string
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`the emulator did not answer on ${endpoint} within 30 s:\n${output()}`);
+  throw new Error(`the emulator did not answer on ${endpoint} within ${READY_SECONDS} s:\n${output()}`);
 }
 
 export async function startEmulator(accountId: string, patches: readonly string[]): Promise<Emulator> {
