@@ -10,4 +10,6 @@ module.exports = {
   // Two files at a time, also on a 2-core machine (jest's default there is one): much of the deploy
   // suite is the AWS provider waiting between reads, which the other files' work fills.
   maxWorkers: 2,
+  // The deploy suite first, also on a fresh clone that has no timings yet (test/deploy/sequencer.cjs).
+  testSequencer: '<rootDir>/test/deploy/sequencer.cjs',
 };

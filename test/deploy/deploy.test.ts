@@ -49,7 +49,11 @@ describe('deploy on the local AWS API emulator, every environment', () => {
   afterAll(() => {
     const lines = [...results.values()].map(
       (r) =>
-        `${r.name.padEnd(10)} apply ${r.apply.seconds.toFixed(0)} s, second plan ${r.secondPlan?.seconds.toFixed(0) ?? '-'} s, destroy ${r.destroy?.seconds.toFixed(0) ?? '-'} s`,
+        `${r.name.padEnd(10)} apply ${r.apply.seconds.toFixed(0)} s, second plan ${r.secondPlan?.seconds.toFixed(0) ?? '-'} s, ` +
+        `destroy ${r.destroy?.seconds.toFixed(0) ?? '-'} s, all steps ${r.seconds.toFixed(0)} s ` +
+        `(${Object.entries(r.steps)
+          .map(([step, seconds]) => `${step} ${seconds.toFixed(0)}`)
+          .join(', ')})`,
     );
     process.stdout.write(`deploy suite timings (environments deployed at once):\n${lines.join('\n')}\n`);
   });

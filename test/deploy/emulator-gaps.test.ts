@@ -1,4 +1,4 @@
-import { type Emulator, awsCalls, startEmulator } from '../support/emulator';
+import { type Emulator, awsCalls, deliverAccessLogs, startEmulator } from '../support/emulator';
 import { EMULATOR_GAPS, EMULATOR_PATCHES, GAP_PROBE_ACCOUNT } from './emulator-gaps';
 
 /**
@@ -33,6 +33,19 @@ describe('emulator gaps (test/deploy/emulator-gaps.ts)', () => {
     const results = await awsCalls(patched.endpoint, gap.probe('eu-west-1'));
     expect(results.every((r) => r.ok)).toBe(true);
     expect(gap.shows(results)).toBe(false);
+  });
+
+  it('s3-access-log-delivery holds the records until asked, then delivers them', async () => {
+    const gap = EMULATOR_GAPS.find((g) => g.patch === 's3-access-log-delivery')!;
+    const probe = gap.probe('eu-central-1');
+    const target = String(probe[0].params!.Bucket);
+    await deliverAccessLogs(patched.endpoint);
+    const held = await awsCalls(patched.endpoint, probe);
+    expect(held.every((r) => r.ok)).toBe(true);
+    expect(await deliverAccessLogs(patched.endpoint)).toBeGreaterThan(0);
+    const list = { service: 's3', region: 'eu-central-1', method: 'list_objects_v2', params: { Bucket: target } };
+    const [listed] = await awsCalls(patched.endpoint, [list]);
+    expect(listed.ok && Number(listed.result.KeyCount)).toBeGreaterThan(0);
   });
 
   it('jitna-document-types refuses DescribeDocumentPermission for those types, as AWS does', async () => {

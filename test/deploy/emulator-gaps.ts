@@ -108,6 +108,118 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     },
   },
   {
+    patch: 's3-policy-secure-transport',
+    api: 'S3 DeleteObjects and object requests on a bucket with a TLS-only bucket policy (aws_s3_bucket_policy)',
+    emulator:
+      'Evaluates the bucket policy for each DeleteObjects item (and object GET, PUT and DELETE) knowing only the ' +
+      'StringEquals condition operator: any other operator matches, so the TLS-only Deny ' +
+      '({"Bool": {"aws:SecureTransport": "false"}}) refuses every request, 200 with AccessDenied per key.',
+    realAws:
+      'aws:SecureTransport is true for requests over TLS, so the Deny does not apply to them (IAM User Guide, ' +
+      'AWS global condition context keys, aws:SecureTransport); the provider and the AWS CLI use HTTPS. The ' +
+      'patch leaves out the statements that apply only to requests without TLS; other statements are evaluated ' +
+      'as moto does.',
+    symptom:
+      'emptying an audit bucket before the destroy deletes nothing (every key AccessDenied), so the destroy refuses it ' +
+      '(BucketNotEmpty) until it has deleted the bucket policy itself',
+    probe: (region) => {
+      const bucket = `gap-probe-tls-only-${region}`;
+      const location = region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region } };
+      return [
+        { service: 's3', region, method: 'create_bucket', params: { Bucket: bucket, ...location } },
+        { service: 's3', region, method: 'put_object', params: { Bucket: bucket, Key: 'probe', Body: 'probe' } },
+        {
+          service: 's3',
+          region,
+          method: 'put_bucket_policy',
+          params: {
+            Bucket: bucket,
+            Policy: JSON.stringify({
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Sid: 'DenyInsecureTransport',
+                  Effect: 'Deny',
+                  Principal: '*',
+                  Action: 's3:*',
+                  Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+                  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+                },
+              ],
+            }),
+          },
+        },
+        {
+          service: 's3',
+          region,
+          method: 'delete_objects',
+          params: { Bucket: bucket, Delete: { Objects: [{ Key: 'probe' }] } },
+        },
+      ];
+    },
+    shows: (results) =>
+      results.every((r) => r.ok) &&
+      results[3].ok &&
+      ((results[3].result.Errors as { Code: string }[] | undefined) ?? []).some((e) => e.Code === 'AccessDenied'),
+  },
+  {
+    patch: 's3-access-log-delivery',
+    api: 'S3 server access logging (aws_s3_bucket_logging), then DeleteBucket of the access-log bucket',
+    emulator:
+      'Writes each access log record into the target bucket at the start of the request it records, the ' +
+      'request that turns logging off included.',
+    realAws:
+      'Server access log records are delivered on a best-effort basis, most within a few hours of the request ' +
+      '(S3 User Guide, "Logging requests with server access logging", Best-effort server log delivery). The ' +
+      'patch keeps the records and delivers them when POST /moto-api/s3/deliver-access-logs asks; the suite ' +
+      "asks after the read-back, so the deploy's records are delivered and emptied as an operator would.",
+    symptom:
+      "every destroy refuses to delete the access-log bucket (BucketNotEmpty) with records of the destroy's own " +
+      'requests, so it has to be emptied and destroyed a second time',
+    probe: (region) => {
+      // Bucket names are global: one pair per region, so the probe can run in several regions.
+      const target = `gap-probe-delivery-logs-${region}`;
+      const source = `gap-probe-delivery-source-${region}`;
+      const location = region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region } };
+      return [
+        { service: 's3', region, method: 'create_bucket', params: { Bucket: target, ...location } },
+        { service: 's3', region, method: 'create_bucket', params: { Bucket: source, ...location } },
+        {
+          service: 's3',
+          region,
+          method: 'put_bucket_policy',
+          params: {
+            Bucket: target,
+            Policy: JSON.stringify({
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Sid: 'AllowServerAccessLogDelivery',
+                  Effect: 'Allow',
+                  Principal: { Service: 'logging.s3.amazonaws.com' },
+                  Action: 's3:PutObject',
+                  Resource: `arn:aws:s3:::${target}/${source}/*`,
+                },
+              ],
+            }),
+          },
+        },
+        {
+          service: 's3',
+          region,
+          method: 'put_bucket_logging',
+          params: {
+            Bucket: source,
+            BucketLoggingStatus: { LoggingEnabled: { TargetBucket: target, TargetPrefix: `${source}/` } },
+          },
+        },
+        { service: 's3', region, method: 'get_bucket_location', params: { Bucket: source } },
+        { service: 's3', region, method: 'list_objects_v2', params: { Bucket: target } },
+      ];
+    },
+    shows: (results) => results.every((r) => r.ok) && results[5].ok && Number(results[5].result.KeyCount) > 0,
+  },
+  {
     patch: 'saml-provider-tags',
     api: 'IAM CreateSAMLProvider / GetSAMLProvider (aws_iam_saml_provider)',
     emulator: 'Drops the Tags of CreateSAMLProvider and returns no Tags from GetSAMLProvider.',

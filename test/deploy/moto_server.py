@@ -268,8 +268,92 @@ def patch_ssoadmin_provisioning_status():
     response.describe_permission_set_provisioning_status = describe_permission_set_provisioning_status
 
 
+def patch_s3_policy_secure_transport():
+    # moto evaluates a bucket policy for object requests (each DeleteObjects item, object GET, PUT
+    # and DELETE), but of condition operators it knows only StringEquals: any other one matches. So
+    # the TLS-only Deny ({"Bool": {"aws:SecureTransport": "false"}}) refuses every such request. The
+    # emulator stands in for S3's HTTPS endpoint, which the provider and an operator's tools use:
+    # leave out the statements that only apply to requests without TLS. Everything else is moto's.
+    import json
+
+    from moto.iam.access_control import IAMPolicy, PermissionResult
+    from moto.s3.models import FakeBucket
+
+    def insecure_only(statement):
+        values = (statement.get("Condition") or {}).get("Bool", {}).get("aws:SecureTransport")
+        values = values if isinstance(values, list) else [values]
+        return values != [None] and all(str(v).lower() == "false" for v in values)
+
+    def get_permission(self, action, resource):
+        # moto's own FakeBucket.get_permission, on the policy without those statements.
+        if self.policy is None:
+            return PermissionResult.NEUTRAL
+        document = json.loads(self.policy.decode())
+        statements = document.get("Statement", [])
+        if isinstance(statements, dict):
+            statements = [statements]
+        kept = {**document, "Statement": [s for s in statements if not insecure_only(s)]}
+        return IAMPolicy(json.dumps(kept)).is_action_permitted(action, resource)
+
+    FakeBucket.get_permission = get_permission
+
+
+ACCESS_LOG_DELIVERY_PATH = "/moto-api/s3/deliver-access-logs"
+
+
+def patch_s3_access_log_delivery():
+    # moto writes each server access log record into the target bucket at the start of the request
+    # it records, the request that turns logging off included, so a destroy always leaves records of
+    # its own requests in the access-log bucket and refuses to delete it. S3 delivers records on a
+    # best-effort basis, most within a few hours. Keep the records instead, as S3's delivery queue,
+    # and deliver them when POST /moto-api/s3/deliver-access-logs asks (the suite's "a few hours
+    # later"); a record whose target bucket is gone by then is dropped. The record's text is moto's.
+    import threading
+
+    from moto.moto_api._internal import urls
+    from moto.s3.models import S3Backend
+
+    original = S3Backend.log_incoming_request
+    pending = []
+    lock = threading.Lock()
+
+    class Queue:
+        """Stands in for the backend while moto formats a record: keeps the record, writes nothing."""
+
+        def __init__(self, backend):
+            self.backend = backend
+
+        def get_bucket(self, name):
+            return self.backend.get_bucket(name)
+
+        def put_object(self, bucket_name, key_name, value, **_):
+            with lock:
+                pending.append((self.backend, bucket_name, key_name, value))
+
+    def log_incoming_request(self, request, bucket_name):
+        original(Queue(self), request, bucket_name)
+
+    def deliver(request, full_url, headers):
+        with lock:
+            records = list(pending)
+            pending.clear()
+        delivered = 0
+        for backend, bucket_name, key_name, value in records:
+            try:
+                backend.put_object(bucket_name, key_name, value=value)
+                delivered += 1
+            except Exception:  # noqa: BLE001 - the target bucket was deleted: S3 drops the record too
+                pass
+        return 200, {"Content-Type": "application/json"}, f'{{"delivered": {delivered}}}'
+
+    S3Backend.log_incoming_request = log_incoming_request
+    urls.url_paths["{0}" + ACCESS_LOG_DELIVERY_PATH] = deliver
+
+
 PATCHES = {
     "put-bucket-logging-star-principal": patch_put_bucket_logging_star_principal,
+    "s3-access-log-delivery": patch_s3_access_log_delivery,
+    "s3-policy-secure-transport": patch_s3_policy_secure_transport,
     "saml-provider-tags": patch_saml_provider_tags,
     "lambda-logging-config": patch_lambda_logging_config,
     "jitna-document-types": patch_jitna_document_types,

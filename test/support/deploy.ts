@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import type { EnvironmentInput, EnvironmentSource } from '../../environments';
 import { unescapeTerraformTemplate } from '../../modules/core/policy-document';
 import { EMULATOR_PATCHES } from '../deploy/emulator-gaps';
-import { type AwsCall, type AwsCallResult, type Emulator, awsCalls, okResult, startEmulator } from './emulator';
+import {
+  type AwsCall,
+  type AwsCallResult,
+  type Emulator,
+  awsCalls,
+  deliverAccessLogs,
+  okResult,
+  startEmulator,
+} from './emulator';
 import { regionOf } from './policies';
 import { type SynthesizedStack, synthesize } from './synth';
 import { type TerraformRun, emulatorOverride, prepareCopy, runAsync } from './terraform';
@@ -48,10 +56,22 @@ export interface DeployResult {
   readonly remaining: readonly string[];
   /** The emulator's last output, for failure messages. */
   readonly emulatorLog: string;
+  /** Seconds from starting the emulators to the end of the destroy. */
+  readonly seconds: number;
+  /** Seconds each step took until its end, in order (emulators, synth, init, apply, ...). */
+  readonly steps: Readonly<Record<string, number>>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
+
+/**
+ * Terraform's `-parallelism` for the emulator: more resources in flight than the default 10. Most of
+ * an apply is the AWS provider waiting on resources that are already there (it reads an S3 lifecycle
+ * configuration back ten times over 55 s, SQS attributes six times over 25 s), and each region adds
+ * such waits, so with 10 a multi-region environment would queue them behind each other.
+ */
+const PARALLELISM = '-parallelism=64';
 
 /** `10.20.0.0/16` and 3 -> `10.20.3.0/24`: the n-th /24 inside a VPC range of /23 or wider. */
 export function nthSubnet(vpcCidr: string, n: number): string {
@@ -178,11 +198,38 @@ function overrideFor(stack: SynthesizedStack, emulators: ReadonlyMap<string, Emu
   return override;
 }
 
-/** Terraform state values by resource address (`type.name`), from `terraform show -json`. */
-function stateValues(showJson: string): Map<string, Json> {
-  const state = JSON.parse(showJson) as Json;
-  const resources = (state.values?.root_module?.resources ?? []) as { address: string; values: Json }[];
-  return new Map(resources.map((r) => [r.address, r.values]));
+interface StateFile {
+  readonly resources?: readonly {
+    readonly mode: 'managed' | 'data';
+    readonly type: string;
+    readonly name: string;
+    readonly instances: readonly { readonly index_key?: string | number; readonly attributes: Json }[];
+  }[];
+}
+
+/**
+ * The local state file of a deploy folder. Read as a file rather than through `terraform show -json`
+ * or `terraform state list`, which start the AWS provider to load its schema (seconds of CPU each).
+ */
+function stateFile(dir: string): StateFile {
+  const file = join(dir, 'terraform.tfstate');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as StateFile) : {};
+}
+
+/** Terraform state values by resource address (`type.name`), as `terraform show -json` gives them. */
+function stateValues(dir: string): Map<string, Json> {
+  const managed = (stateFile(dir).resources ?? []).filter((r) => r.mode === 'managed' && r.instances.length > 0);
+  return new Map(managed.map((r) => [`${r.type}.${r.name}`, r.instances[0].attributes]));
+}
+
+/** Every resource instance address in the state, as `terraform state list` prints them. */
+function stateAddresses(dir: string): string[] {
+  return (stateFile(dir).resources ?? []).flatMap((r) =>
+    r.instances.map((i) => {
+      const key = i.index_key === undefined ? '' : `[${JSON.stringify(i.index_key)}]`;
+      return `${r.mode === 'data' ? 'data.' : ''}${r.type}.${r.name}${key}`;
+    }),
+  );
 }
 
 const REFERENCE = /(?<!\$)\$\{([a-z][a-z0-9_]*)\.([\w-]+)\.([a-z_]+)\}/g;
@@ -476,6 +523,12 @@ export function plannedChanges(planJson: string): string[] {
     .map((c) => `${c.address}: ${c.change.actions.join(', ')}`);
 }
 
+/** The changes in the second plan's file, or why they could not be read. */
+async function plannedChangesIn(dir: string, env: Record<string, string>): Promise<string[]> {
+  const shown = await runAsync(dir, env, ['show', '-json', 'second.tfplan']);
+  return shown.code === 0 ? plannedChanges(shown.stdout) : [`terraform show failed: ${shown.stderr}`];
+}
+
 /** The buckets a failed destroy could not delete, with the S3 error code of each; other errors as they are. */
 export function refusedBuckets(destroy: TerraformRun): { bucket: string; code: string }[] {
   if (destroy.code === 0) return [];
@@ -488,33 +541,56 @@ export function refusedBuckets(destroy: TerraformRun): { bucket: string; code: s
     });
 }
 
-/** Deletes every object version and delete marker in the stack's buckets still in the state; returns the counts of those that had any. */
+/**
+ * Deletes every object version and delete marker in the stack's buckets still in the state; returns
+ * the counts of those that had any. One batch of listings and one of deletions (each batch is one
+ * Python process).
+ */
 async function emptyBuckets(
   emulator: Emulator,
   stack: SynthesizedStack,
   state: Map<string, Json>,
 ): Promise<Record<string, number>> {
-  const emptied: Record<string, number> = {};
-  for (const name of Object.keys(stack.json.resource?.aws_s3_bucket ?? {})) {
-    if (!state.has(`aws_s3_bucket.${name}`)) continue;
-    const bucket = String(state.get(`aws_s3_bucket.${name}`).bucket);
-    const region = regionOf(stack, 'aws_s3_bucket', name);
-    const [listed] = await awsCalls(emulator.endpoint, [
-      { service: 's3', region, method: 'list_object_versions', params: { Bucket: bucket } },
-    ]);
-    const versions = okResult(listed, `listing ${bucket}`) as { Versions?: Json[]; DeleteMarkers?: Json[] };
+  const buckets = Object.keys(stack.json.resource?.aws_s3_bucket ?? {})
+    .filter((name) => state.has(`aws_s3_bucket.${name}`))
+    .map((name) => ({
+      bucket: String(state.get(`aws_s3_bucket.${name}`).bucket),
+      region: regionOf(stack, 'aws_s3_bucket', name),
+    }));
+  const listed = await awsCalls(
+    emulator.endpoint,
+    buckets.map(({ bucket, region }) => ({
+      service: 's3',
+      region,
+      method: 'list_object_versions',
+      params: { Bucket: bucket },
+    })),
+  );
+  const full = buckets.flatMap(({ bucket, region }, i) => {
+    const versions = okResult(listed[i], `listing ${bucket}`) as { Versions?: Json[]; DeleteMarkers?: Json[] };
     const objects = [...(versions.Versions ?? []), ...(versions.DeleteMarkers ?? [])].map((v) => ({
       Key: v.Key,
       VersionId: v.VersionId,
     }));
-    if (objects.length === 0) continue;
-    const [deleted] = await awsCalls(emulator.endpoint, [
-      { service: 's3', region, method: 'delete_objects', params: { Bucket: bucket, Delete: { Objects: objects } } },
-    ]);
-    okResult(deleted, `emptying ${bucket}`);
-    emptied[bucket] = objects.length;
-  }
-  return emptied;
+    return objects.length === 0 ? [] : [{ bucket, region, objects }];
+  });
+  const deleted = await awsCalls(
+    emulator.endpoint,
+    full.map(({ bucket, region, objects }) => ({
+      service: 's3',
+      region,
+      method: 'delete_objects',
+      params: { Bucket: bucket, Delete: { Objects: objects } },
+    })),
+  );
+  deleted.forEach((result, i) => {
+    // DeleteObjects answers 200 with the keys it did not delete.
+    const errors = (okResult(result, `emptying ${full[i].bucket}`).Errors ?? []) as { Key: string; Code: string }[];
+    if (errors.length > 0) {
+      throw new Error(`emptying ${full[i].bucket}: ${errors.length} not deleted, e.g. ${JSON.stringify(errors[0])}`);
+    }
+  });
+  return Object.fromEntries(full.map(({ bucket, objects }) => [bucket, objects.length]));
 }
 
 /**
@@ -522,10 +598,19 @@ async function emptyBuckets(
  * (one per account its providers deploy into).
  */
 export async function deployOnEmulator(source: EnvironmentSource): Promise<DeployResult> {
+  const startedAt = Date.now();
+  const seconds = () => (Date.now() - startedAt) / 1000;
+  const steps: Record<string, number> = {};
+  let stepStart = startedAt;
+  const step = (name: string) => {
+    steps[name] = (Date.now() - stepStart) / 1000;
+    stepStart = Date.now();
+  };
   const input = source.input as EnvironmentInput;
   const started = await Promise.allSettled(
     accountsOf(input).map((account) => startEmulator(account, EMULATOR_PATCHES)),
   );
+  step('emulators');
   const running = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const emulators = new Map(running.map((e) => [e.accountId, e]));
   const emulator = running[0];
@@ -536,13 +621,17 @@ export async function deployOnEmulator(source: EnvironmentSource): Promise<Deplo
     if (failed) throw (failed as PromiseRejectedResult).reason;
     const admin = emulators.get(accountsOf(input).at(-1)!)!;
     const deployed = await createReferencedIdentityCenter(admin, await createReferencedNetwork(emulator, input));
+    step('referenced resources');
     const stack = synthesize([{ file: source.file, input: deployed }]).stacks.get(input.name)!;
     const { dir, env } = prepareCopy(stack.dir, overrideFor(stack, emulators, emulator));
+    step('synth');
     const quiet = ['-input=false', '-no-color'];
     const init = await runAsync(dir, env, ['init', ...quiet]);
     if (init.code !== 0) throw new Error(`terraform init failed for ${input.name}:\n${init.stderr}`);
+    step('init');
 
-    const apply = await runAsync(dir, env, ['apply', '-auto-approve', ...quiet]);
+    const apply = await runAsync(dir, env, ['apply', '-auto-approve', PARALLELISM, ...quiet]);
+    step('apply');
     const base = { name: input.name, stack, apply };
     if (apply.code !== 0) {
       return {
@@ -554,6 +643,8 @@ export async function deployOnEmulator(source: EnvironmentSource): Promise<Deplo
         emptiedBuckets: {},
         remaining: [],
         emulatorLog: log(),
+        seconds: seconds(),
+        steps,
       };
     }
 
@@ -563,15 +654,15 @@ export async function deployOnEmulator(source: EnvironmentSource): Promise<Deplo
       'plan',
       '-detailed-exitcode',
       '-out=second.tfplan',
+      PARALLELISM,
       ...quiet,
     ]);
     const refreshCalls = existsSync(planLog) ? refreshCallsOf(readFileSync(planLog, 'utf8')) : {};
-    const shown = await runAsync(dir, env, ['show', '-json', 'second.tfplan']);
-    const secondPlanChanges =
-      shown.code === 0 ? plannedChanges(shown.stdout) : [`terraform show failed: ${shown.stderr}`];
+    // Exit code 0 is an empty plan; only a plan with changes (or an error) is worth showing.
+    const secondPlanChanges = secondPlan.code === 0 ? [] : await plannedChangesIn(dir, env);
+    step('second plan');
 
-    const state = await runAsync(dir, env, ['show', '-json']);
-    const plans = readBackPlans(stack, stateValues(state.stdout));
+    const plans = readBackPlans(stack, stateValues(dir));
     const results = new Map<ReadBackPlan, AwsCallResult>();
     for (const [account, target] of emulators) {
       const mine = plans.filter((p) => p.account === account);
@@ -586,21 +677,25 @@ export async function deployOnEmulator(source: EnvironmentSource): Promise<Deplo
       deployed: plan.deployed(okResult(results.get(plan)!, plan.what)),
       synthesized: plan.synthesized,
     }));
+    step('read-back');
 
     // The audit buckets keep what they hold (force_destroy off), so a destroy refuses while they have
-    // objects, such as the access logs S3 delivered for this very deploy. Empty them first, as an
-    // operator decommissioning an environment would after archiving them. The destroy's own calls to
-    // the transcript bucket are logged too (the emulator delivers at once), so an access-log bucket
-    // may refuse once more: empty it again and finish the destroy.
-    const emptiedBuckets = await emptyBuckets(emulator, stack, stateValues(state.stdout));
-    let destroy = await runAsync(dir, env, ['destroy', '-auto-approve', ...quiet]);
+    // objects, such as the access logs S3 delivered for this very deploy. Have the emulator deliver
+    // them now (it holds records back as S3 does, see emulator-gaps.ts), then empty the buckets, as
+    // an operator decommissioning an environment would after archiving them. The destroy does not
+    // refresh: the second plan has just read every resource. Should a bucket still refuse, it is
+    // emptied again and the destroy finished.
+    await Promise.all(running.map((e) => deliverAccessLogs(e.endpoint)));
+    const emptiedBuckets = await emptyBuckets(emulator, stack, stateValues(dir));
+    step('emptying');
+    const destroyArgs = ['destroy', '-auto-approve', '-refresh=false', PARALLELISM, ...quiet];
+    let destroy = await runAsync(dir, env, destroyArgs);
     const destroyRefusals = refusedBuckets(destroy);
     if (destroy.code !== 0 && destroyRefusals.length > 0 && destroyRefusals.every((r) => r.code === 'BucketNotEmpty')) {
-      await emptyBuckets(emulator, stack, stateValues((await runAsync(dir, env, ['show', '-json'])).stdout));
-      destroy = await runAsync(dir, env, ['destroy', '-auto-approve', ...quiet]);
+      await emptyBuckets(emulator, stack, stateValues(dir));
+      destroy = await runAsync(dir, env, destroyArgs);
     }
-    const list = await runAsync(dir, env, ['state', 'list']);
-    const remaining = list.stdout.split('\n').filter((line) => line.trim() !== '');
+    step('destroy');
     return {
       ...base,
       secondPlan,
@@ -610,8 +705,10 @@ export async function deployOnEmulator(source: EnvironmentSource): Promise<Deplo
       destroy,
       destroyRefusals,
       emptiedBuckets,
-      remaining,
+      remaining: stateAddresses(dir),
       emulatorLog: log(),
+      seconds: seconds(),
+      steps,
     };
   } finally {
     await Promise.all(running.map((e) => e.stop()));
