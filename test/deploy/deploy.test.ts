@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { environmentSources } from '../../environments';
+import { PRODUCTION_SHAPES } from '../support/production-shapes';
 import { TERRAFORM_RESOURCE_ACTIONS } from '../../modules/github-oidc/terraform-actions';
 import { type DeployResult, deployOnEmulator } from '../support/deploy';
 import { checkEmulatorInstalled } from '../support/emulator';
@@ -33,8 +34,14 @@ function knownReadCalls(type: string): string[] {
 describe('deploy on the local AWS API emulator, every environment', () => {
   // DEPLOY_ENVIRONMENTS=dev,prod deploys only those (while working on one); CI deploys all.
   const only = process.env.DEPLOY_ENVIRONMENTS?.split(',').filter(Boolean);
-  const sources = [...environmentSources, IDENTITY_CENTER_TEST_SOURCE].filter(
-    (s) => !only || only.includes(String(s.input.name)),
+  // Production shapes (test/support/production-shapes.ts) deployed beside them: DEPLOY_SHAPES=all
+  // deploys every one (the scheduled run), `none` none; CI deploys a 3-region and a 6-region shape.
+  const shapeNames = (process.env.DEPLOY_SHAPES ?? 'retailer,bank').split(',').filter(Boolean);
+  const shapes = Object.entries(PRODUCTION_SHAPES)
+    .filter(([key]) => shapeNames.includes('all') || shapeNames.includes(key))
+    .map(([key, input]) => ({ file: `test/support/production-shapes.ts#${key}`, input }));
+  const sources = [...environmentSources, IDENTITY_CENTER_TEST_SOURCE, ...shapes].filter(
+    (s) => !only || only.includes(String(s.input.name)) || shapes.includes(s as (typeof shapes)[number]),
   );
   const names = sources.map((s) => String(s.input.name));
   const results = new Map<string, DeployResult>();
