@@ -22,8 +22,14 @@ function runShard(steps: Step[]): string[] {
 }
 
 describe('GitHub Actions workflows', () => {
-  it('has the pull-request, deploy, drift and documentation workflows', () => {
-    expect(files.sort()).toEqual(['deploy.yml', 'docs.yml', 'drift.yml', 'pull-request.yml']);
+  it('has the pull-request, deploy, drift, documentation and configuration-space workflows', () => {
+    expect(files.sort()).toEqual([
+      'configuration-space.yml',
+      'deploy.yml',
+      'docs.yml',
+      'drift.yml',
+      'pull-request.yml',
+    ]);
   });
 
   it.each(files)('%s passes the workflow schema validator', (file) => {
