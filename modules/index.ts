@@ -43,14 +43,8 @@ export {
   type PermissionSetAssignment,
 } from './identity-center/identity-center-permission-set';
 
-// The CI roles of the review workflow, and the registry their policies come from.
-export {
-  GitHubActionsRoles,
-  type GitHubActionsRolesProps,
-  type StateAccess,
-} from './github-oidc/github-actions-roles';
-export { BOUNDARY_CEILING, CI_POLICY_FAMILIES } from './github-oidc/ci-policies';
-export { RESOURCE_TYPES, type ResourceType, POLICY_QUOTAS } from './core/resource-types';
+// The CI roles' extension points (SsmFederatedAccessProps.ciPermissions).
+export { type GitHubActionsRolesProps, type StateAccess } from './github-oidc/github-actions-roles';
 
 // Which instances they may open a session on.
 export {

@@ -31,11 +31,15 @@ const githubRepository: Rule<string> = {
 
 /** Where Terraform keeps this environment's state, so the plan role may read it (and only it). */
 export interface StateAccess {
+  /** The state bucket. */
   readonly bucket: string;
+  /** The state object's key. */
   readonly key: string;
 }
 
+/** Properties of `GitHubActionsRoles`: the CI roles of an environment's review workflow. */
 export interface GitHubActionsRolesProps {
+  /** The AWS account of the roles. */
   readonly accountId: string;
   /** The repository allowed to assume the roles, as `owner/name`. */
   readonly repository: string;
@@ -79,7 +83,7 @@ export interface GitHubActionsRolesProps {
   readonly state?: StateAccess;
   /**
    * Statements of your own for the plan role, for resources your app adds to the stack beside the
-   * ones these roles manage ({@link grantManage}): attached as a policy of their own
+   * ones these roles manage (`grantManage`): attached as a policy of their own
    * (`<planRoleName>-read-app`), so the library's policies keep their size.
    *
    * @default none
