@@ -256,8 +256,19 @@ export const managedInstanceArns = (input: Pick<SessionAccessInput, 'accountId'>
   `arn:aws:ssm:*:${input.accountId}:managed-instance/mi-*`,
 ];
 
-/** The actions a session or an access request is made with: the Deny of other regions names them. */
+/** The actions a session is made with: the Deny of other regions names them. */
 const REGIONAL_SESSION_ACTIONS = ['ssm:StartSession', 'ssm:ResumeSession', 'ssm:TerminateSession'] as const;
+
+/** The just-in-time requester's actions on resources of a region (requests, tokens, approvals). */
+const JUST_IN_TIME_REGIONAL_ACTIONS = [
+  'ssm:StartAccessRequest',
+  'ssm:GetAccessToken',
+  'ssm:GetOpsItem',
+  'ssm:DescribeDocument',
+  'ssm:GetDocument',
+  'ssm:StartAutomationExecution',
+  'ssm:StopAutomationExecution',
+] as const;
 
 /**
  * Every `ssm:StartSession` statement carries this: with it, Session Manager checks that the caller
@@ -376,7 +387,7 @@ export function sessionAccessDocument(input: SessionAccessInput): PolicyDocument
   statements.push({
     Sid: SIDS.denyOtherRegions,
     Effect: 'Deny',
-    Action: [...REGIONAL_SESSION_ACTIONS, ...(input.justInTime ? ['ssm:StartAccessRequest'] : [])],
+    Action: [...REGIONAL_SESSION_ACTIONS, ...(input.justInTime ? JUST_IN_TIME_REGIONAL_ACTIONS : [])],
     // "*": the statements above name every region ("*"); this keeps them to the environment's.
     Resource: '*',
     Condition: { StringNotEquals: { 'aws:RequestedRegion': [...regions] } },
@@ -400,9 +411,10 @@ export function sessionAccessDocument(input: SessionAccessInput): PolicyDocument
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-just-in-time-node-access-setting-up.html
  */
 function justInTimeRequesterStatements(input: SessionAccessInput, jit: JustInTimeAccessInput): PolicyStatement[] {
-  const { accountId, regions } = input;
-  const opsItems = regions.map((region) => `arn:aws:ssm:${region}:${accountId}:opsitem/*`);
-  const executions = regions.map((region) => `arn:aws:ssm:${region}:${accountId}:automation-execution/*`);
+  const { accountId } = input;
+  // Region-free: DenySessionsOutsideTheRegions keeps every requester action to the environment's.
+  const opsItems = [`arn:aws:ssm:*:${accountId}:opsitem/*`];
+  const executions = [`arn:aws:ssm:*:${accountId}:automation-execution/*`];
   const statements: PolicyStatement[] = [
     {
       Sid: SIDS.justInTimeConsoleRead,
@@ -431,7 +443,7 @@ function justInTimeRequesterStatements(input: SessionAccessInput, jit: JustInTim
       Sid: SIDS.approvalPolicies,
       Effect: 'Allow',
       Action: ['ssm:DescribeDocument', 'ssm:GetDocument'],
-      Resource: regions.map((region) => `arn:aws:ssm:${region}:${accountId}:document/*`),
+      Resource: `arn:aws:ssm:*:${accountId}:document/*`,
       Condition: { StringEquals: { 'ssm:DocumentType': ['AutoApprovalPolicy', 'ManualApprovalPolicy'] } },
     },
     {
@@ -450,11 +462,7 @@ function justInTimeRequesterStatements(input: SessionAccessInput, jit: JustInTim
       // The documents by name, not by the `ssm:DocumentType` condition of AWS's sample: that key is
       // not documented for StartAutomationExecution, and names are tighter anyway.
       Resource: [
-        ...regions.flatMap((region) =>
-          [...jit.manualApprovalDocumentNames]
-            .sort()
-            .map((name) => `arn:aws:ssm:${region}:${accountId}:document/${name}`),
-        ),
+        ...[...jit.manualApprovalDocumentNames].sort().map((name) => `arn:aws:ssm:*:${accountId}:document/${name}`),
         ...executions,
       ],
     });

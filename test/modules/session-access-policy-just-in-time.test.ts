@@ -112,10 +112,10 @@ describe('SessionAccessPolicy in just-in-time mode', () => {
       Resource: [`arn:aws:ec2:*:${ACCOUNT}:instance/*`, `arn:aws:ssm:*:${ACCOUNT}:managed-instance/mi-*`],
     });
     expect(statements[SIDS.denyOtherRegions]!.Action).toContain('ssm:StartAccessRequest');
-    expect(statements[SIDS.accessToken]!.Resource).toEqual([`arn:aws:ssm:${REGION}:${ACCOUNT}:opsitem/*`]);
+    expect(statements[SIDS.accessToken]!.Resource).toEqual([`arn:aws:ssm:*:${ACCOUNT}:opsitem/*`]);
     expect(statements[SIDS.manualApproval]!.Resource).toEqual([
-      `arn:aws:ssm:${REGION}:${ACCOUNT}:document/test-platform-approval`,
-      `arn:aws:ssm:${REGION}:${ACCOUNT}:automation-execution/*`,
+      `arn:aws:ssm:*:${ACCOUNT}:document/test-platform-approval`,
+      `arn:aws:ssm:*:${ACCOUNT}:automation-execution/*`,
     ]);
   });
 
@@ -167,6 +167,10 @@ describe('the just-in-time requester, through the IAM evaluator', () => {
     await expect(
       decide(jit, 'ssm:GetAccessToken', `arn:aws:ssm:${REGION}:222222222222:opsitem/oi-0123456789ab`),
     ).resolves.toBe('ImplicitlyDenied');
+    // Nor of a region outside the environment: the OpsItem ARNs name every region, the Deny keeps them.
+    await expect(
+      decide(jit, 'ssm:GetAccessToken', `arn:aws:ssm:ap-south-1:${ACCOUNT}:opsitem/oi-0123456789ab`),
+    ).resolves.toBe('ExplicitlyDenied');
   });
 
   it("can start the approval workflow of the environment's manual policies only", async () => {

@@ -26,12 +26,14 @@ describe('an environment in just-in-time mode', () => {
     ]);
     expect(actions(policy.Statement)).toEqual(expect.arrayContaining(['ssm:StartAccessRequest', 'ssm:GetAccessToken']));
     const manual = policy.Statement.find((s) => s.Sid === 'StartManualApprovalWorkflows')!;
-    expect(manual.Resource).toEqual(
-      expect.arrayContaining([
-        'arn:aws:ssm:eu-west-1:345678901234:document/prod-platform-approval',
-        'arn:aws:ssm:eu-central-1:345678901234:document/prod-platform-approval',
-      ]),
-    );
+    // Every region by name; the Deny of other regions keeps requests and approvals to prod's.
+    expect(manual.Resource).toEqual([
+      'arn:aws:ssm:*:345678901234:document/prod-platform-approval',
+      'arn:aws:ssm:*:345678901234:automation-execution/*',
+    ]);
+    const others = policy.Statement.find((s) => s.Sid === 'DenySessionsOutsideTheRegions')!;
+    expect(others.Condition).toEqual({ StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1', 'eu-central-1'] } });
+    expect(others.Action).toEqual(expect.arrayContaining(['ssm:StartAutomationExecution', 'ssm:GetAccessToken']));
     // The restricted tag decides approvals: nobody may change it through this role.
     const deny = policy.Statement.find((s) => s.Sid === 'DenyAccessTagChanges')!;
     expect(deny.Condition!['ForAnyValue:StringEqualsIgnoreCase']!['aws:TagKeys']).toContain('Restricted');
