@@ -35,8 +35,8 @@ describe('deploy on the local AWS API emulator, every environment', () => {
   // DEPLOY_ENVIRONMENTS=dev,prod deploys only those (while working on one); CI deploys all.
   const only = process.env.DEPLOY_ENVIRONMENTS?.split(',').filter(Boolean);
   // Production shapes (test/support/production-shapes.ts) deployed beside them: DEPLOY_SHAPES=all
-  // deploys every one (the scheduled run), `none` none; CI deploys a 3-region and a 6-region shape.
-  const shapeNames = (process.env.DEPLOY_SHAPES ?? 'retailer,bank').split(',').filter(Boolean);
+  // deploys every one (the scheduled run), `none` none; CI deploys the 3-region retailer (just-in-time, break-glass, CI, a central bucket).
+  const shapeNames = (process.env.DEPLOY_SHAPES ?? 'retailer').split(',').filter(Boolean);
   const shapes = Object.entries(PRODUCTION_SHAPES)
     .filter(([key]) => shapeNames.includes('all') || shapeNames.includes(key))
     .map(([key, input]) => ({ file: `test/support/production-shapes.ts#${key}`, input }));
