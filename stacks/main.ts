@@ -15,11 +15,11 @@ export interface MainOptions {
    * @default the names in SSM_FEDERATED_ACCESS_STACKS (comma-separated), else every stack
    */
   readonly stacks?: readonly string[];
-  /** Stacks per App. @default 20 */
+  /** Stacks per App. @default 10 */
   readonly batchSize?: number;
   /** Worker threads that synthesize at once (they need the compiled app). @default the CPUs */
   readonly threads?: number;
-  /** Heap a worker thread may hold before a fresh one takes over. @default 64 */
+  /** Heap a worker thread may hold before a fresh one takes over, in MiB. @default 96 */
   readonly workerHeapMiB?: number;
 }
 
