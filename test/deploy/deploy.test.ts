@@ -46,12 +46,15 @@ describe('deploy on the local AWS API emulator, every environment', () => {
   const names = sources.map((s) => String(s.input.name));
   const results = new Map<string, DeployResult>();
 
-  beforeAll(async () => {
-    terraformVersion();
-    checkEmulatorInstalled();
-    const deployed = await Promise.all(sources.map((source) => deployOnEmulator(source)));
-    for (const result of deployed) results.set(result.name, result);
-  }, 20 * 60_000);
+  beforeAll(
+    async () => {
+      terraformVersion();
+      checkEmulatorInstalled();
+      const deployed = await Promise.all(sources.map((source) => deployOnEmulator(source)));
+      for (const result of deployed) results.set(result.name, result);
+    },
+    (20 + 5 * shapes.length) * 60_000,
+  );
 
   afterAll(() => {
     const lines = [...results.values()].map(
