@@ -1,3 +1,4 @@
+import { type RunAsGuard, runAsSessionDeny } from '../core/run-as-guard';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
@@ -57,6 +58,13 @@ export interface BreakGlassRoleProps {
    */
   readonly requireRunAsTag?: boolean;
   /**
+   * The OS users no session of the role may run as (the run-as guard): refused in the SAML trust and
+   * by a Deny on `ssm:StartSession`, as for the people's role.
+   *
+   * @default - root, and ssm-user
+   */
+  readonly runAsGuard?: RunAsGuard;
+  /**
    * Source identity of SAML sign-ins, as for the federated role.
    *
    * @default 'allowed'
@@ -100,6 +108,8 @@ export interface BreakGlassSessionInput {
   readonly regions: readonly string[];
   readonly requireRunAsTag: boolean;
   readonly sessionKmsKeyAliasName?: string;
+  /** @default root and ssm-user refused */
+  readonly runAsGuard?: RunAsGuard;
 }
 
 /**
@@ -158,6 +168,8 @@ export function breakGlassSessionDocument(input: BreakGlassSessionInput): Policy
       },
     });
   }
+  // The run-as guard: no session as root, ssm-user or another refused account, whatever the tag says.
+  statements.push(...runAsSessionDeny(input.runAsGuard ?? {}));
   return policyDocument(statements);
 }
 
@@ -167,6 +179,7 @@ export function breakGlassTrustPolicy(input: {
   readonly trustedPrincipalArns: readonly string[];
   readonly requireRunAsTag: boolean;
   readonly sourceIdentity: SourceIdentityMode;
+  readonly runAsGuard?: RunAsGuard;
 }): PolicyDocument {
   const statements: PolicyStatement[] = [];
   if (input.samlProviderArn !== undefined) {
@@ -176,6 +189,7 @@ export function breakGlassTrustPolicy(input: {
         providerArn: input.samlProviderArn,
         requireRunAsTag: input.requireRunAsTag,
         sourceIdentity: input.sourceIdentity,
+        runAsGuard: input.runAsGuard ?? {},
       }),
     );
   }
@@ -240,11 +254,13 @@ export class BreakGlassRole extends Construct {
       trustedPrincipalArns: props.trustedPrincipalArns ?? [],
       requireRunAsTag,
       sourceIdentity: props.sourceIdentity ?? 'allowed',
+      runAsGuard: props.runAsGuard ?? {},
     });
     this.document = breakGlassSessionDocument({
       accountId: props.accountId,
       regions: props.regions,
       requireRunAsTag,
+      runAsGuard: props.runAsGuard ?? {},
       ...(props.sessionKmsKeyAliasName === undefined ? {} : { sessionKmsKeyAliasName: props.sessionKmsKeyAliasName }),
     });
     const provider = props.provider ? { provider: props.provider } : {};

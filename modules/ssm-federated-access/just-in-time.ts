@@ -1,3 +1,4 @@
+import { runAsGuardOf } from './session-access-props';
 import type { TerraformProvider } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environment/load-environment';
@@ -152,6 +153,7 @@ function addBreakGlass(scope: Construct, config: EnvironmentConfig, context: Jus
     ...(trust !== 'iam' && context.samlProviderArn !== undefined ? { samlProviderArn: context.samlProviderArn } : {}),
     trustedPrincipalArns: trust === 'saml' ? [] : settings.trustedPrincipalArns,
     requireRunAsTag: config.runAs.enabled,
+    runAsGuard: runAsGuardOf(config),
     ...(identity.type === 'saml' ? { sourceIdentity: identity.sourceIdentity } : {}),
     // SessionAuditLogs gives every region's session key this alias.
     sessionKmsKeyAliasName: auditLogNames(config.name, config.accountId, config.regions[0]!).keyAlias,

@@ -119,7 +119,7 @@ describe('just-in-time approval policies on the emulator', () => {
       { service: 'ssm', region: REGION, method: 'describe_document', params: { Name: manual.name } },
     ]);
     expect(gone!.ok).toBe(false);
-  }, 300_000);
+  }, 600_000);
 
   it('the trap itself: an aws_ssm_document of type ManualApprovalPolicy fails its apply on DescribeDocumentPermission', async () => {
     const synthesized = stackWith((stack, provider) => {
@@ -135,5 +135,5 @@ describe('just-in-time approval policies on the emulator', () => {
     const apply = await tf.run(['apply', '-auto-approve', ...quiet]);
     expect(apply.code).not.toBe(0);
     expect(apply.stderr).toMatch(/DescribeDocumentPermission|InvalidDocumentOperation/);
-  }, 300_000);
+  }, 600_000);
 });
