@@ -9,6 +9,7 @@ import {
   type PolicyKind,
   type PolicyQuota,
 } from './resource-types';
+import { terraformAttributes } from './terraform-attributes';
 
 export { POLICY_QUOTAS, type PolicyKind, type PolicyQuota };
 
@@ -324,8 +325,7 @@ export function policiesInScope(scope: IConstruct): PolicyUnderCheck[] {
     const resource = construct as TerraformResource;
     const sources = POLICY_ATTRIBUTES[resource.terraformResourceType];
     if (!sources) continue;
-    const tf = resource.toTerraform() as { resource?: Record<string, Record<string, Record<string, unknown>>> };
-    const attributes = Object.values(tf.resource?.[resource.terraformResourceType] ?? {})[0] ?? {};
+    const attributes = terraformAttributes(resource);
     for (const source of sources) {
       const value = attributes[source.attribute];
       if (typeof value !== 'string' || /^\$\{TfToken\[[\w:.-]+\]\}$/.test(value)) continue;
@@ -373,8 +373,7 @@ export function attachmentProblems(scope: IConstruct): ConfigProblem[] {
     if (!TerraformResource.isTerraformResource(construct)) continue;
     const resource = construct as TerraformResource;
     if (resource.terraformResourceType !== 'aws_iam_role_policy_attachment') continue;
-    const tf = resource.toTerraform() as { resource?: Record<string, Record<string, Record<string, unknown>>> };
-    const role = roleOf(Object.values(tf.resource?.aws_iam_role_policy_attachment ?? {})[0]?.role);
+    const role = roleOf(terraformAttributes(resource).role);
     byRole.set(role, [...(byRole.get(role) ?? []), resource.node.path]);
   }
   return [...byRole]

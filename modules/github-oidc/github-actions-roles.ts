@@ -8,6 +8,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { type PolicyDocument, type PolicyStatement, policyDocument, renderPolicy } from '../core/policy-document';
 import { POLICY_QUOTAS, type PolicyUnderCheck } from '../core/policy-lint';
 import { describeForReview } from '../core/review-metadata';
+import { isLiteral, terraformAttributes } from '../core/terraform-attributes';
 import { type Rule, propProblems, rules } from '../core/rules';
 import { reportProblems } from '../core/validation';
 import {
@@ -429,13 +430,10 @@ function attributeValues(scope: IConstruct, type: string, attribute: string): un
     if (!TerraformResource.isTerraformResource(construct)) continue;
     const resource = construct as TerraformResource;
     if (resource.terraformResourceType !== type) continue;
-    const tf = resource.toTerraform() as { resource?: Record<string, Record<string, Record<string, unknown>>> };
-    values.push(Object.values(tf.resource?.[type] ?? {})[0]?.[attribute]);
+    values.push(terraformAttributes(resource)[attribute]);
   }
   return values;
 }
-
-const isLiteral = (value: unknown): value is string => typeof value === 'string' && !value.includes('${');
 
 /** The literal values of one attribute of every resource of a type under `scope` (references skipped), sorted. */
 function literalAttributes(scope: IConstruct, type: string, attribute: string): string[] {

@@ -1,6 +1,7 @@
 import { TerraformResource } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { regionFree } from '../core/region-free';
+import { isLiteral, terraformAttributes } from '../core/terraform-attributes';
 import { READS_WITHOUT_RESOURCE_TYPES, RESOURCE_TYPES, type ReadScope, resourceType } from '../core/resource-types';
 
 /**
@@ -25,8 +26,6 @@ export const REFRESH_ARNS = Object.fromEntries(
 /** The ARNs the refresh reads of the stack's resources are authorized on: service -> ARNs, sorted. */
 export type RefreshResources = ReadonlyMap<string, readonly string[]>;
 
-const isLiteral = (value: unknown): value is string => typeof value === 'string' && !value.includes('${');
-
 /** The refresh ARNs of every resource under `scope`, by service, region-free, sorted and without duplicates. */
 export function refreshResourcesIn(
   scope: IConstruct,
@@ -39,8 +38,7 @@ export function refreshResourcesIn(
     const resource = construct as TerraformResource;
     const entry = resourceType(resource.terraformResourceType);
     if (!entry?.refreshArns) continue;
-    const tf = resource.toTerraform() as { resource?: Record<string, Record<string, Record<string, unknown>>> };
-    const attributes = Object.values(tf.resource?.[resource.terraformResourceType] ?? {})[0] ?? {};
+    const attributes = terraformAttributes(resource);
     const arns = entry.refreshArns({
       literal: (attribute) => (isLiteral(attributes[attribute]) ? (attributes[attribute] as string) : undefined),
       reference: (attribute) => resource.getStringAttribute(attribute),
