@@ -9,3 +9,8 @@ export function regionFree(arn: string, regions: readonly string[]): string {
   for (const region of regions) result = result.split(region).join('*');
   return result.replace(/\*(\*)+/g, '*');
 }
+
+/** The condition that keeps a region-free statement to these regions. */
+export function inRegions(regions: readonly string[]): { StringEquals: { 'aws:RequestedRegion': string[] } } {
+  return { StringEquals: { 'aws:RequestedRegion': [...regions] } };
+}

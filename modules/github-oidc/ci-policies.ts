@@ -1,4 +1,5 @@
 import { type PolicyDocument, type PolicyStatement, policyDocument } from '../core/policy-document';
+import { inRegions } from '../core/region-free';
 import { READS_WITHOUT_RESOURCE_TYPES, READ_SCOPE_OF_SERVICE, type RefreshResources } from './refresh-resources';
 import { type ResourceTypeActions, uniqueSorted } from './terraform-actions';
 
@@ -194,9 +195,6 @@ const pascal = (text: string) =>
     .split('-')
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
-
-/** Keeps a regional statement to the stack's regions (its ARNs have `*` for the region). */
-const inRegions = (regions: readonly string[]) => ({ StringEquals: { 'aws:RequestedRegion': [...regions] } });
 
 /**
  * The plan role's reads: the refresh reads of the stack's resource types, each on the stack's own

@@ -1,3 +1,4 @@
+import { inRegions } from '../core/region-free';
 import { type RunAsGuard, runAsSessionDeny } from '../core/run-as-guard';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
@@ -121,7 +122,7 @@ export interface BreakGlassSessionInput {
  */
 export function breakGlassSessionDocument(input: BreakGlassSessionInput): PolicyDocument {
   const { accountId } = input;
-  const inRegions = { StringEquals: { 'aws:RequestedRegion': [...input.regions] } };
+  const environmentRegions = inRegions(input.regions);
   const statements: PolicyStatement[] = [
     {
       Sid: BREAK_GLASS_SIDS.consoleRead,
@@ -140,7 +141,7 @@ export function breakGlassSessionDocument(input: BreakGlassSessionInput): Policy
         `arn:aws:ssm:*:${accountId}:document/${SESSION_DOCUMENTS.shell}`,
       ],
       Condition: {
-        ...inRegions,
+        ...environmentRegions,
         ...DOCUMENT_ACCESS_CHECK,
         // Run-as: a session without its OS user would run as the default user.
         ...(input.requireRunAsTag ? { StringLike: { [`aws:PrincipalTag/${RUN_AS_TAG}`]: '?*' } } : {}),
@@ -164,7 +165,7 @@ export function breakGlassSessionDocument(input: BreakGlassSessionInput): Policy
       Resource: `arn:aws:kms:*:${accountId}:key/*`,
       Condition: {
         'ForAnyValue:StringEquals': { 'kms:ResourceAliases': input.sessionKmsKeyAliasName },
-        ...inRegions,
+        ...environmentRegions,
       },
     });
   }

@@ -7,7 +7,7 @@ import { describeForReview } from '../core/review-metadata';
 import { type AwsRegion, propProblems, rules } from '../core/rules';
 import { reportProblems } from '../core/validation';
 import type { SessionLogDestination } from '../core/session-log-destination';
-import { regionFree } from '../core/region-free';
+import { inRegions, regionFree } from '../core/region-free';
 
 /** What SSM Agent calls to open Session Manager channels (no resource-level permissions exist for them). */
 export const AGENT_CHANNEL_ACTIONS = [
@@ -160,7 +160,7 @@ export function managedInstanceDocument(
   regions: readonly string[],
   destinations: readonly SessionLogDestination[],
 ): PolicyDocument {
-  const inRegions = { StringEquals: { 'aws:RequestedRegion': [...regions] } };
+  const environmentRegions = inRegions(regions);
   const statements: PolicyStatement[] = [
     {
       Sid: MANAGED_INSTANCE_SIDS.channels,
@@ -175,7 +175,7 @@ export function managedInstanceDocument(
       // The agent reports itself every few minutes; without it the instance is not "managed".
       Action: 'ssm:UpdateInstanceInformation',
       Resource: `arn:aws:ec2:*:${accountId}:instance/*`,
-      Condition: inRegions,
+      Condition: environmentRegions,
     },
   ];
   // One statement per kind, not per region: per-region names become one pattern (the region as
@@ -213,7 +213,7 @@ export function managedInstanceDocument(
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       Resource: oneOf(groups.map((d) => `arn:aws:logs:*:${accountId}:log-group:${d.logGroupName}:log-stream:*`)),
       // The group has the same name in every region: only the environment's.
-      Condition: inRegions,
+      Condition: environmentRegions,
     });
   }
   if (destinations.some((d) => d.logGroupName)) {
