@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { environmentChoices, environmentOf } from '../support/environment-arbitrary';
+import { EIGHT_REGIONS } from '../support/production-shapes';
 import { buildEnvironment, environmentProblems, policySizes } from '../support/policy-sizes';
 
 /**
@@ -18,16 +19,7 @@ const HEADROOM = 0.85;
 /** Minimal environments that once broke a property, kept as named fixtures. */
 const REGRESSIONS: Record<string, Parameters<typeof environmentOf>[0]> = {
   'eight regions, every feature, Identity Center with CI': {
-    regions: [
-      'eu-west-1',
-      'eu-central-1',
-      'us-east-1',
-      'us-west-2',
-      'ap-southeast-2',
-      'ap-northeast-1',
-      'eu-north-1',
-      'ca-central-1',
-    ],
+    regions: [...EIGHT_REGIONS],
     identity: 'identity-center',
     mode: 'just-in-time',
     breakGlassIam: true,
