@@ -1,9 +1,7 @@
 import type { Simulation } from '@cloud-copilot/iam-simulate';
-import type { PolicyDocument } from '../../modules/core/policy-document';
-import type { SynthesizedAccess } from './access-model';
 import type { Decision, Evaluation } from './evaluator';
 
-/** One case of the access matrix and what the files that add cases share (access-matrix*.ts, ci-access.ts). */
+/** One case of the access matrix, as the evaluator runs it and the reports show it. */
 
 /** The matrix areas of the CI roles. */
 export type CiArea = 'ci plan role' | 'ci deploy role' | 'permissions boundary';
@@ -51,29 +49,4 @@ export interface Caller {
   /** The session ARN that makes the request. */
   readonly arn: string;
   readonly context: Record<string, string | string[]>;
-}
-
-/** The helpers `accessMatrix` builds for its own cases and hands to the files that add more. */
-export interface MatrixHelpers {
-  readonly access: SynthesizedAccess;
-  readonly add: (
-    c: Omit<AccessCase, 'simulation' | 'principal'> & {
-      caller: Caller;
-      context?: Record<string, string | string[]>;
-      policies: { identity: PolicyDocument[]; resource?: PolicyDocument };
-    },
-  ) => void;
-  readonly startOn: (
-    description: string,
-    caller: Caller,
-    resource: string,
-    instanceTags: Record<string, string>,
-    expected: Decision,
-    expectedSid?: string,
-  ) => void;
-  readonly person: (name: string, tags?: Record<string, string>) => Caller;
-  /** The aws:userid of a person's session. */
-  readonly userId: (name: string) => string;
-  readonly instance: (region: string, account?: string) => string;
-  readonly otherAccount: string;
 }

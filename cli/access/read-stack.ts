@@ -3,15 +3,16 @@ import type { SessionLogDestination } from '../../modules/core/session-log-desti
 import { unescapeTerraformTemplate } from '../../modules/core/policy-document';
 import { POLICY_ATTRIBUTES } from '../../modules/core/resource-types';
 import type { SynthesizedStack } from '../stacks/synthesized-stack';
-import { readIdentityAccess } from './access-matrix-identity';
+import type { PolicyDocument } from '../../modules/core/policy-document';
 import type {
   AccessModel,
   DescribedResource,
+  IdentityAccess,
   ResolvedDestination,
   StackAccess,
   SynthesizedAccess,
+  SynthesizedCiAccess,
 } from './access-model';
-import { readCiAccess } from './ci-access';
 import { readResolvedPolicy, regionOf, resolveReferences } from './policies';
 
 export type {
@@ -192,4 +193,82 @@ function aliasesOf(stack: SynthesizedStack, keyName: string): string[] {
 function ciRoles(d: DescribedResource<'ci-plan-role'>): NonNullable<AccessModel['ci']> {
   const { part: _part, ...roles } = d.description;
   return roles;
+}
+
+/** The SAML role's trust policy, and each region's launch tagger role with its inline policy. */
+function readIdentityAccess(
+  model: AccessModel,
+  stack: SynthesizedStack,
+  taggerRoles: readonly DescribedResource<'launch-tagger-role'>[],
+): IdentityAccess {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const resources = (type: string): Record<string, any> => stack.json.resource?.[type] ?? {};
+  // A tagger's policy is the inline policy on its role (`role = aws_iam_role.<name>.id`).
+  const taggers = taggerRoles.map(({ name, description }) => {
+    const policy = Object.values(resources('aws_iam_role_policy')).find((p) =>
+      new RegExp(`^\\$\\{aws_iam_role\\.${name}\\.(id|name)\\}$`).test(String(p.role)),
+    );
+    if (!policy) throw new Error(`${stack.name}: the launch tagger role ${description.roleName} has no inline policy`);
+    return {
+      region: description.region,
+      roleName: description.roleName,
+      policy: readResolvedPolicy(stack, policy.policy),
+    };
+  });
+  const identity = model.identity;
+  const federatedRole = Object.entries(resources('aws_iam_role')).find(
+    ([, r]) => identity.part === 'federated-role' && r.name === identity.roleName,
+  );
+  return {
+    ...(federatedRole ? { federatedTrust: readResolvedPolicy(stack, federatedRole[1].assume_role_policy) } : {}),
+    launchTaggerPolicies: taggers,
+  };
+}
+
+interface Resource {
+  readonly name?: string;
+  readonly role?: string;
+  readonly policy_arn?: string;
+  readonly policy?: string;
+  readonly permissions_boundary?: string;
+}
+
+const REF = /^\$\{aws_iam_(role|policy)\.([\w-]+)\.(name|arn|id)\}$/;
+
+/** The CI roles' policies in a synthesized stack; undefined where the environment has no `ci`. */
+function readCiAccess(model: AccessModel, stack: SynthesizedStack): SynthesizedCiAccess | undefined {
+  if (!model.ci) return undefined;
+  const resources = (type: string) => (stack.json.resource?.[type] ?? {}) as Record<string, Resource>;
+  const roles = resources('aws_iam_role');
+  const managed = resources('aws_iam_policy');
+  const roleNameOf = (ref: string) => {
+    const m = REF.exec(ref);
+    return m ? roles[m[2]]?.name : ref;
+  };
+  const names = { plan: model.ci.planRoleName, deploy: model.ci.deployRoleName };
+  const policiesOf = (roleName: string): PolicyDocument[] => [
+    ...Object.values(resources('aws_iam_role_policy_attachment'))
+      .filter((a) => roleNameOf(String(a.role)) === roleName)
+      .map((a) => {
+        const m = REF.exec(String(a.policy_arn));
+        if (!m)
+          throw new Error(`${stack.name}: ${roleName} has an attachment of ${a.policy_arn}, not a policy of the stack`);
+        return readResolvedPolicy(stack, managed[m[2]].policy!);
+      }),
+    ...Object.values(resources('aws_iam_role_policy'))
+      .filter((p) => roleNameOf(String(p.role)) === roleName)
+      .map((p) => readResolvedPolicy(stack, p.policy!)),
+  ];
+  const planRole = Object.values(roles).find((r) => r.name === names.plan)!;
+  const boundaryRef = REF.exec(String(planRole.permissions_boundary));
+  if (!boundaryRef) throw new Error(`${stack.name}: the plan role carries no permissions boundary of the stack`);
+  const boundary = managed[boundaryRef[2]];
+  return {
+    planRoleName: names.plan,
+    deployRoleName: names.deploy,
+    boundaryArn: `arn:aws:iam::${model.ci.accountId}:policy/${boundary.name}`,
+    planPolicies: policiesOf(names.plan),
+    deployPolicies: policiesOf(names.deploy),
+    boundary: readResolvedPolicy(stack, boundary.policy!),
+  };
 }

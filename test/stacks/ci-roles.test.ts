@@ -4,8 +4,10 @@ import { type EnvironmentSource, environmentSources } from '../../environments';
 import type { PolicyDocument, PolicyStatement } from '../../modules/core/policy-document';
 import { POLICY_QUOTAS, quotaSize } from '../../modules/core/policy-lint';
 import { CI_SIDS } from '../../modules/github-oidc/ci-policies';
-import { accessMatrix, readAccess, runMatrix } from '../../cli/access/access-matrix';
-import { type AuthorizedCall, type SynthesizedCiAccess, disallowedCalls } from '../../cli/access/ci-access';
+import { accessMatrix, runMatrix } from '../../cli/access/access-matrix';
+import type { SynthesizedCiAccess } from '../../cli/access/access-model';
+import { readStackAccess } from '../../cli/access/read-stack';
+import { type AuthorizedCall, disallowedCalls } from '../support/disallowed-calls';
 import { readResolvedPolicy, resolveReferences } from '../support/policies';
 import { type SynthesizedStack, synthesize } from '../support/synth';
 
@@ -34,7 +36,7 @@ const sources = [...environmentSources.filter((s) => s.input.name !== 'example')
 const { configs, stacks } = synthesize(sources);
 const environments = configs.map((config) => {
   const stack = stacks.get(config.name)!;
-  return { name: config.name, config, stack, access: readAccess(config, stack) };
+  return { name: config.name, config, stack, access: readStackAccess(stack).access };
 });
 
 /** Where a resource names the resource its reads are about (a role policy reads its role). */
@@ -290,7 +292,7 @@ describe('the CI policies of dev, statement by statement (widening one means edi
     expect(actions.filter((a) => !allowed.has(a))).toEqual([]);
 
     // Every case the matrix allows the federated people and the instance role, again under the boundary.
-    const allowedCases = accessMatrix(dev.config, dev.access).filter(
+    const allowedCases = accessMatrix(dev.access).filter(
       (c) =>
         c.expected === 'Allowed' &&
         !c.area.startsWith('ci ') &&
@@ -320,7 +322,7 @@ describe('the matrix catches a broken CI policy', () => {
   const ci = prod.access.ci!;
 
   async function failuresWith(change: (ci: SynthesizedCiAccess) => SynthesizedCiAccess): Promise<string[]> {
-    const results = await runMatrix(accessMatrix(prod.config, { ...prod.access, ci: change(ci) }));
+    const results = await runMatrix(accessMatrix({ ...prod.access, ci: change(ci) }));
     return results.filter((r) => !r.pass).map((r) => `${r.case.area}: ${r.case.description}`);
   }
   const withoutSid = (policies: readonly PolicyDocument[], sid: string) =>
