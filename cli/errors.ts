@@ -102,6 +102,36 @@ export class EvaluatorMissingError extends CliError {
   }
 }
 
+/** Why a stack has no access matrix, in one line: which construct of ssm-federated-access it lacks. */
+export class NoAccessModelError extends CliError {
+  constructor(
+    stack: string,
+    readonly reason: string,
+  ) {
+    super(`${stack}: ${reason}`);
+    this.name = 'NoAccessModelError';
+  }
+}
+
+/**
+ * A synthesized stack the review cannot read as its constructs wrote it: a resource, reference or
+ * policy it expects is missing, or the review metadata comes from a newer ssm-federated-access.
+ */
+export class StackReadError extends CliError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StackReadError';
+  }
+}
+
+/** The IAM evaluator rejected a case of the access matrix (a malformed request or policy). */
+export class EvaluationError extends CliError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EvaluationError';
+  }
+}
+
 /** GitHub's REST API cannot be used: no token or repository in the environment, or an error answer. */
 export class GitHubApiError extends CliError {
   constructor(message: string) {

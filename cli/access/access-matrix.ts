@@ -1,3 +1,4 @@
+import { EvaluationError } from '../errors';
 import type { SynthesizedStack } from '../stacks/synthesized-stack';
 import type { StackAccess, SynthesizedAccess } from './access-model';
 import { breakGlassRows } from './cases/break-glass';
@@ -74,7 +75,9 @@ export async function runMatrix(cases: readonly AccessCase[]): Promise<AccessRes
     try {
       evaluation = await evaluate(c.simulation, c.unsafe ? { unsafe: true } : {});
     } catch (error) {
-      throw new Error(`${c.area} / ${c.description} (${c.action} on ${c.resource}): ${(error as Error).message}`);
+      throw new EvaluationError(
+        `${c.area} / ${c.description} (${c.action} on ${c.resource}): ${(error as Error).message}`,
+      );
     }
     const pass =
       evaluation.decision === c.expected &&

@@ -1,5 +1,6 @@
 import type { Simulation } from '@cloud-copilot/iam-simulate';
 import type { PolicyDocument, PolicyStatement } from '../../modules/core/policy-document';
+import { EvaluationError, EvaluatorMissingError } from '../errors';
 
 /**
  * The IAM evaluator behind the access matrix: `@cloud-copilot/iam-simulate` and
@@ -22,14 +23,6 @@ export const EVALUATOR_PACKAGES = ['@cloud-copilot/iam-simulate', '@cloud-copilo
 /** How to turn the access part on, in one line. */
 export const EVALUATOR_HINT = `install the IAM evaluator (AGPL-3.0): npm install --save-dev ${EVALUATOR_PACKAGES.join(' ')}`;
 
-/** The evaluator is not installed. */
-export class EvaluatorMissingError extends Error {
-  constructor(cause: unknown) {
-    super(`The IAM evaluator is not installed (${(cause as Error).message.split('\n')[0]}); ${EVALUATOR_HINT}`);
-    this.name = 'EvaluatorMissingError';
-  }
-}
-
 type Simulate = typeof import('@cloud-copilot/iam-simulate');
 type Policies = typeof import('@cloud-copilot/iam-policy');
 interface Engine {
@@ -45,7 +38,9 @@ export function loadEvaluator(): Promise<Engine> {
     ([simulate, policies]) => ({ simulate, policies }),
     (error: unknown) => {
       engine = undefined;
-      throw new EvaluatorMissingError(error);
+      throw new EvaluatorMissingError(
+        `The IAM evaluator is not installed (${(error as Error).message.split('\n')[0]}); ${EVALUATOR_HINT}`,
+      );
     },
   );
   return engine;
@@ -87,11 +82,11 @@ export async function evaluate(input: Simulation, options: { unsafe?: boolean } 
   const simulation = withRequestedRegion(input);
   if (options.unsafe) return evaluateUnsafe(simulate, policies, simulation);
   const result = await simulate.runSimulation(simulation, {});
-  if (result.resultType === 'error') throw new Error(`simulation rejected: ${JSON.stringify(result.errors)}`);
+  if (result.resultType === 'error') throw new EvaluationError(`simulation rejected: ${JSON.stringify(result.errors)}`);
   const single = result.resultType === 'single' ? result.result : result.results[0];
   const ignored = single?.ignoredContextKeys ?? [];
   if (ignored.length > 0) {
-    throw new Error(
+    throw new EvaluationError(
       `the evaluator ignored context keys ${ignored.join(', ')} for ${simulation.request.action}: the case would be decided without them`,
     );
   }
@@ -157,6 +152,7 @@ function withNamedResourcePolicy(policies: Policies, simulation: Simulation): Si
   const validated = policies.createValidatedPolicy(simulation.resourcePolicy, policies.validateResourcePolicy, {
     name: 'ResourcePolicy',
   });
-  if (validated.errors.length > 0) throw new Error(`invalid resource policy: ${JSON.stringify(validated.errors)}`);
+  if (validated.errors.length > 0)
+    throw new EvaluationError(`invalid resource policy: ${JSON.stringify(validated.errors)}`);
   return { ...simulation, resourcePolicy: validated };
 }

@@ -3,6 +3,7 @@ import type { PolicyDocument } from '../../modules/core/policy-document';
 import type { PolicyUnderCheck } from '../../modules/core/policy-lint';
 import { POLICY_ATTRIBUTES } from '../../modules/core/resource-types';
 import { REVIEW_METADATA_KEY } from '../../modules/core/review-metadata';
+import { StackReadError } from '../errors';
 import { type SynthesizedStack, readPolicy } from '../stacks/synthesized-stack';
 
 /**
@@ -28,7 +29,7 @@ function uuidOf(text: string): string {
 /** The region a resource is managed in: its provider's, or the default provider's. */
 export function regionOf(stack: SynthesizedStack, type: string, name: string): string {
   const resource = stack.json.resource?.[type]?.[name];
-  if (!resource) throw new Error(`no ${type}.${name} in stack ${stack.name}`);
+  if (!resource) throw new StackReadError(`no ${type}.${name} in stack ${stack.name}`);
   const providers = stack.json.provider.aws as { alias?: string; region: string }[];
   const alias = typeof resource.provider === 'string' ? resource.provider.replace(/^aws\./, '') : undefined;
   const provider = providers.find((p) => p.alias === alias) ?? providers.find((p) => p.alias === undefined)!;
@@ -44,7 +45,8 @@ export function accountOf(stack: SynthesizedStack): string {
     .map((r) => r['//']?.[REVIEW_METADATA_KEY]?.accountId)
     .find((a) => typeof a === 'string');
   const account = guarded ?? described;
-  if (!account) throw new Error(`stack ${stack.name}: give the default provider allowedAccountIds to resolve ARNs`);
+  if (!account)
+    throw new StackReadError(`stack ${stack.name}: give the default provider allowedAccountIds to resolve ARNs`);
   return account;
 }
 
@@ -99,7 +101,7 @@ export function resolveReferences(stack: SynthesizedStack, text: string): string
   return text.replace(REFERENCE, (whole, type: string, name: string, attribute: string) => {
     const fake = FAKE_ATTRIBUTES[type]?.[attribute];
     if (!fake) {
-      throw new Error(
+      throw new StackReadError(
         `cli/access/policies.ts cannot resolve ${whole} in stack ${stack.name}: add ${type}.${attribute} to FAKE_ATTRIBUTES`,
       );
     }
@@ -116,11 +118,12 @@ export function readResolvedPolicy(stack: SynthesizedStack, rendered: string): P
 /** The policy attribute of the one resource of `type` whose construct path ends with `pathSuffix`. */
 export function policyAt(stack: SynthesizedStack, type: string, pathSuffix: string): PolicyDocument {
   const source = POLICY_ATTRIBUTES[type]?.[0];
-  if (!source) throw new Error(`no policy attribute known for ${type}`);
+  if (!source) throw new StackReadError(`no policy attribute known for ${type}`);
   const matches = Object.values(stack.json.resource?.[type] ?? {}).filter((r) =>
     String((r as { '//'?: { metadata?: { path?: string } } })['//']?.metadata?.path ?? '').endsWith(pathSuffix),
   ) as Record<string, string>[];
-  if (matches.length !== 1) throw new Error(`expected one ${type} at */${pathSuffix}, found ${matches.length}`);
+  if (matches.length !== 1)
+    throw new StackReadError(`expected one ${type} at */${pathSuffix}, found ${matches.length}`);
   return readResolvedPolicy(stack, matches[0][source.attribute]);
 }
 

@@ -2,6 +2,7 @@ import { REVIEW_METADATA_KEY, REVIEW_METADATA_VERSION, type ReviewPart } from '.
 import type { SessionLogDestination } from '../../modules/core/session-log-destination';
 import { unescapeTerraformTemplate } from '../../modules/core/policy-document';
 import { POLICY_ATTRIBUTES } from '../../modules/core/resource-types';
+import { NoAccessModelError, StackReadError } from '../errors';
 import type { SynthesizedStack } from '../stacks/synthesized-stack';
 import type { PolicyDocument } from '../../modules/core/policy-document';
 import type {
@@ -15,6 +16,7 @@ import type {
 } from './access-model';
 import { readResolvedPolicy, regionOf, resolveReferences } from './policies';
 
+export { NoAccessModelError } from '../errors';
 export type {
   AccessModel,
   DescribedResource,
@@ -32,17 +34,6 @@ export type {
  * the constructs.
  */
 
-/** Why a stack has no access matrix, in one line (for the report). */
-export class NoAccessModelError extends Error {
-  constructor(
-    stack: string,
-    readonly reason: string,
-  ) {
-    super(`${stack}: ${reason}`);
-    this.name = 'NoAccessModelError';
-  }
-}
-
 /** The identity-policy attribute of a type (the registry's), where the session policy can live. */
 const identityPolicyAttribute = (type: string) =>
   POLICY_ATTRIBUTES[type]?.find((p) => p.kind === 'identity')?.attribute;
@@ -56,7 +47,7 @@ export function describedResources(stack: SynthesizedStack): DescribedResource[]
         (ReviewPart & { version?: number }) | undefined;
       if (!raw) continue;
       if (typeof raw.version === 'number' && raw.version > REVIEW_METADATA_VERSION) {
-        throw new Error(
+        throw new StackReadError(
           `${stack.name}: ${type}.${name} was synthesized by a newer ssm-federated-access (review metadata version ${raw.version}); update the package that runs the review`,
         );
       }
@@ -208,7 +199,8 @@ function readIdentityAccess(
     const policy = Object.values(resources('aws_iam_role_policy')).find((p) =>
       new RegExp(`^\\$\\{aws_iam_role\\.${name}\\.(id|name)\\}$`).test(String(p.role)),
     );
-    if (!policy) throw new Error(`${stack.name}: the launch tagger role ${description.roleName} has no inline policy`);
+    if (!policy)
+      throw new StackReadError(`${stack.name}: the launch tagger role ${description.roleName} has no inline policy`);
     return {
       region: description.region,
       roleName: description.roleName,
@@ -252,7 +244,9 @@ function readCiAccess(model: AccessModel, stack: SynthesizedStack): SynthesizedC
       .map((a) => {
         const m = REF.exec(String(a.policy_arn));
         if (!m)
-          throw new Error(`${stack.name}: ${roleName} has an attachment of ${a.policy_arn}, not a policy of the stack`);
+          throw new StackReadError(
+            `${stack.name}: ${roleName} has an attachment of ${a.policy_arn}, not a policy of the stack`,
+          );
         return readResolvedPolicy(stack, managed[m[2]].policy!);
       }),
     ...Object.values(resources('aws_iam_role_policy'))
@@ -261,7 +255,8 @@ function readCiAccess(model: AccessModel, stack: SynthesizedStack): SynthesizedC
   ];
   const planRole = Object.values(roles).find((r) => r.name === names.plan)!;
   const boundaryRef = REF.exec(String(planRole.permissions_boundary));
-  if (!boundaryRef) throw new Error(`${stack.name}: the plan role carries no permissions boundary of the stack`);
+  if (!boundaryRef)
+    throw new StackReadError(`${stack.name}: the plan role carries no permissions boundary of the stack`);
   const boundary = managed[boundaryRef[2]];
   return {
     planRoleName: names.plan,
