@@ -3,7 +3,6 @@ import type { EnvironmentConfig } from '../../environments';
 import type { PolicyDocument, PolicyStatement } from '../../modules/core/policy-document';
 import { MANAGED_INSTANCE_SIDS } from '../../modules/managed-instance-role/managed-instance-role';
 import { SESSION_ACCESS_SIDS as SIDS } from '../../modules/session-access-policy/session-access-policy';
-import { ciRoleNames, launchTaggerName, stateKey } from '../../modules/ssm-federated-access/names';
 import { type AccessModel, runAsEnabled } from '../../cli/access/access-model';
 import {
   type AccessCase,
@@ -36,7 +35,12 @@ const matrices = configs.map((environment) => {
 
 /** The review metadata the stack should carry: the environment file's settings, in the constructs' words. */
 function expectedModel(e: EnvironmentConfig): AccessModel {
-  const roles = ciRoleNames(e);
+  // The names the design gives (docs/reference/environment-fields.md), written here, not taken from the product.
+  const roles = {
+    plan: e.ci?.planRoleName ?? `${e.name}-github-plan`,
+    deploy: e.ci?.deployRoleName ?? `${e.name}-github-deploy`,
+  };
+  const launchTagger = `${e.name}-launch-tagger`;
   const tagger = e.launchTagger.enabled;
   return {
     sessionPolicy: {
@@ -80,8 +84,8 @@ function expectedModel(e: EnvironmentConfig): AccessModel {
       ? e.regions.map((region) => ({
           part: 'launch-tagger-role',
           region,
-          name: launchTaggerName(e),
-          roleName: `${launchTaggerName(e)}-${region}`,
+          name: launchTagger,
+          roleName: `${launchTagger}-${region}`,
           launcherRoleNames: e.launchTagger.launcherRoleNames,
         }))
       : [],
@@ -94,7 +98,7 @@ function expectedModel(e: EnvironmentConfig): AccessModel {
             deployRoleName: roles.deploy,
             createOidcProvider: e.ci.createOidcProvider,
             ...(e.backend.type === 's3'
-              ? { state: { bucket: e.backend.bucket, key: stateKey(e, e.backend.key) } }
+              ? { state: { bucket: e.backend.bucket, key: e.backend.key ?? `${e.name}/terraform.tfstate` } }
               : {}),
           },
         }
