@@ -4,7 +4,6 @@ import { ConfigError } from '../../modules/core/config-error';
 import { describedResources } from '../access/read-stack';
 import { EnvironmentConfigError, InputFileError, UnknownStackError } from '../errors';
 import { loadApp, selectStacks } from '../stacks/load-stacks';
-import { readPolicy } from '../stacks/synthesized-stack';
 import type { EnvironmentConfig } from '../../modules/environment/load-environment';
 import { shardsOf } from './shards';
 
@@ -163,7 +162,7 @@ export function synthesizedTargets(cwd: string, out: string, names: readonly str
         region: region ?? '',
         planRoleArn: `arn:aws:iam::${ci.accountId}:role/${ci.planRoleName}`,
         deployRoleArn: `arn:aws:iam::${ci.accountId}:role/${ci.deployRoleName}`,
-        deployEnvironment: trustedEnvironment(stack.json, ci.deployRoleName, ci.githubRepository) ?? stack.name,
+        deployEnvironment: ci.deployEnvironment ?? stack.name,
         state: backendOf(stack.json),
       },
     ];
@@ -174,24 +173,6 @@ export function synthesizedTargets(cwd: string, out: string, names: readonly str
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function defaultRegion(json: any): string | undefined {
   return ((json.provider?.aws ?? []) as { alias?: string; region?: string }[]).find((p) => !p.alias)?.region;
-}
-
-/** The GitHub environment in the deploy role's trust policy (`repo:<repository>:environment:<name>`). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function trustedEnvironment(json: any, roleName: string, repository: string): string | undefined {
-  const role = Object.values(
-    (json.resource?.aws_iam_role ?? {}) as Record<string, { name?: string; assume_role_policy?: string }>,
-  ).find((r) => r.name === roleName);
-  if (typeof role?.assume_role_policy !== 'string') return undefined;
-  const policy = readPolicy(role.assume_role_policy) as unknown as {
-    Statement?: { Condition?: { StringEquals?: Record<string, string | readonly string[]> } }[];
-  };
-  const prefix = `repo:${repository}:environment:`;
-  const subjects = (policy.Statement ?? []).flatMap((st) => {
-    const sub = st.Condition?.StringEquals?.['token.actions.githubusercontent.com:sub'];
-    return sub === undefined ? [] : typeof sub === 'string' ? [sub] : [...sub];
-  });
-  return subjects.find((s) => s.startsWith(prefix))?.slice(prefix.length);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

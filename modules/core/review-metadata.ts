@@ -112,6 +112,11 @@ export interface CiRoles {
   readonly githubRepository: string;
   readonly planRoleName: string;
   readonly deployRoleName: string;
+  /**
+   * The GitHub environment whose jobs the deploy role trusts. Absent in stacks synthesized before
+   * it was recorded; readers fall back to the stack's name.
+   */
+  readonly deployEnvironment?: string;
   readonly createOidcProvider: boolean;
   /** The Terraform state object the roles read and write, where it is in S3. */
   readonly state?: { readonly bucket: string; readonly key: string };

@@ -261,6 +261,7 @@ export class GitHubActionsRoles extends Construct {
       githubRepository: repo,
       planRoleName: props.planRoleName,
       deployRoleName: props.deployRoleName,
+      deployEnvironment: props.deployEnvironment,
       createOidcProvider: props.createOidcProvider ?? true,
       ...(props.state ? { state: { bucket: props.state.bucket, key: props.state.key } } : {}),
     };

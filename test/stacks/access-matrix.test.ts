@@ -96,6 +96,7 @@ function expectedModel(e: EnvironmentConfig): AccessModel {
             githubRepository: e.ci.githubRepository,
             planRoleName: roles.plan,
             deployRoleName: roles.deploy,
+            deployEnvironment: e.ci.deployEnvironment ?? e.name,
             createOidcProvider: e.ci.createOidcProvider,
             ...(e.backend.type === 's3'
               ? { state: { bucket: e.backend.bucket, key: e.backend.key ?? `${e.name}/terraform.tfstate` } }
