@@ -103,7 +103,19 @@ export function synthesizeIntent(sources: readonly EnvironmentSource[]): Map<str
 }
 
 function policySetOf(input: EnvironmentInput, stack: SynthesizedStack, access: IntentEnvironment['access']): PolicySet {
-  const set: Record<string, PolicyDocument> = { ...STAND_INS, session: access.sessionPolicy, scp: access.scp };
+  const set: Record<string, PolicyDocument> = {
+    ...STAND_INS,
+    // A key of another account whose policy lets this account's IAM policies use it.
+    otherAccountKeyPolicy: document({
+      Sid: 'TrustTheEnvironmentAccount',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${input.accountId}:root` },
+      Action: 'kms:*',
+      Resource: '*',
+    }),
+    session: access.sessionPolicy,
+    scp: access.scp,
+  };
   if (access.federatedTrust) set.federatedTrust = access.federatedTrust;
   if (access.instancePolicy) set.instance = access.instancePolicy;
   if (access.instanceTrust) set.instanceTrust = access.instanceTrust;

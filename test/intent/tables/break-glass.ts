@@ -213,7 +213,19 @@ function runAsRows(env: IntentEnvironment): IntentRow[] {
       `${sessionLogGroupArn(env)}:log-stream:alice-0123456789abcdef0`,
       'ImplicitlyDenied',
     ),
+    rowsOf(env, { identity: ['breakGlass'], resource: 'otherAccountKeyPolicy' })(
+      'no key of another account, even one aliased the same',
+      bob,
+      'kms:GenerateDataKey',
+      otherKeyArn(env, primary, OTHER_ACCOUNT),
+      'ImplicitlyDenied',
+      aliases([sessionKeyAlias(env)], primary),
+    ),
     row('console reads', bob, 'ec2:DescribeInstances', '*', 'Allowed'),
+    row('sessions, not control of instances', bob, 'ec2:TerminateInstances', instanceArn(env), 'ImplicitlyDenied'),
+    row('nothing else: no ownership tag', bob, 'ec2:CreateTags', instanceArn(env), 'ImplicitlyDenied', {
+      context: { 'aws:TagKeys': ['AwsUserId'], 'aws:RequestTag/AwsUserId': 'AROAEXAMPLE:bob' },
+    }),
   );
   return rows;
 }
@@ -223,6 +235,12 @@ function requesterRows(env: IntentEnvironment): IntentRow[] {
   const row = rowsOf(env, { identity: ['session'] });
   const alice = person(env, 'alice', { SSMSessionRunAs: 'alice', AppId: 'payments' });
   const [primary] = env.regions as [string];
+  const keyRow = (region: string) => rowsOf(env, { identity: ['session'], resource: `keyPolicy:${region}` });
+  const opsItem = (region: string) => `arn:aws:ssm:${region}:${env.account}:opsitem/oi-0123456789ab`;
+  const execution = `arn:aws:ssm:${primary}:${env.account}:automation-execution/0123abcd-4567-89ab-cdef-0123456789ab`;
+  // Executions of approval workflows carry this tag (AWS's requester and approver policies match on it).
+  const managed = { SystemsManagerJustInTimeNodeAccessManaged: 'true' };
+  const manualPolicy = env.input.justInTime?.manualApprovals?.[0]?.name ?? '';
   return [
     row('no standing session on her own instance', alice, 'ssm:StartSession', instanceArn(env), 'ImplicitlyDenied', {
       resourceTags: { AwsUserId: userIdOf(env, 'alice') },
@@ -268,6 +286,60 @@ function requesterRows(env: IntentEnvironment): IntentRow[] {
       resourceTags: { 'aws:ssmmessages:session-id': userIdOf(env, 'bob') },
     }),
     row('never a command', alice, 'ssm:SendCommand', instanceArn(env), 'ImplicitlyDenied'),
+    row('tokens of the account’s access requests', alice, 'ssm:GetAccessToken', opsItem(primary), 'Allowed'),
+    row('reads of the account’s access requests', alice, 'ssm:GetOpsItem', opsItem(primary), 'Allowed'),
+    row('requests are not hers to change', alice, 'ssm:UpdateOpsItem', opsItem(primary), 'ImplicitlyDenied'),
+    row(
+      'approval workflows of the environment’s manual policies',
+      alice,
+      'ssm:StartAutomationExecution',
+      accountDocumentArn(env, manualPolicy),
+      'Allowed',
+    ),
+    row(
+      'no other automation',
+      alice,
+      'ssm:StartAutomationExecution',
+      accountDocumentArn(env, 'payments-restart-runbook'),
+      'ImplicitlyDenied',
+    ),
+    row('cancelling her requests', alice, 'ssm:StopAutomationExecution', execution, 'Allowed', {
+      resourceTags: managed,
+    }),
+    row('no other automation to stop', alice, 'ssm:StopAutomationExecution', execution, 'ImplicitlyDenied'),
+    row(
+      'people do not approve (approvers hold ssm:SendAutomationSignal)',
+      alice,
+      'ssm:SendAutomationSignal',
+      execution,
+      'ImplicitlyDenied',
+      { resourceTags: managed },
+    ),
+    row(
+      'people do not change approval policies',
+      alice,
+      'ssm:UpdateDocument',
+      accountDocumentArn(env, 'SSM-JustInTimeAccessAutoApprovalPolicy'),
+      'ImplicitlyDenied',
+      { context: { 'ssm:DocumentType': 'AutoApprovalPolicy' } },
+    ),
+    row(
+      'people do not change the just-in-time setup',
+      alice,
+      'ssm-quicksetup:DeleteConfigurationManager',
+      `arn:aws:ssm-quicksetup:${primary}:${env.account}:configuration-manager/0123abcd-4567-89ab-cdef-0123456789ab`,
+      'ImplicitlyDenied',
+    ),
+    row(
+      'people do not take the account out of the organization (and its SCPs)',
+      alice,
+      'organizations:LeaveOrganization',
+      '*',
+      'ImplicitlyDenied',
+    ),
+    keyRow(primary)('the session key’s data key', alice, 'kms:GenerateDataKey', sessionKeyArn(env, primary), 'Allowed'),
+    keyRow(primary)('no other key', alice, 'kms:GenerateDataKey', otherKeyArn(env), 'ImplicitlyDenied'),
+    keyRow(primary)('people do not decrypt transcripts', alice, 'kms:Decrypt', sessionKeyArn(env), 'ImplicitlyDenied'),
   ];
 }
 

@@ -90,40 +90,45 @@ function sessionData(env: IntentEnvironment, refs: PolicyRefs, who: ReturnType<t
   ];
 }
 
-function planRows(env: IntentEnvironment): IntentRow[] {
+/** The refresh reads both CI roles make (the deploy role has the plan role's reads), and nothing beyond the stack. */
+function readRows(env: IntentEnvironment, refs: PolicyRefs, who: ReturnType<typeof roleSession>): IntentRow[] {
   const names = namesOf(env);
-  const plan = rowsOf(env, names.plan);
-  const keyRow = rowsOf(env, { ...names.plan, resource: `keyPolicy:${env.regions[0]}` });
-  const who = roleSession(env, `${env.name}-github-plan`, 'GitHubActions');
+  const read = rowsOf(env, refs);
+  const [primary] = env.regions as [string];
+  const keyRow = rowsOf(env, { ...refs, resource: `keyPolicy:${primary}` });
   const identity = env.input.identity;
   const federatedRole = identity.type === 'saml' ? identity.roleName : '';
   const bucket = `arn:aws:s3:::${transcriptBucket(env)}`;
-  const aliases = (names: string[]) => ({ context: { 'kms:ResourceAliases': names } });
+  const aliases = (names: string[], region = primary) => ({
+    context: { 'kms:ResourceAliases': names, 'aws:RequestedRegion': region },
+  });
   const refresh = 'refreshes the stack’s own resources';
   const outsideStack = 'reads nothing outside the stack';
-  const noChange = 'the plan role changes nothing';
+  const outsideRegions = 'reads only in the stack’s regions';
+  const tagger = (region = primary, account = env.account) =>
+    `arn:aws:lambda:${region}:${account}:function:${env.name}-launch-tagger`;
   return [
-    plan(refresh, who, 'iam:GetRole', names.iam('role', federatedRole), 'Allowed'),
-    plan(refresh, who, 'iam:GetRolePolicy', names.iam('role', `${env.name}-ssm-managed-instance`), 'Allowed'),
-    plan(refresh, who, 'iam:GetPolicyVersion', names.boundaryArn, 'Allowed'),
-    plan(refresh, who, 's3:GetBucketPolicy', bucket, 'Allowed'),
-    plan(refresh, who, 's3:GetEncryptionConfiguration', bucket, 'Allowed'),
-    plan(refresh, who, 'logs:DescribeLogGroups', '*', 'Allowed'),
-    plan(refresh, who, 'logs:ListTagsForResource', sessionLogGroupArn(env), 'Allowed'),
+    read(refresh, who, 'iam:GetRole', names.iam('role', federatedRole), 'Allowed'),
+    read(refresh, who, 'iam:GetRolePolicy', names.iam('role', `${env.name}-ssm-managed-instance`), 'Allowed'),
+    read(refresh, who, 'iam:GetPolicyVersion', names.boundaryArn, 'Allowed'),
+    read(refresh, who, 's3:GetBucketPolicy', bucket, 'Allowed'),
+    read(refresh, who, 's3:GetEncryptionConfiguration', bucket, 'Allowed'),
+    read(refresh, who, 'logs:DescribeLogGroups', '*', 'Allowed'),
+    read(refresh, who, 'logs:ListTagsForResource', sessionLogGroupArn(env), 'Allowed'),
     keyRow(refresh, who, 'kms:GetKeyPolicy', sessionKeyArn(env), 'Allowed', aliases([sessionKeyAlias(env)])),
-    plan(refresh, who, 'lambda:GetFunction', regional(env, 'lambda', `function:${env.name}-launch-tagger`), 'Allowed'),
-    plan(refresh, who, 'ssm:GetDocument', regional(env, 'ssm', 'document/SSM-SessionManagerRunShell'), 'Allowed'),
-    plan(
+    read(refresh, who, 'lambda:GetFunction', tagger(), 'Allowed'),
+    read(refresh, who, 'ssm:GetDocument', regional(env, 'ssm', 'document/SSM-SessionManagerRunShell'), 'Allowed'),
+    read(
       refresh,
       who,
       'sqs:GetQueueAttributes',
       regional(env, 'sqs', `${env.name}-launch-tagger-dead-letters`),
       'Allowed',
     ),
-    plan(outsideStack, who, 'iam:GetRole', names.iam('role', 'Administrator'), 'ImplicitlyDenied'),
-    plan(outsideStack, who, 'iam:GetRole', `arn:aws:iam::${OTHER_ACCOUNT}:role/${federatedRole}`, 'ImplicitlyDenied'),
-    plan(outsideStack, who, 's3:GetBucketPolicy', 'arn:aws:s3:::payments-data', 'ImplicitlyDenied'),
-    plan(
+    read(outsideStack, who, 'iam:GetRole', names.iam('role', 'Administrator'), 'ImplicitlyDenied'),
+    read(outsideStack, who, 'iam:GetRole', `arn:aws:iam::${OTHER_ACCOUNT}:role/${federatedRole}`, 'ImplicitlyDenied'),
+    read(outsideStack, who, 's3:GetBucketPolicy', 'arn:aws:s3:::payments-data', 'ImplicitlyDenied'),
+    read(
       outsideStack,
       who,
       'logs:ListTagsForResource',
@@ -138,21 +143,47 @@ function planRows(env: IntentEnvironment): IntentRow[] {
       'ImplicitlyDenied',
       aliases(['alias/payments-data']),
     ),
-    plan(outsideStack, who, 'lambda:GetFunction', regional(env, 'lambda', 'function:payments-api'), 'ImplicitlyDenied'),
-    plan(
-      'reads only in the stack’s regions',
+    rowsOf(env, { ...refs, resource: 'otherAccountKeyPolicy' })(
+      outsideStack,
       who,
-      'lambda:GetFunction',
-      regional(env, 'lambda', `function:${env.name}-launch-tagger`, OUTSIDE),
+      'kms:GetKeyPolicy',
+      otherKeyArn(env, primary, OTHER_ACCOUNT),
       'ImplicitlyDenied',
+      aliases([sessionKeyAlias(env)]),
     ),
-    plan(
+    read(outsideStack, who, 'lambda:GetFunction', regional(env, 'lambda', 'function:payments-api'), 'ImplicitlyDenied'),
+    read(outsideRegions, who, 'lambda:GetFunction', tagger(OUTSIDE), 'ImplicitlyDenied'),
+    keyRow(
+      outsideRegions,
+      who,
+      'kms:GetKeyPolicy',
+      otherKeyArn(env, OUTSIDE),
+      'ImplicitlyDenied',
+      aliases([sessionKeyAlias(env)], OUTSIDE),
+    ),
+    read(outsideRegions, who, 'logs:ListTagsForResource', sessionLogGroupArn(env, OUTSIDE), 'ImplicitlyDenied'),
+    read(
       'reads only in the stack’s account',
       who,
       'lambda:GetFunction',
-      `arn:aws:lambda:${env.regions[0]}:${OTHER_ACCOUNT}:function:${env.name}-launch-tagger`,
+      tagger(primary, OTHER_ACCOUNT),
       'ImplicitlyDenied',
     ),
+  ];
+}
+
+function planRows(env: IntentEnvironment): IntentRow[] {
+  const names = namesOf(env);
+  const plan = rowsOf(env, names.plan);
+  const keyRow = rowsOf(env, { ...names.plan, resource: `keyPolicy:${env.regions[0]}` });
+  const who = roleSession(env, `${env.name}-github-plan`, 'GitHubActions');
+  const identity = env.input.identity;
+  const federatedRole = identity.type === 'saml' ? identity.roleName : '';
+  const bucket = `arn:aws:s3:::${transcriptBucket(env)}`;
+  const aliases = (names: string[]) => ({ context: { 'kms:ResourceAliases': names } });
+  const noChange = 'the plan role changes nothing';
+  return [
+    ...readRows(env, names.plan, who),
     plan(noChange, who, 'iam:PutRolePolicy', names.iam('role', federatedRole), 'ImplicitlyDenied', {
       context: { 'iam:PermissionsBoundary': names.boundaryArn },
     }),
@@ -327,6 +358,71 @@ function deployRows(env: IntentEnvironment): IntentRow[] {
     deploy('only the stack’s resources', who, 's3:PutBucketPolicy', 'arn:aws:s3:::payments-data', 'ImplicitlyDenied'),
     deploy('never runs commands or instances', who, 'ssm:SendCommand', instanceArn(env), 'ImplicitlyDenied'),
     deploy('never runs commands or instances', who, 'ec2:RunInstances', instanceArn(env), 'ImplicitlyDenied'),
+    ...readRows(env, names.deploy, who),
+    deploy(
+      'manages the federated role’s trust',
+      who,
+      'iam:UpdateAssumeRolePolicy',
+      names.iam('role', federatedRole),
+      'Allowed',
+    ),
+    deploy(
+      'no roles outside its names',
+      who,
+      'iam:UpdateAssumeRolePolicy',
+      names.iam('role', 'Administrator'),
+      'ImplicitlyDenied',
+    ),
+    deploy('no roles outside its names', who, 'iam:DeleteRole', names.iam('role', 'Administrator'), 'ImplicitlyDenied'),
+    deploy(
+      'nobody but the launch tagger sets AwsUserId: no invoking it with a made-up launch',
+      who,
+      'lambda:InvokeFunction',
+      tagger,
+      'ImplicitlyDenied',
+    ),
+    deploy(
+      'no audit data lost: transcripts',
+      who,
+      's3:DeleteObject',
+      `${bucket}/sessions/alice-0123456789abcdef0.log`,
+      'ImplicitlyDenied',
+    ),
+    deploy(
+      'no transcripts written',
+      who,
+      's3:PutObject',
+      `${bucket}/sessions/alice-0123456789abcdef0.log`,
+      'ImplicitlyDenied',
+    ),
+    deploy(
+      'no audit data lost: session log streams',
+      who,
+      'logs:DeleteLogStream',
+      `${sessionLogGroupArn(env)}:log-stream:alice-0123456789abcdef0`,
+      'ImplicitlyDenied',
+    ),
+    deploy(
+      'changes the session log group (retention included)',
+      who,
+      'logs:PutRetentionPolicy',
+      sessionLogGroupArn(env),
+      'Allowed',
+    ),
+    deploy(
+      'only the stack’s log groups',
+      who,
+      'logs:PutRetentionPolicy',
+      regional(env, 'logs', 'log-group:/payments/app'),
+      'ImplicitlyDenied',
+    ),
+    deploy(
+      'only in the stack’s regions',
+      who,
+      'logs:PutRetentionPolicy',
+      sessionLogGroupArn(env, OUTSIDE),
+      'ImplicitlyDenied',
+    ),
     ...sessionData(env, names.deploy, who),
   ];
 }

@@ -1,4 +1,5 @@
 import {
+  type Caller,
   type IntentEnvironment,
   type IntentRow,
   accountDocumentArn,
@@ -27,6 +28,70 @@ export const SESSION_ENVIRONMENTS = [SAML_OWNER, IC_ABAC];
 
 const check = { 'ssm:SessionDocumentAccessCheck': 'true' };
 
+/**
+ * What every standing environment promises whatever its rules: the preferences document stays out
+ * of people's reach, the shell document needs the document check, the session key gives people a
+ * data key and nothing else, and transcripts are not theirs to read.
+ */
+function documentAndKeyRows(env: IntentEnvironment, caller: Caller): IntentRow[] {
+  const row = rowsOf(env, { identity: ['session'] });
+  const [primary, secondary] = env.regions as [string, string];
+  const keyPolicy = (region: string) => rowsOf(env, { identity: ['session'], resource: `keyPolicy:${region}` });
+  return [
+    row(
+      'people cannot change the preferences that log their sessions',
+      caller,
+      'ssm:UpdateDocument',
+      accountDocumentArn(env, 'SSM-SessionManagerRunShell'),
+      'ImplicitlyDenied',
+    ),
+    row(
+      'the shell document without the document check',
+      caller,
+      'ssm:StartSession',
+      accountDocumentArn(env, 'SSM-SessionManagerRunShell'),
+      'ImplicitlyDenied',
+      { context: { 'ssm:SessionDocumentAccessCheck': 'false' } },
+    ),
+    keyPolicy(primary)(
+      'the session key’s data key',
+      caller,
+      'kms:GenerateDataKey',
+      sessionKeyArn(env, primary),
+      'Allowed',
+    ),
+    keyPolicy(secondary)(
+      'the session key’s data key, second region',
+      caller,
+      'kms:GenerateDataKey',
+      sessionKeyArn(env, secondary),
+      'Allowed',
+    ),
+    keyPolicy(primary)('no other key', caller, 'kms:GenerateDataKey', otherKeyArn(env), 'ImplicitlyDenied'),
+    keyPolicy(primary)(
+      'people do not decrypt transcripts',
+      caller,
+      'kms:Decrypt',
+      sessionKeyArn(env),
+      'ImplicitlyDenied',
+    ),
+    row(
+      'people do not read transcripts',
+      caller,
+      's3:GetObject',
+      `arn:aws:s3:::${transcriptBucket(env)}/sessions/alice-0123456789abcdef0.log`,
+      'ImplicitlyDenied',
+    ),
+    row(
+      'people do not read session logs',
+      caller,
+      'logs:GetLogEvents',
+      `${sessionLogGroupArn(env)}:log-stream:alice-0123456789abcdef0`,
+      'ImplicitlyDenied',
+    ),
+  ];
+}
+
 /** The owner rule, in a SAML environment with only that rule (eu-west-1 and eu-central-1). */
 export function ownerRuleRows(env: IntentEnvironment): IntentRow[] {
   const row = rowsOf(env, { identity: ['session'] });
@@ -38,7 +103,6 @@ export function ownerRuleRows(env: IntentEnvironment): IntentRow[] {
     resourceTags: tags,
     context,
   });
-  const keyPolicy = (region: string) => rowsOf(env, { identity: ['session'], resource: `keyPolicy:${region}` });
   const withRunAs = (runAs: string) => person(env, 'bob', { SSMSessionRunAs: runAs });
   const bobsOwn = { AwsUserId: userIdOf(env, 'bob') };
   return [
@@ -58,6 +122,22 @@ export function ownerRuleRows(env: IntentEnvironment): IntentRow[] {
       start({ AwsUserId: userIdOf(env, 'bob') }),
     ),
     row('an untagged instance', alice, 'ssm:StartSession', instanceArn(env), 'ImplicitlyDenied', start({})),
+    row(
+      'the owner rule stays EC2 only',
+      alice,
+      'ssm:StartSession',
+      managedInstanceArn(env),
+      'ImplicitlyDenied',
+      start(owned),
+    ),
+    row(
+      'only the listed documents, whatever a document’s tags',
+      alice,
+      'ssm:StartSession',
+      accountDocumentArn(env, 'PaymentsAdminShell'),
+      'ImplicitlyDenied',
+      start(owned),
+    ),
     row(
       'AwsUserId is the whole aws:userid, not the session name',
       alice,
@@ -115,14 +195,6 @@ export function ownerRuleRows(env: IntentEnvironment): IntentRow[] {
       { context: check },
     ),
     row(
-      'the shell document without the document check',
-      alice,
-      'ssm:StartSession',
-      accountDocumentArn(env, 'SSM-SessionManagerRunShell'),
-      'ImplicitlyDenied',
-      { context: { 'ssm:SessionDocumentAccessCheck': 'false' } },
-    ),
-    row(
       "another account's shell document",
       alice,
       'ssm:StartSession',
@@ -152,13 +224,6 @@ export function ownerRuleRows(env: IntentEnvironment): IntentRow[] {
       },
     ),
     row(
-      'people cannot change the preferences that log their sessions',
-      alice,
-      'ssm:UpdateDocument',
-      accountDocumentArn(env, 'SSM-SessionManagerRunShell'),
-      'ImplicitlyDenied',
-    ),
-    row(
       'shell access, not control of instances',
       alice,
       'ec2:TerminateInstances',
@@ -184,42 +249,7 @@ export function ownerRuleRows(env: IntentEnvironment): IntentRow[] {
       'ExplicitlyDenied',
       { resourceTags: { 'aws:ssmmessages:session-id': userIdOf(env, 'alice') } },
     ),
-    keyPolicy(primary)(
-      'the session key’s data key',
-      alice,
-      'kms:GenerateDataKey',
-      sessionKeyArn(env, primary),
-      'Allowed',
-    ),
-    keyPolicy(secondary)(
-      'the session key’s data key, second region',
-      alice,
-      'kms:GenerateDataKey',
-      sessionKeyArn(env, secondary),
-      'Allowed',
-    ),
-    keyPolicy(primary)('no other key', alice, 'kms:GenerateDataKey', otherKeyArn(env), 'ImplicitlyDenied'),
-    keyPolicy(primary)(
-      'people do not decrypt transcripts',
-      alice,
-      'kms:Decrypt',
-      sessionKeyArn(env),
-      'ImplicitlyDenied',
-    ),
-    row(
-      'people do not read transcripts',
-      alice,
-      's3:GetObject',
-      `arn:aws:s3:::${transcriptBucket(env)}/sessions/alice-0123456789abcdef0.log`,
-      'ImplicitlyDenied',
-    ),
-    row(
-      'people do not read session logs',
-      alice,
-      'logs:GetLogEvents',
-      `${sessionLogGroupArn(env)}:log-stream:alice-0123456789abcdef0`,
-      'ImplicitlyDenied',
-    ),
+    ...documentAndKeyRows(env, alice),
     // The run-as guard: refused users, in any letter case, whatever the instance.
     ...['root', 'ROOT', 'ssm-user', 'ec2-user'].map((runAs) =>
       row(
@@ -261,6 +291,7 @@ export function attributeRuleRows(env: IntentEnvironment): IntentRow[] {
   const [primary, secondary] = env.regions as [string, string];
   const start = (tags: Record<string, string>) => ({ resourceTags: tags, context: check });
   const doc = (name: string) => awsDocumentArn(name, primary);
+  const erin = person(env, 'erin', { SSMSessionRunAs: 'erin', AppId: 'payments', AppId2: 'billing' });
   return [
     row(
       'attributes match',
@@ -286,6 +317,25 @@ export function attributeRuleRows(env: IntentEnvironment): IntentRow[] {
       'ImplicitlyDenied',
       start({ APP_ID: 'billing' }),
     ),
+    row(
+      'attributes match, but the document check is skipped',
+      carol,
+      'ssm:StartSession',
+      instanceArn(env),
+      'ImplicitlyDenied',
+      {
+        resourceTags: { APP_ID: 'payments' },
+        context: { 'ssm:SessionDocumentAccessCheck': 'false' },
+      },
+    ),
+    row(
+      'only the listed documents, whatever a document’s tags',
+      carol,
+      'ssm:StartSession',
+      accountDocumentArn(env, 'PaymentsAdminShell'),
+      'ImplicitlyDenied',
+      start({ APP_ID: 'payments', CreatedBy: 'carol' }),
+    ),
     row('the instance lacks the tag', carol, 'ssm:StartSession', instanceArn(env), 'ImplicitlyDenied', start({})),
     row(
       'a caller without the principal tag',
@@ -303,12 +353,20 @@ export function attributeRuleRows(env: IntentEnvironment): IntentRow[] {
       'ImplicitlyDenied',
       start({ APP_ID: '' }),
     ),
+    row('group 2 reads AppId2', erin, 'ssm:StartSession', instanceArn(env), 'Allowed', start({ APP_ID: 'billing' })),
+    row('group 2: never a command', erin, 'ssm:SendCommand', instanceArn(env), 'ImplicitlyDenied', {
+      resourceTags: { APP_ID: 'billing' },
+    }),
+    row('group 2: the document check is not skipped', erin, 'ssm:StartSession', instanceArn(env), 'ImplicitlyDenied', {
+      resourceTags: { APP_ID: 'billing' },
+      context: { 'ssm:SessionDocumentAccessCheck': 'false' },
+    }),
     row(
-      'group 2 reads AppId2',
-      person(env, 'erin', { SSMSessionRunAs: 'erin', AppId: 'payments', AppId2: 'billing' }),
+      'group 2: only the listed documents',
+      erin,
       'ssm:StartSession',
-      instanceArn(env),
-      'Allowed',
+      accountDocumentArn(env, 'BillingAdminShell'),
+      'ImplicitlyDenied',
       start({ APP_ID: 'billing' }),
     ),
     row(
@@ -350,6 +408,20 @@ export function attributeRuleRows(env: IntentEnvironment): IntentRow[] {
       instanceArn(env),
       'ImplicitlyDenied',
       start({ CreatedBy: 'dave' }),
+    ),
+    row('principal-tag owner: never a command', carol, 'ssm:SendCommand', instanceArn(env), 'ImplicitlyDenied', {
+      resourceTags: { CreatedBy: 'carol' },
+    }),
+    row(
+      'principal-tag owner: the document check is not skipped',
+      carol,
+      'ssm:StartSession',
+      instanceArn(env),
+      'ImplicitlyDenied',
+      {
+        resourceTags: { CreatedBy: 'carol' },
+        context: { 'ssm:SessionDocumentAccessCheck': 'false' },
+      },
     ),
     row(
       'the principal-tag owner rule stays EC2 only',
@@ -411,6 +483,7 @@ export function attributeRuleRows(env: IntentEnvironment): IntentRow[] {
     row('never a command', carol, 'ssm:SendCommand', instanceArn(env), 'ImplicitlyDenied', {
       resourceTags: { APP_ID: 'payments' },
     }),
+    ...documentAndKeyRows(env, carol),
     row('own session', carol, 'ssm:TerminateSession', sessionArn(env, 'carol'), 'Allowed', {
       resourceTags: { 'aws:ssmmessages:session-id': userIdOf(env, 'carol') },
     }),
