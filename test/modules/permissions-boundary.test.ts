@@ -10,7 +10,7 @@ import { readStackAccess } from '../../cli/access/read-stack';
 import type { PolicyDocument } from '../../modules/core/policy-document';
 import type { EnvironmentInput } from '../../modules/environment/environment-schema';
 import type { EnvironmentSource } from '../../modules/environment/load-environment';
-import { EXAMPLE_METADATA } from '../support/saml-metadata';
+import { IDP_METADATA } from '../support/saml-metadata';
 import { resourcesOfType, synthesize } from '../support/synth';
 
 /**
@@ -27,7 +27,7 @@ const constructs: [string, (scope: Construct, boundary: { permissionsBoundaryArn
       new SamlFederation(scope, 'federation', {
         accountId: ACCOUNT,
         providerName: 'TestIdp',
-        metadataXml: EXAMPLE_METADATA,
+        metadataXml: IDP_METADATA,
         roleName: 'TestShell',
         ...boundary,
       }),
@@ -64,7 +64,7 @@ const constructs: [string, (scope: Construct, boundary: { permissionsBoundaryArn
         federation: new SamlFederation(new TerraformStack(Testing.app(), 'federation'), 'federation', {
           accountId: ACCOUNT,
           providerName: 'TestIdp',
-          metadataXml: EXAMPLE_METADATA,
+          metadataXml: IDP_METADATA,
           roleName: 'TestShell',
         }),
         ...boundary,
