@@ -117,9 +117,10 @@ const HARMLESS: Readonly<Record<string, string>> = {
 
 /**
  * Widenings the evaluator cannot tell apart. The attribute and principal-tag owner statements
- * require a non-empty instance tag (`StringLike ?*`) because IAM compares an empty instance tag
- * equal to an empty principal tag; the evaluator never matches a policy variable whose value is
- * empty, so the row "an empty tag never matches" holds with or without the guard.
+ * require a non-empty instance tag (`StringLike ?*`) so that an empty instance tag never equals an
+ * empty principal tag; the evaluator never matches a policy variable whose value is empty, so the
+ * row "an empty tag never matches" holds with or without the guard. Listed so that a change of the
+ * evaluator's behaviour shows here.
  */
 const EVALUATOR_BLIND: Readonly<Record<string, string>> = {
   'ic-abac session StartSessionByAttributes: drops StringLike ssm:resourceTag/APP_ID': 'empty policy variables',
