@@ -1,5 +1,6 @@
 import { TerraformStack, Testing } from 'cdktf';
-import { ConfigError, type EnvironmentInput, loadEnvironment } from '../../environments';
+import type { EnvironmentInput } from '../../modules/environment/environment-schema';
+import { ConfigError, loadEnvironment } from '../../modules/environment/load-environment';
 import {
   IdentityCenterPermissionSet,
   type IdentityCenterPermissionSetProps,

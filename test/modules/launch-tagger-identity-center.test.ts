@@ -6,7 +6,7 @@ import type { PolicyDocument } from '../../modules/core/policy-document';
 import { IdentityCenterPermissionSet } from '../../modules/identity-center/identity-center-permission-set';
 import { SamlFederation } from '../../modules/saml-federation/saml-federation';
 import { SessionAccessPolicy } from '../../modules/session-access-policy/session-access-policy';
-import { EXAMPLE_METADATA } from '../support/saml-metadata';
+import { IDP_METADATA } from '../support/saml-metadata';
 import { validated } from '../support/validation';
 import { LaunchTagger, type LaunchTaggerProps } from '../../modules/launch-tagger/launch-tagger';
 import { IDENTITY_CENTER_TEST_SOURCE } from '../support/identity-center-source';
@@ -173,7 +173,7 @@ describe('an Identity Center tagger with launchers (tag mode)', () => {
         federation: new SamlFederation(scope, 'federation', {
           accountId: ACCOUNT,
           providerName: 'ExampleAdfs',
-          metadataXml: EXAMPLE_METADATA,
+          metadataXml: IDP_METADATA,
           roleName: 'SsmFederatedShell',
         }),
       }),

@@ -3,8 +3,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
-import { loadEnvironments } from '../../environments';
-import { example } from '../../environments/example';
+import { loadEnvironments } from '../../modules/environment/load-environment';
 import type { PolicyDocument } from '../../modules/core/policy-document';
 import { checkPolicies, policiesInScope } from '../../modules/core/policy-lint';
 import { OWNER_TAG_KEY as HANDLER_OWNER_TAG_KEY } from '../../handlers/launch-tagger/decide';
@@ -13,7 +12,12 @@ import { OWNERSHIP_TAG } from '../../modules/core/tag-names';
 import { LaunchTagger, type LaunchTaggerProps } from '../../modules/launch-tagger/launch-tagger';
 import { SamlFederation } from '../../modules/saml-federation/saml-federation';
 import { InvalidConstruct, validated } from '../support/validation';
-import { EXAMPLE_METADATA } from '../support/saml-metadata';
+import { IDP_METADATA } from '../support/saml-metadata';
+import {
+  MODULE_FIXTURE,
+  MODULE_FIXTURE_CI_SOURCE,
+  MODULE_FIXTURE_SOURCE,
+} from '../fixtures/environments/module-fixtures';
 import { launchTaggerRolePattern } from '../../modules/session-access-policy/access-rules';
 import { synthStack } from '../support/construct-synth';
 import { matchesPattern } from '../support/event-pattern';
@@ -43,7 +47,7 @@ function federationIn(stack: TerraformStack): SamlFederation {
   return new SamlFederation(stack, 'federation', {
     accountId: ACCOUNT,
     providerName: 'ExampleAdfs',
-    metadataXml: EXAMPLE_METADATA,
+    metadataXml: IDP_METADATA,
     roleName: 'SsmFederatedShell',
   });
 }
@@ -370,40 +374,40 @@ describe('LaunchTagger props validation', () => {
 
 describe('the launch tagger in the environments', () => {
   let stacks: Map<string, SynthesizedStack>;
-  let example: SynthesizedStack;
+  let fixture: SynthesizedStack;
   beforeAll(() => {
-    stacks = synthesize().stacks;
-    example = stacks.get('example')!;
+    stacks = synthesize([MODULE_FIXTURE_SOURCE, MODULE_FIXTURE_CI_SOURCE]).stacks;
+    fixture = stacks.get('fixture')!;
   });
 
-  const inExample = (type: string, path: string) => resourceAt(example, type, path);
+  const inFixture = (type: string, path: string) => resourceAt(fixture, type, path);
 
   it('deploys one tagger per region, each in its own region', () => {
-    expect(inExample('aws_lambda_function', 'launch-tagger-eu-west-1/function').provider).toBe('aws');
-    expect(inExample('aws_lambda_function', 'launch-tagger-us-east-1/function').provider).toBe('aws.us-east-1');
-    expect(inExample('aws_cloudwatch_event_rule', 'launch-tagger-us-east-1/rule').provider).toBe('aws.us-east-1');
+    expect(inFixture('aws_lambda_function', 'launch-tagger-eu-west-1/function').provider).toBe('aws');
+    expect(inFixture('aws_lambda_function', 'launch-tagger-us-east-1/function').provider).toBe('aws.us-east-1');
+    expect(inFixture('aws_cloudwatch_event_rule', 'launch-tagger-us-east-1/rule').provider).toBe('aws.us-east-1');
   });
 
   it('names the roles the way the ownership-tag SCP exempts them', () => {
-    const pattern = new RegExp(`^${launchTaggerRolePattern('111111111111', 'example').replace('*', '.*')}$`);
+    const pattern = new RegExp(`^${launchTaggerRolePattern('111111111111', 'fixture').replace('*', '.*')}$`);
     for (const region of ['eu-west-1', 'us-east-1']) {
-      const name = inExample('aws_iam_role', `launch-tagger-${region}/role`).name;
-      expect(name).toBe(`example-launch-tagger-${region}`);
+      const name = inFixture('aws_iam_role', `launch-tagger-${region}/role`).name;
+      expect(name).toBe(`fixture-launch-tagger-${region}`);
       expect(`arn:aws:iam::111111111111:role/${name}`).toMatch(pattern);
     }
   });
 
   it('names its function and log group after the environment', () => {
-    expect(inExample('aws_lambda_function', 'launch-tagger-eu-west-1/function').function_name).toBe(
-      'example-launch-tagger',
+    expect(inFixture('aws_lambda_function', 'launch-tagger-eu-west-1/function').function_name).toBe(
+      'fixture-launch-tagger',
     );
-    expect(inExample('aws_cloudwatch_log_group', 'launch-tagger-eu-west-1/log_group').name).toBe(
-      '/aws/lambda/example-launch-tagger',
+    expect(inFixture('aws_cloudwatch_log_group', 'launch-tagger-eu-west-1/log_group').name).toBe(
+      '/aws/lambda/fixture-launch-tagger',
     );
   });
 
   it('takes the federated role unique id from Terraform', () => {
-    const fn = inExample('aws_lambda_function', 'launch-tagger-eu-west-1/function');
+    const fn = inFixture('aws_lambda_function', 'launch-tagger-eu-west-1/function');
     expect(fn.environment.variables.FEDERATED_ROLE_UNIQUE_ID).toMatch(
       /^\$\{aws_iam_role\.federation_role_\w+\.unique_id\}$/,
     );
@@ -411,30 +415,32 @@ describe('the launch tagger in the environments', () => {
   });
 
   it('carries one copy of the deployment package per stack, the zip the build wrote', () => {
-    const assets = readdirSync(join(example.dir, 'assets'));
+    const assets = readdirSync(join(fixture.dir, 'assets'));
     expect(assets.filter((a) => a.startsWith('launch-tagger-bundle'))).toHaveLength(1);
     const filenames = new Set(
-      Object.values(resourcesOfType(example, 'aws_lambda_function')).map((f) => (f as { filename: string }).filename),
+      Object.values(resourcesOfType(fixture, 'aws_lambda_function')).map((f) => (f as { filename: string }).filename),
     );
     expect(filenames.size).toBe(1);
     const [filename] = filenames;
-    expect(readFileSync(join(example.dir, filename)).equals(readFileSync(DEFAULT_BUNDLE_PATH))).toBe(true);
+    expect(readFileSync(join(fixture.dir, filename)).equals(readFileSync(DEFAULT_BUNDLE_PATH))).toBe(true);
   });
 
   it('lists the dead-letter queues by region', () => {
-    expect(Object.keys(example.json.output.launch_tagger_dead_letter_queues.value)).toEqual(['eu-west-1', 'us-east-1']);
+    expect(Object.keys(fixture.json.output.launch_tagger_dead_letter_queues.value)).toEqual(['eu-west-1', 'us-east-1']);
   });
 
-  it('is caller mode only where no launcher is configured (dev)', () => {
-    const dev = stacks.get('dev')!;
-    const policy = readPolicy(resourceAt(dev, 'aws_iam_role_policy', 'launch-tagger-eu-central-1/role_policy').policy);
+  it('is caller mode only where no launcher is configured', () => {
+    const callerMode = stacks.get('fixture-ci')!;
+    const policy = readPolicy(
+      resourceAt(callerMode, 'aws_iam_role_policy', 'launch-tagger-eu-central-1/role_policy').policy,
+    );
     expect(policy.Statement.map((s) => s.Sid)).not.toContain('ReadCreatedByOfLaunchedInstances');
   });
 
   it('is left out when the environment turns it off', () => {
     const off = synthesize([
-      { file: 'environments/off.ts', input: { ...exampleInput(), launchTagger: { enabled: false } } },
-    ]).stacks.get('example')!;
+      { file: 'environments/off.ts', input: { ...fixtureInput(), launchTagger: { enabled: false } } },
+    ]).stacks.get('fixture')!;
     expect(Object.keys(resourcesOfType(off, 'aws_lambda_function'))).toEqual([]);
     expect(off.json.output.launch_tagger_dead_letter_queues).toBeUndefined();
     expect(existsSync(join(off.dir, 'assets'))).toBe(false);
@@ -442,7 +448,7 @@ describe('the launch tagger in the environments', () => {
 
   it('checks the environment settings with the same rules, naming the file and field', () => {
     const load = (launchTagger: object) => () =>
-      loadEnvironments([{ file: 'environments/bad.ts', input: { ...exampleInput(), launchTagger } }]);
+      loadEnvironments([{ file: 'environments/bad.ts', input: { ...fixtureInput(), launchTagger } }]);
     expect(load({ maxRetryAttempts: 5 })).toThrow(
       'environments/bad.ts: launchTagger.maxRetryAttempts must be 0, 1 or 2',
     );
@@ -456,7 +462,7 @@ describe('the launch tagger in the environments', () => {
 
   it('passes the environment settings through', () => {
     const input = {
-      ...exampleInput(),
+      ...fixtureInput(),
       launchTagger: {
         enabled: true,
         maxRetryAttempts: 1,
@@ -464,7 +470,7 @@ describe('the launch tagger in the environments', () => {
         alarmTopicArns: { 'us-east-1': 'arn:aws:sns:us-east-1:111111111111:alerts' },
       },
     };
-    const stack = synthesize([{ file: 'environments/custom.ts', input }]).stacks.get('example')!;
+    const stack = synthesize([{ file: 'environments/custom.ts', input }]).stacks.get('fixture')!;
     expect(
       resourceAt(stack, 'aws_lambda_function_event_invoke_config', 'launch-tagger-eu-west-1/invoke_config'),
     ).toMatchObject({
@@ -513,7 +519,7 @@ describe('the rule pattern, as synthesized, against recorded CloudTrail events',
 
 describe("the function role's policy, as synthesized, evaluated by an IAM evaluator", () => {
   let policy: PolicyDocument;
-  let devPolicy: PolicyDocument;
+  let callerModePolicy: PolicyDocument;
   const REGION = 'eu-west-1';
 
   /** The federated role's unique id is a Terraform reference in cdk.tf.json; give it a value. */
@@ -521,12 +527,12 @@ describe("the function role's policy, as synthesized, evaluated by an IAM evalua
     readPolicy(rendered.replace(/\$\{aws_iam_role\.federation_role_\w+\.unique_id\}/g, FEDERATED_ROLE_ID));
 
   beforeAll(() => {
-    const { stacks } = synthesize();
+    const { stacks } = synthesize([MODULE_FIXTURE_SOURCE, MODULE_FIXTURE_CI_SOURCE]);
     policy = withRoleId(
-      resourceAt(stacks.get('example')!, 'aws_iam_role_policy', `launch-tagger-${REGION}/role_policy`).policy,
+      resourceAt(stacks.get('fixture')!, 'aws_iam_role_policy', `launch-tagger-${REGION}/role_policy`).policy,
     );
-    devPolicy = withRoleId(
-      resourceAt(stacks.get('dev')!, 'aws_iam_role_policy', 'launch-tagger-eu-central-1/role_policy').policy,
+    callerModePolicy = withRoleId(
+      resourceAt(stacks.get('fixture-ci')!, 'aws_iam_role_policy', 'launch-tagger-eu-central-1/role_policy').policy,
     );
   });
 
@@ -539,7 +545,7 @@ describe("the function role's policy, as synthesized, evaluated by an IAM evalua
   ) {
     return decide({
       request: {
-        principal: `arn:aws:sts::${ACCOUNT}:assumed-role/example-launch-tagger-${region}/example-launch-tagger`,
+        principal: `arn:aws:sts::${ACCOUNT}:assumed-role/fixture-launch-tagger-${region}/fixture-launch-tagger`,
         action,
         resource: { resource, accountId: ACCOUNT },
         contextVariables: { 'aws:RequestedRegion': region, ...context },
@@ -608,25 +614,25 @@ describe("the function role's policy, as synthesized, evaluated by an IAM evalua
   it('allows DescribeInstances in its region in tag mode only', async () => {
     await expect(request('ec2:DescribeInstances', '*')).resolves.toBe('Allowed');
     await expect(request('ec2:DescribeInstances', '*', {}, policy, 'us-east-1')).resolves.toBe('ImplicitlyDenied');
-    await expect(request('ec2:DescribeInstances', '*', {}, devPolicy, 'eu-central-1')).resolves.toBe(
+    await expect(request('ec2:DescribeInstances', '*', {}, callerModePolicy, 'eu-central-1')).resolves.toBe(
       'ImplicitlyDenied',
     );
   });
 
   it('writes only its own log group', async () => {
-    const group = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/example-launch-tagger`;
+    const group = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/fixture-launch-tagger`;
     await expect(request('logs:PutLogEvents', `${group}:log-stream:2025/11/03/[$LATEST]abc`)).resolves.toBe('Allowed');
     await expect(
       request(
         'logs:PutLogEvents',
-        `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/ssm/example/sessions:log-stream:x`,
+        `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/ssm/fixture/sessions:log-stream:x`,
       ),
     ).resolves.toBe('ImplicitlyDenied');
   });
 
   it('sends only to its own dead-letter queue', async () => {
     await expect(
-      request('sqs:SendMessage', `arn:aws:sqs:${REGION}:${ACCOUNT}:example-launch-tagger-dead-letters`),
+      request('sqs:SendMessage', `arn:aws:sqs:${REGION}:${ACCOUNT}:fixture-launch-tagger-dead-letters`),
     ).resolves.toBe('Allowed');
     await expect(request('sqs:SendMessage', `arn:aws:sqs:${REGION}:${ACCOUNT}:other-queue`)).resolves.toBe(
       'ImplicitlyDenied',
@@ -634,6 +640,7 @@ describe("the function role's policy, as synthesized, evaluated by an IAM evalua
   });
 });
 
-function exampleInput() {
-  return { ...example };
+/** The module fixture environment's input, to change one setting of. */
+function fixtureInput() {
+  return { ...MODULE_FIXTURE };
 }

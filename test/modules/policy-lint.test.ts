@@ -2,8 +2,8 @@ import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { TerraformStack, Testing } from 'cdktf';
-import { type EnvironmentInput, environmentSources, loadEnvironments } from '../../environments';
-import { example } from '../../environments/example';
+import type { EnvironmentInput } from '../../modules/environment/environment-schema';
+import { loadEnvironments } from '../../modules/environment/load-environment';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,7 @@ import {
   sizeProblems,
 } from '../../modules/core/policy-lint';
 import { buildApp } from '../../stacks/app';
+import { MODULE_FIXTURE, MODULE_FIXTURE_SOURCES } from '../fixtures/environments/module-fixtures';
 import { IDENTITY_CENTER_TEST_SOURCE } from '../support/identity-center-source';
 import { synthesizedPolicies } from '../support/policies';
 import { synthesize } from '../support/synth';
@@ -326,8 +327,8 @@ describe('checks over a construct tree', () => {
     ]);
   });
 
-  it('every policy of every shipped environment (and the Identity Center one) passes, as synthesized', () => {
-    const { stacks } = synthesize([...environmentSources, IDENTITY_CENTER_TEST_SOURCE]);
+  it('every policy of standing, CI, just-in-time and Identity Center environments passes, as synthesized', () => {
+    const { stacks } = synthesize([...MODULE_FIXTURE_SOURCES, IDENTITY_CENTER_TEST_SOURCE]);
     for (const stack of stacks.values()) {
       const policies = synthesizedPolicies(stack);
       expect(policies.length).toBeGreaterThan(3);
@@ -341,8 +342,8 @@ describe('checks over a construct tree', () => {
       instanceTag: `APPLICATION_IDENTIFIER_NUMBER_${i}`,
     }));
     const input: EnvironmentInput = {
-      ...example,
-      access: { ...example.access, attributeRule: { tags, groups: 20 } },
+      ...MODULE_FIXTURE,
+      access: { ...MODULE_FIXTURE.access, attributeRule: { tags, groups: 20 } },
     };
     const configs = loadEnvironments([{ file: 'environments/huge.ts', input }]);
     const outdir = mkdtempSync(join(tmpdir(), 'ssm-fa-quota-'));
@@ -350,8 +351,8 @@ describe('checks over a construct tree', () => {
     const written: string[] = [];
     expect(synthesizeApp(app, { stderr: (text) => written.push(text), setExitCode: false })).toBe(false);
     expect(written.join('')).toMatch(
-      /example\/Default\/session-access\/role-policy: policy must be at most 10,240 characters without whitespace \(IAM inline policies of one role, all together\), but it has [\d,]+/,
+      /fixture\/Default\/session-access\/role-policy: policy must be at most 10,240 characters without whitespace \(IAM inline policies of one role, all together\), but it has [\d,]+/,
     );
-    expect(existsSync(join(outdir, 'stacks', 'example', 'cdk.tf.json'))).toBe(false);
+    expect(existsSync(join(outdir, 'stacks', 'fixture', 'cdk.tf.json'))).toBe(false);
   });
 });

@@ -1,17 +1,17 @@
 import type { Simulation } from '@cloud-copilot/iam-simulate';
 import { TerraformStack, Testing } from 'cdktf';
-import type { EnvironmentInput, EnvironmentSource } from '../../environments';
-import { ConfigError, loadEnvironment } from '../../environments';
-import { example } from '../../environments/example';
+import type { EnvironmentInput } from '../../modules/environment/environment-schema';
+import { ConfigError, type EnvironmentSource, loadEnvironment } from '../../modules/environment/load-environment';
 import { type PolicyDocument, mergeConditions } from '../../modules/core/policy-document';
 import { quotaSize } from '../../modules/core/policy-lint';
 import { RUN_AS_GUARD_SIDS, refusedRunAsUsers } from '../../modules/core/run-as-guard';
 import { SamlFederation } from '../../modules/saml-federation/saml-federation';
 import { SessionAccessPolicy } from '../../modules/session-access-policy/session-access-policy';
+import { MODULE_FIXTURE, MODULE_FIXTURE_JIT_SOURCE } from '../fixtures/environments/module-fixtures';
 import { IDENTITY_CENTER_TEST_SOURCE } from '../support/identity-center-source';
 import { decide } from '../support/iam';
 import { policyAt, synthesizedPolicies } from '../support/policies';
-import { EXAMPLE_METADATA } from '../support/saml-metadata';
+import { IDP_METADATA } from '../support/saml-metadata';
 import { type SynthesizedStack, readPolicy, synthesize } from '../support/synth';
 import { validated } from '../support/validation';
 
@@ -27,7 +27,7 @@ const VARIANTS: Record<string, Guard> = {
 };
 
 function samlSource(variant: string, guard: Guard): EnvironmentSource {
-  const input = structuredClone(example) as EnvironmentInput;
+  const input = structuredClone(MODULE_FIXTURE) as EnvironmentInput;
   input.name = `saml-${variant}`;
   input.runAs = { ...input.runAs!, ...guard };
   return { file: `environments/saml-${variant}.ts`, input };
@@ -117,7 +117,7 @@ describe('SAML trust: no sign-in sets a refused SSMSessionRunAs', () => {
     const federation = new SamlFederation(stack, 'federation', {
       accountId: ACCOUNT,
       providerName: 'ExampleAdfs',
-      metadataXml: EXAMPLE_METADATA,
+      metadataXml: IDP_METADATA,
       roleName: 'SsmFederatedShell',
       requireRunAsTag: false,
     });
@@ -203,11 +203,11 @@ describe.each([
 });
 
 describe('every policy that can allow a session carries the guard', () => {
-  it('in SAML and Identity Center environments, and in prod (just-in-time, break-glass)', () => {
-    const prod = synthesize().stacks.get('prod')!;
+  it('in SAML and Identity Center environments, and in a just-in-time one with break-glass', () => {
+    const justInTime = synthesize([MODULE_FIXTURE_JIT_SOURCE]).stacks.get(MODULE_FIXTURE_JIT_SOURCE.input.name)!;
     // The policies that grant: inline role policies and permission sets' (a permissions boundary grants nothing).
     const granting = /^(aws_iam_role_policy|aws_ssoadmin_permission_set_inline_policy)\./;
-    const unguarded = [...stacks.values(), prod].flatMap((stack) =>
+    const unguarded = [...stacks.values(), justInTime].flatMap((stack) =>
       synthesizedPolicies(stack)
         .filter(({ where }) => granting.test(where))
         .filter(({ document }) =>
@@ -239,7 +239,7 @@ describe('run-as guard settings', () => {
     ['a regular expression', { allowedPattern: '^u-.*$' }, 'runAs.allowedPattern must be an IAM StringLike pattern'],
     ['a user name with a space', { deniedUsers: ['web admin'] }, 'runAs.deniedUsers.0 must be an OS user name'],
   ])('an environment file refuses %s', (_label, guard, message) => {
-    const input = structuredClone(example) as EnvironmentInput;
+    const input = structuredClone(MODULE_FIXTURE) as EnvironmentInput;
     input.runAs = { ...input.runAs!, ...guard };
     expect(() => loadEnvironment({ file: 'environments/test.ts', input })).toThrow(ConfigError);
     expect(() => loadEnvironment({ file: 'environments/test.ts', input })).toThrow(`environments/test.ts: ${message}`);

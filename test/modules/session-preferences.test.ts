@@ -1,7 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
-import { ConfigError, type EnvironmentInput, loadEnvironment } from '../../environments';
-import { example } from '../../environments/example';
+import type { EnvironmentInput } from '../../modules/environment/environment-schema';
+import { ConfigError, loadEnvironment } from '../../modules/environment/load-environment';
 import { unescapeTerraformTemplate } from '../../modules/core/policy-document';
 import type { SessionLogDestination } from '../../modules/core/session-log-destination';
 import { consoleSessionUrl, sshConfigSnippet } from '../../modules/session-preferences/connect';
@@ -11,6 +11,11 @@ import {
   type SessionPreferencesContent,
   type SessionPreferencesProps,
 } from '../../modules/session-preferences/session-preferences';
+import {
+  MODULE_FIXTURE,
+  MODULE_FIXTURE_JIT_SOURCE,
+  MODULE_FIXTURE_SOURCE,
+} from '../fixtures/environments/module-fixtures';
 import { synthStack } from '../support/construct-synth';
 import { type SynthesizedStack, resourceAt, resourcesOfType, synthesize } from '../support/synth';
 import { validateOffline } from '../support/terraform';
@@ -232,10 +237,10 @@ describe('SessionPreferences: adopting the document the console created', () => 
     const { stacks } = synthesize([
       {
         file: 'environments/test.ts',
-        input: { ...example, session: { ...example.session, adoptExistingDocument: true } },
+        input: { ...MODULE_FIXTURE, session: { ...MODULE_FIXTURE.session, adoptExistingDocument: true } },
       },
     ]);
-    const json = stacks.get('example')!.json;
+    const json = stacks.get('fixture')!.json;
     const documents = Object.keys(json.resource.aws_ssm_document);
     expect(json.import).toEqual(
       expect.arrayContaining([
@@ -245,18 +250,16 @@ describe('SessionPreferences: adopting the document the console created', () => 
     );
     expect(json.import).toHaveLength(2);
     // Terraform itself accepts the blocks (a plan would read the documents from AWS).
-    expect(validateOffline(stacks.get('example')!.dir, json)).toContain('Success! The configuration is valid.');
-  });
-
-  it('is off in every shipped environment, so that each plans offline', () => {
-    for (const stack of synthesize().stacks.values()) expect(stack.json.import).toBeUndefined();
+    expect(validateOffline(stacks.get('fixture')!.dir, json)).toContain('Success! The configuration is valid.');
   });
 });
 
 describe('the environment: session settings, wiring and outputs', () => {
   const FILE = 'environments/test.ts';
+  let fixtureStacks: Map<string, SynthesizedStack> | undefined;
+  const fixtures = () => (fixtureStacks ??= synthesize([MODULE_FIXTURE_SOURCE, MODULE_FIXTURE_JIT_SOURCE]).stacks);
   function problemsOfEnv(change: (input: EnvironmentInput) => void): string[] {
-    const input = structuredClone(example);
+    const input = structuredClone(MODULE_FIXTURE);
     change(input);
     try {
       loadEnvironment({ file: FILE, input });
@@ -290,7 +293,7 @@ describe('the environment: session settings, wiring and outputs', () => {
   });
 
   it('defaults to secure settings when the session section is left out', () => {
-    const { session: _s, logging: _l, vpcEndpoints: _v, ...rest } = example;
+    const { session: _s, logging: _l, vpcEndpoints: _v, ...rest } = MODULE_FIXTURE;
     const config = loadEnvironment({ file: FILE, input: rest });
     expect(config.session).toEqual({
       idleTimeoutMinutes: 20,
@@ -323,27 +326,27 @@ describe('the environment: session settings, wiring and outputs', () => {
   });
 
   it('points each region preferences at that region log destinations', () => {
-    const json = synthesize().stacks.get('example')!.json;
+    const json = fixtures().get('fixture')!.json;
     const documents = Object.values(json.resource.aws_ssm_document) as { content: string; provider: string }[];
     const byProvider = Object.fromEntries(
       documents.map((d) => [d.provider, JSON.parse(unescapeTerraformTemplate(d.content)).inputs]),
     );
     expect(byProvider.aws).toMatchObject({
-      s3BucketName: 'example-ssm-sessions-111111111111-eu-west-1',
-      cloudWatchLogGroupName: '/aws/ssm/example/sessions',
+      s3BucketName: 'fixture-ssm-sessions-111111111111-eu-west-1',
+      cloudWatchLogGroupName: '/aws/ssm/fixture/sessions',
       kmsKeyId: expect.stringMatching(/^\$\{aws_kms_key\.session-audit-logs-eu-west-1_key_[0-9A-F]+\.arn\}$/),
       idleSessionTimeout: '20',
       maxSessionDuration: '120',
       shellProfile: { linux: 'cd ~ && exec bash --login', windows: '' },
     });
     expect(byProvider['aws.us-east-1']).toMatchObject({
-      s3BucketName: 'example-ssm-sessions-111111111111-us-east-1',
+      s3BucketName: 'fixture-ssm-sessions-111111111111-us-east-1',
       kmsKeyId: expect.stringMatching(/^\$\{aws_kms_key\.session-audit-logs-us-east-1_key_[0-9A-F]+\.arn\}$/),
     });
   });
 
   it('outputs the document name per region and the console relay state template', () => {
-    const outputs = synthesize().stacks.get('example')!.json.output;
+    const outputs = fixtures().get('fixture')!.json.output;
     expect(outputs.session_preferences_documents.value).toEqual({
       'eu-west-1': expect.stringMatching(
         /^\$\{aws_ssm_document\.session-preferences-eu-west-1_document_[0-9A-F]+\.name\}$/,
@@ -361,9 +364,8 @@ describe('the environment: session settings, wiring and outputs', () => {
   });
 
   it('outputs the SSH config snippet only where SSH is on', () => {
-    const { stacks } = synthesize();
-    expect(stacks.get('example')!.json.output.ssh_config_snippet.value).toBe(sshConfigSnippet());
-    expect(stacks.get('prod')!.json.output.ssh_config_snippet).toBeUndefined();
+    expect(fixtures().get('fixture')!.json.output.ssh_config_snippet.value).toBe(sshConfigSnippet());
+    expect(fixtures().get('fixture-jit')!.json.output.ssh_config_snippet).toBeUndefined();
   });
 });
 

@@ -1,8 +1,9 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
-import { ConfigError, type EnvironmentInput, loadEnvironment } from '../../environments';
-import { example } from '../../environments/example';
+import type { EnvironmentInput } from '../../modules/environment/environment-schema';
+import { ConfigError, loadEnvironment } from '../../modules/environment/load-environment';
 import { VpcEndpoints, type VpcEndpointsProps } from '../../modules/vpc-endpoints/vpc-endpoints';
+import { MODULE_FIXTURE, MODULE_FIXTURE_SOURCES } from '../fixtures/environments/module-fixtures';
 import { synthStack } from '../support/construct-synth';
 import { type SynthesizedStack, resourceAt, resourcesOfType, synthesize } from '../support/synth';
 import { InvalidConstruct, validated } from '../support/validation';
@@ -126,7 +127,7 @@ describe('VPC endpoints in the environments', () => {
   const FILE = 'environments/test.ts';
   function problemsOfEnv(vpcEndpoints: EnvironmentInput['vpcEndpoints']): string[] {
     try {
-      loadEnvironment({ file: FILE, input: { ...example, vpcEndpoints } });
+      loadEnvironment({ file: FILE, input: { ...MODULE_FIXTURE, vpcEndpoints } });
     } catch (error) {
       if (error instanceof ConfigError) return error.message.split('\n');
       throw error;
@@ -140,8 +141,12 @@ describe('VPC endpoints in the environments', () => {
     routeTableIds: [...base.routeTableIds],
   };
 
-  it('the example shows them in its primary region only, through that region provider', () => {
-    const json = synthesize().stacks.get('example')!.json;
+  let fixtureStacks: Map<string, SynthesizedStack> | undefined;
+  const fixtures = () => (fixtureStacks ??= synthesize(MODULE_FIXTURE_SOURCES).stacks);
+
+  it('endpoints set in the primary region only are there only, through that region provider', () => {
+    expect(Object.keys(MODULE_FIXTURE.vpcEndpoints ?? {})).toEqual([MODULE_FIXTURE.primaryRegion]);
+    const json = fixtures().get('fixture')!.json;
     const all = Object.values(json.resource.aws_vpc_endpoint) as { provider: string; service_name: string }[];
     expect(all).toHaveLength(6);
     for (const endpoint of all) {
@@ -150,10 +155,9 @@ describe('VPC endpoints in the environments', () => {
     }
   });
 
-  it('dev and prod have none', () => {
-    const { stacks } = synthesize();
-    expect(stacks.get('dev')!.json.resource.aws_vpc_endpoint).toBeUndefined();
-    expect(stacks.get('prod')!.json.resource.aws_vpc_endpoint).toBeUndefined();
+  it('an environment without vpcEndpoints has none', () => {
+    expect(fixtures().get('fixture-ci')!.json.resource.aws_vpc_endpoint).toBeUndefined();
+    expect(fixtures().get('fixture-jit')!.json.resource.aws_vpc_endpoint).toBeUndefined();
   });
 
   it('rejects a region that is not one of the environment', () => {
