@@ -16,9 +16,9 @@ export function launchTaggerRoleName(name: string, region: string): string {
   return `${name}-${region}`;
 }
 
-/** Every region's tagger role of the tagger named `name`. */
-export function launchTaggerRoleArnPattern(accountId: string, name: string): string {
-  return `arn:aws:iam::${accountId}:role/${launchTaggerRoleName(name, '*')}`;
+/** The ARN of a tagger role (the exact role: a pattern would exempt any role named like it). */
+export function launchTaggerRoleArn(accountId: string, roleName: string): string {
+  return `arn:aws:iam::${accountId}:role/${roleName}`;
 }
 
 /** What a `LaunchTagger` tells the SCP about itself (read through the construct tree). */
@@ -26,6 +26,8 @@ export interface LaunchTaggerNaming {
   readonly [LAUNCH_TAGGER]: true;
   /** The tagger's name (`LaunchTaggerProps.name`). */
   readonly name: string;
+  /** The region it runs in: its role is `launchTaggerRoleName(name, region)`. */
+  readonly region: string;
 }
 
 /** Marks `LaunchTagger` constructs, without importing the construct (and the provider's Lambda classes). */

@@ -1,6 +1,6 @@
 import { OWNERSHIP_TAG } from '../core/tag-names';
 import { type RunAsGuard, runAsSessionDeny } from '../core/run-as-guard';
-import { environmentLaunchTaggerName, launchTaggerRoleArnPattern } from '../core/launch-tagger-names';
+import { launchTaggerRoleArn } from '../core/launch-tagger-names';
 import {
   type PolicyConditions,
   type PolicyDocument,
@@ -505,24 +505,19 @@ export function ownershipTagDeny(tagKeys: readonly string[], exempt?: PolicyCond
 }
 
 /**
- * Name pattern of the roles of a launch tagger named `<environment>-launch-tagger` (one per
- * region), the name the environment stacks give their taggers.
- */
-export function launchTaggerRolePattern(accountId: string, environment: string): string {
-  return launchTaggerRoleArnPattern(accountId, environmentLaunchTaggerName(environment));
-}
-
-/**
  * The organization SCP: the same Deny on the ownership tag for every principal of the account but
  * the launch tagger, which is the one writer of `AwsUserId`. The ABAC and `CreatedBy` tags are left
  * to the organization's tagging rules: launchers and administrators write them legitimately.
  *
- * @param launchTaggerNames - The taggers' names (`LaunchTaggerProps.name`); their roles are exempt.
+ * The exemption names each tagger role exactly, never a pattern: a role the deploy role may create
+ * under the environment's prefix (`<environment>-launch-tagger-backdoor`) stays under the Deny.
+ *
+ * @param launchTaggerRoleNames - The tagger roles' names (`<name>-<region>`); they are exempt.
  */
-export function ownershipTagScp(accountId: string, launchTaggerNames: readonly string[]): PolicyDocument {
-  const patterns = [...new Set(launchTaggerNames)].sort().map((name) => launchTaggerRoleArnPattern(accountId, name));
+export function ownershipTagScp(accountId: string, launchTaggerRoleNames: readonly string[]): PolicyDocument {
+  const arns = [...new Set(launchTaggerRoleNames)].sort().map((name) => launchTaggerRoleArn(accountId, name));
   const exempt: PolicyConditions = {
-    ArnNotLike: { 'aws:PrincipalArn': patterns.length === 1 ? patterns[0] : patterns },
+    ArnNotEquals: { 'aws:PrincipalArn': arns.length === 1 ? arns[0] : arns },
   };
   return policyDocument(ownershipTagDeny([OWNERSHIP_TAG], exempt));
 }

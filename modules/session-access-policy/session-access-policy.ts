@@ -2,7 +2,12 @@ import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Lazy, type TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { type LaunchTaggerNaming, environmentLaunchTaggerName, isLaunchTagger } from '../core/launch-tagger-names';
+import {
+  type LaunchTaggerNaming,
+  environmentLaunchTaggerName,
+  isLaunchTagger,
+  launchTaggerRoleName,
+} from '../core/launch-tagger-names';
 import type { ConfigProblem } from '../core/config-error';
 import { type PolicyDocument, renderPolicy } from '../core/policy-document';
 import { type ReviewPart, describeForReview } from '../core/review-metadata';
@@ -30,7 +35,6 @@ export {
   JUST_IN_TIME_IDENTITY_STORE_READ_ACTIONS,
   accessTagKeys,
   groupTagName,
-  launchTaggerRolePattern,
   principalTagsRead,
 } from './access-rules';
 
@@ -224,6 +228,7 @@ export class SessionAccessPolicy extends Construct {
     this.json = renderPolicy(this.document);
     this.accountId = props.accountId;
     this.environment = props.environment;
+    this.regions = props.regions;
     this.launchTaggerName = props.launchTaggerName;
     // Lazy: the taggers of the stack may be created after this construct.
     this.scpJson = Lazy.stringValue({ produce: () => renderPolicy(this.scpDocument) });
@@ -245,6 +250,7 @@ export class SessionAccessPolicy extends Construct {
 
   private readonly accountId: string;
   private readonly environment: string;
+  private readonly regions: readonly string[];
   private readonly launchTaggerName?: string;
 
   /**
@@ -252,17 +258,23 @@ export class SessionAccessPolicy extends Construct {
    * or delete the `AwsUserId` tag. Read it once the stack's taggers exist (it names their roles).
    */
   get scpDocument(): PolicyDocument {
-    return ownershipTagScp(this.accountId, this.launchTaggerNames());
+    return ownershipTagScp(this.accountId, this.launchTaggerRoleNames());
   }
 
-  /** The taggers whose roles the SCP exempts: the prop, else the stack's `LaunchTagger`s, else the environment's default. */
-  launchTaggerNames(): string[] {
-    if (this.launchTaggerName !== undefined) return [this.launchTaggerName];
+  /**
+   * The tagger roles the SCP exempts, by name: the roles of the named tagger (the prop) in the
+   * environment's regions, else those of the stack's `LaunchTagger`s, else those of the
+   * environment's default tagger in its regions.
+   */
+  launchTaggerRoleNames(): string[] {
+    const inRegions = (name: string) => this.regions.map((region) => launchTaggerRoleName(name, region));
+    if (this.launchTaggerName !== undefined) return inRegions(this.launchTaggerName);
     const inStack = TerraformStack.of(this)
       .node.findAll()
       .filter((construct) => isLaunchTagger(construct))
-      .map((tagger) => (tagger as unknown as LaunchTaggerNaming).name);
-    return inStack.length > 0 ? [...new Set(inStack)] : [environmentLaunchTaggerName(this.environment)];
+      .map((tagger) => tagger as unknown as LaunchTaggerNaming)
+      .map((tagger) => launchTaggerRoleName(tagger.name, tagger.region));
+    return inStack.length > 0 ? [...new Set(inStack)] : inRegions(environmentLaunchTaggerName(this.environment));
   }
 
   /**

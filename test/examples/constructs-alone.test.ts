@@ -126,7 +126,7 @@ describe('the ownership-tag SCP and the launch tagger, both with their defaults'
         accountId: ACCOUNT,
       }),
     });
-    expect(named.launchTaggerNames()).toEqual(['central-tagger']);
+    expect(named.launchTaggerRoleNames()).toEqual([`central-tagger-${REGION}`]);
   });
 });
 

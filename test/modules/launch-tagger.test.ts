@@ -18,7 +18,6 @@ import {
   MODULE_FIXTURE_CI_SOURCE,
   MODULE_FIXTURE_SOURCE,
 } from '../fixtures/environments/module-fixtures';
-import { launchTaggerRolePattern } from '../../modules/session-access-policy/access-rules';
 import { synthStack } from '../support/construct-synth';
 import { matchesPattern } from '../support/event-pattern';
 import { decide } from '../support/iam';
@@ -388,12 +387,17 @@ describe('the launch tagger in the environments', () => {
     expect(inFixture('aws_cloudwatch_event_rule', 'launch-tagger-us-east-1/rule').provider).toBe('aws.us-east-1');
   });
 
-  it('names the roles the way the ownership-tag SCP exempts them', () => {
-    const pattern = new RegExp(`^${launchTaggerRolePattern('111111111111', 'fixture').replace('*', '.*')}$`);
-    for (const region of ['eu-west-1', 'us-east-1']) {
-      const name = inFixture('aws_iam_role', `launch-tagger-${region}/role`).name;
-      expect(name).toBe(`fixture-launch-tagger-${region}`);
-      expect(`arn:aws:iam::111111111111:role/${name}`).toMatch(pattern);
+  it('names the roles the way the ownership-tag SCP exempts them, exactly', () => {
+    const policy = resourceAt(fixture, 'aws_iam_role_policy', 'session-access/role-policy');
+    const scp = JSON.parse(policy['//']['ssm-federated-access'].ownershipTagScp) as PolicyDocument;
+    const names = ['eu-west-1', 'us-east-1'].map(
+      (region) => inFixture('aws_iam_role', `launch-tagger-${region}/role`).name,
+    );
+    expect(names).toEqual(['fixture-launch-tagger-eu-west-1', 'fixture-launch-tagger-us-east-1']);
+    for (const statement of scp.Statement) {
+      expect(statement.Condition!.ArnNotEquals).toEqual({
+        'aws:PrincipalArn': names.map((name) => `arn:aws:iam::111111111111:role/${name}`),
+      });
     }
   });
 

@@ -13,7 +13,6 @@ import {
   type SessionAccessPolicyProps,
   accessTagKeys,
   groupTagName,
-  launchTaggerRolePattern,
 } from '../../modules/session-access-policy/session-access-policy';
 import { RUN_AS_GUARD_SIDS } from '../../modules/core/run-as-guard';
 import { synthStack } from '../support/construct-synth';
@@ -242,9 +241,8 @@ describe('SessionAccessPolicy statements', () => {
     expect(statement(policy, SIDS.denyDeleteAllTags).Condition).toEqual({ Null: { 'aws:TagKeys': 'true' } });
   });
 
-  it('builds the SCP: the same Deny on AwsUserId, exempting the launch tagger roles', () => {
-    const policy = build({ environment: 'prod' });
-    expect(launchTaggerRolePattern(ACCOUNT, 'prod')).toBe(`arn:aws:iam::${ACCOUNT}:role/prod-launch-tagger-*`);
+  it('builds the SCP: the same Deny on AwsUserId, exempting the launch tagger roles by their exact names', () => {
+    const policy = build({ environment: 'prod', regions: ['eu-west-1', 'us-east-1'] });
     expect(policy.scpDocument.Statement.map((s) => s.Sid)).toEqual([
       SIDS.denyTagKeys,
       SIDS.denyRequestTag,
@@ -252,8 +250,12 @@ describe('SessionAccessPolicy statements', () => {
     ]);
     for (const s of policy.scpDocument.Statement) {
       expect(s.Effect).toBe('Deny');
-      expect(s.Condition!.ArnNotLike).toEqual({
-        'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:role/prod-launch-tagger-*`,
+      // Exact role ARNs, one per region: a pattern would exempt any role named like the tagger's.
+      expect(s.Condition!.ArnNotEquals).toEqual({
+        'aws:PrincipalArn': [
+          `arn:aws:iam::${ACCOUNT}:role/prod-launch-tagger-eu-west-1`,
+          `arn:aws:iam::${ACCOUNT}:role/prod-launch-tagger-us-east-1`,
+        ],
       });
     }
     expect(policy.scpDocument.Statement[0].Condition!['ForAnyValue:StringEqualsIgnoreCase']).toEqual({

@@ -112,6 +112,12 @@ export function scpRows(m: MatrixContext): CaseRow[] {
     ),
     row(m.role(launcher), `a launcher role writes ${OWNERSHIP_TAG}`, writeOwner, ...denied(SIDS.denyTagKeys)),
     row(
+      m.role(launchTaggerRoleName(launchTaggerName(m.access.model), 'backdoor')),
+      "a role named like the tagger's, which the deploy role could create",
+      writeOwner,
+      ...denied(SIDS.denyTagKeys),
+    ),
+    row(
       m.role(launchTaggerRoleName(environmentLaunchTaggerName('other'), m.primary)),
       "another environment's tagger name",
       writeOwner,
