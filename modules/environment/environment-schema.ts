@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AWS_REGIONS, type AwsRegion, type Rule, rules, sessionRules } from '../core/rules';
 import { DEFAULT_RUN_AS_SOURCE, identityCenterRules } from '../identity-center/identity-center-rules';
-import { accessRulesOf, principalTagsRead } from '../session-access-policy/access-rules';
+import { type AccessRules, type AttributeRule, type TagPair, principalTagsRead } from '../core/access-rules';
 import { launchTaggerRules } from '../launch-tagger/rules';
 import { ACCESS_DURATION_HOURS, manualApprovalProblems } from '../just-in-time/approval-documents';
 import { S3_BUCKET_NAME_MAX_LENGTH, auditLogNames } from '../session-audit-logs/names';
@@ -159,7 +159,19 @@ const tagPair = z.strictObject({
   }),
   /** Instance tag name that must equal the principal tag, e.g. `APP_ID`. */
   instanceTag: str(rules.accessTagKey),
-});
+}) satisfies z.ZodType<TagPair>;
+
+const attributeRule = z.strictObject({
+  /** The principal-tag to instance-tag pairs of group 1; group k >= 2 uses `<principalTag><k>`. */
+  tags: z.array(tagPair).min(1, { error: 'must list at least one principal-tag to instance-tag pair' }),
+  /** How many numbered groups (`AppId`, `AppId2` ... `AppIdN`), one statement each. @default 1 */
+  groups: z
+    .number()
+    .int({ error: 'must be a whole number of groups from 1 to 20. Pick a value in that range' })
+    .min(1, { error: 'must be a whole number of groups from 1 to 20. Pick a value in that range' })
+    .max(20, { error: 'must be a whole number of groups from 1 to 20. Pick a value in that range' })
+    .default(1),
+}) satisfies z.ZodType<AttributeRule>;
 
 const accessSchema = z.strictObject({
   /**
@@ -172,26 +184,15 @@ const accessSchema = z.strictObject({
   /** Start sessions on instances whose `AwsUserId` tag equals the caller's `aws:userid`. */
   ownerRule: z.boolean().default(true),
   /** Attribute (ABAC) rule: instance tags must equal principal tags, in N numbered groups. */
-  attributeRule: z
-    .strictObject({
-      /** The principal-tag to instance-tag pairs of group 1; group k >= 2 uses `<principalTag><k>`. */
-      tags: z.array(tagPair).min(1, { error: 'must list at least one principal-tag to instance-tag pair' }),
-      /** How many numbered groups (`AppId`, `AppId2` ... `AppIdN`), one statement each. @default 1 */
-      groups: z
-        .number()
-        .int({ error: 'must be a whole number of groups from 1 to 20. Pick a value in that range' })
-        .min(1, { error: 'must be a whole number of groups from 1 to 20. Pick a value in that range' })
-        .max(20, { error: 'must be a whole number of groups from 1 to 20. Pick a value in that range' })
-        .default(1),
-    })
-    .optional(),
+  attributeRule: attributeRule.optional(),
   /** Principal-tag owner rule: instance tag `instanceTag` must equal principal tag `principalTag`. */
   principalTagOwnerRule: tagPair.optional(),
   /** Allow `AWS-StartSSHSession`. SSH sessions are not transcribed by Session Manager. */
   sshEnabled: z.boolean().default(false),
   /** Allow the port-forwarding documents. Port-forwarding sessions are not transcribed. */
   portForwardingEnabled: z.boolean().default(false),
-});
+  // The validated section is the match rules (`AccessRules`) plus the mode and the session documents.
+}) satisfies z.ZodType<AccessRules>;
 
 /** Longest session and idle time allowed in just-in-time mode: sessions outlive the approval window, these end them. */
 export const JUST_IN_TIME_SESSION_BOUNDS = { maxDurationMinutes: 240, idleTimeoutMinutes: 30 } as const;
@@ -626,7 +627,7 @@ export const environmentSchema = environmentObject
     // Identity Center: every principal tag the access rules read must come from a user attribute.
     if (env.identity.type !== 'identity-center') return;
     const mapped = env.identity.attributePaths;
-    for (const tag of principalTagsRead(accessRulesOf(env.access))) {
+    for (const tag of principalTagsRead(env.access)) {
       if (tag === 'SSMSessionRunAs' || tag in mapped) continue;
       ctx.addIssue({
         code: 'custom',

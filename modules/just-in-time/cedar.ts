@@ -1,5 +1,5 @@
 import { type SchemaJson, schemaToJson, validate } from '@cedar-policy/cedar-wasm/nodejs';
-import { type AttributeRule, type TagPair, groupTagName } from '../session-access-policy/access-rules';
+import { type AttributeRule, type TagPair, groupTagName } from '../core/access-rules';
 import { JITNA_ACTION, JITNA_CEDAR_SCHEMA } from './jitna-schema';
 
 /**
