@@ -3,7 +3,8 @@ import { OWNERSHIP_TAG } from './tag-names';
 /**
  * The match rules that decide who may open a session on which instance, in one shape for every
  * reader: the environment's `access` section (its schema is checked against these types), the
- * `SessionAccessPolicy` construct's `rules` prop and the review metadata the review command reads.
+ * `SessionAccessPolicy` construct's `rules` prop, the auto-approved rules of just-in-time access and
+ * the review metadata the review command reads.
  *
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-examples.html
  */
