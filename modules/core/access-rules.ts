@@ -63,6 +63,9 @@ export interface AccessRules {
   readonly principalTagOwnerRule?: TagPair;
 }
 
+/** The attribute rule's tag list is not empty: the environment schema and the construct both say so. */
+export const ATTRIBUTE_TAGS_REQUIRED = 'must list at least one principal-tag to instance-tag pair';
+
 /** Principal tag name that group `group` (1-based) reads: `AppId`, `AppId2`, `AppId3`... */
 export function groupTagName(principalTag: string, group: number): string {
   return group === 1 ? principalTag : `${principalTag}${group}`;

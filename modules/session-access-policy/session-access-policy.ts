@@ -8,8 +8,14 @@ import { type PolicyDocument, renderPolicy } from '../core/policy-document';
 import { type ReviewPart, describeForReview } from '../core/review-metadata';
 import { type AwsRegion, propProblems, rules as propRules } from '../core/rules';
 import { reportProblems } from '../core/validation';
+import {
+  type FieldNames,
+  type SessionDocumentSettings,
+  checkCombinations,
+  justInTimeDocumentRules,
+} from '../core/combination-rules';
 import { type RunAsGuard, runAsGuardProblems } from '../core/run-as-guard';
-import { type AccessRules, groupTagName, principalTagsRead } from '../core/access-rules';
+import { ATTRIBUTE_TAGS_REQUIRED, type AccessRules, groupTagName, principalTagsRead } from '../core/access-rules';
 import { OWNERSHIP_TAG, ownershipTagScp, sessionAccessDocument } from './access-rules';
 
 export { accessTagKeys, groupTagName } from '../core/access-rules';
@@ -179,15 +185,15 @@ export class SessionAccessPolicy extends Construct {
       ]),
       ...ruleProblems(this.node.path, props.regions, rules),
       ...runAsGuardProblems(this.node.path, 'runAsGuard', props.runAsGuard),
-      ...(['sshEnabled', 'portForwardingEnabled'] as const)
-        .filter((field) => justInTime && props[field])
-        .map((field) => ({
-          file: this.node.path,
-          path: field,
-          value: true,
-          message:
-            'must be false with accessMode "just-in-time": approved sessions may use SSM-SessionManagerRunShell only, and a StartSession on the SSH or port-forwarding document would bypass the approvals. Turn it off, or keep accessMode "standing"',
-        })),
+      ...checkCombinations(
+        {
+          accessMode: props.accessMode ?? 'standing',
+          sshEnabled: props.sshEnabled ?? false,
+          portForwardingEnabled: props.portForwardingEnabled ?? false,
+        },
+        justInTimeDocumentRules(DOCUMENT_FIELDS),
+        DOCUMENT_FIELDS,
+      ).map((p) => ({ file: this.node.path, ...p })),
     ]);
 
     this.document = sessionAccessDocument({
@@ -269,6 +275,13 @@ export class SessionAccessPolicy extends Construct {
   }
 }
 
+/** The props' names for the session document rules the environment schema shares. */
+const DOCUMENT_FIELDS: FieldNames<SessionDocumentSettings> = {
+  accessMode: 'accessMode',
+  sshEnabled: 'sshEnabled',
+  portForwardingEnabled: 'portForwardingEnabled',
+};
+
 /** What each policy tells the review command, for the resource that carries it. */
 const REVIEW = new WeakMap<SessionAccessPolicy, ReviewPart>();
 
@@ -295,7 +308,7 @@ function ruleProblems(where: string, regions: readonly string[], rules: AccessRu
       problem('rules.attributeRule.groups', attributes.groups, 'must be a whole number of groups, 1 or more');
     }
     if (attributes.tags.length === 0) {
-      problem('rules.attributeRule.tags', attributes.tags, 'must list at least one principal-tag to instance-tag pair');
+      problem('rules.attributeRule.tags', attributes.tags, ATTRIBUTE_TAGS_REQUIRED);
     }
     const instanceTags = attributes.tags.map((t) => t.instanceTag);
     if (new Set(instanceTags).size !== instanceTags.length) {

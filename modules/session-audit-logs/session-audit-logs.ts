@@ -9,6 +9,12 @@ import type { ConfigProblem } from '../core/config-error';
 import { type PolicyDocument, policyDocument, renderPolicy } from '../core/policy-document';
 import { type AwsRegion, propProblems, rules, sessionRules } from '../core/rules';
 import { reportProblems } from '../core/validation';
+import {
+  type FieldNames,
+  type TranscriptSettings,
+  checkCombinations,
+  transcriptRules,
+} from '../core/combination-rules';
 import { resolveRegion } from '../core/provider-region';
 import type { SessionLogDestination } from '../core/session-log-destination';
 import { PrivateBucket } from './private-bucket';
@@ -392,18 +398,34 @@ interface Derived {
   readonly names: ReturnType<typeof auditLogNames>;
 }
 
+/** The props' names for the transcript rules the environment schema shares. */
+const TRANSCRIPT_FIELDS: FieldNames<TranscriptSettings> = {
+  s3Enabled: 's3LoggingEnabled',
+  cloudWatchEnabled: 'cloudWatchLoggingEnabled',
+  centralBucket: 'centralBucketName',
+  objectLock: 'objectLockMode',
+  objectLockDays: 'objectLockRetentionDays',
+  archiveAfterDays: 'transcriptArchiveAfterDays',
+  expirationDays: 'transcriptExpirationDays',
+};
+
 /** The checks that involve more than one prop. */
 function combinationProblems(where: string, props: SessionAuditLogsProps, d: Derived): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const problem = (path: string, value: unknown, message: string) =>
     problems.push({ file: where, path, value, message });
 
-  if (!d.s3Enabled && !d.cloudWatchEnabled) {
-    problem(
-      's3LoggingEnabled',
-      false,
-      'must be true when cloudWatchLoggingEnabled is false: sessions would not be transcribed anywhere. Turn on S3 or CloudWatch logging',
-    );
+  const settings: TranscriptSettings = {
+    s3Enabled: d.s3Enabled,
+    cloudWatchEnabled: d.cloudWatchEnabled,
+    centralBucket: props.centralBucketName,
+    objectLock: props.objectLockMode,
+    objectLockDays: props.objectLockRetentionDays,
+    archiveAfterDays: d.archiveAfterDays,
+    expirationDays: d.expirationDays,
+  };
+  for (const p of checkCombinations(settings, transcriptRules(TRANSCRIPT_FIELDS), TRANSCRIPT_FIELDS)) {
+    problem(p.path, p.value, p.message);
   }
   if ((props.centralBucketName === undefined) !== (props.centralBucketKmsKeyArn === undefined)) {
     problem(
@@ -412,44 +434,11 @@ function combinationProblems(where: string, props: SessionAuditLogsProps, d: Der
       'must be set together with centralBucketName (the central bucket is SSE-KMS encrypted). Set both or neither',
     );
   }
-  if (d.central && !d.s3Enabled) {
-    problem(
-      'centralBucketName',
-      props.centralBucketName,
-      'must not be set when s3LoggingEnabled is false. Remove it or turn S3 logging on',
-    );
-  }
   if ((props.objectLockMode === undefined) !== (props.objectLockRetentionDays === undefined)) {
     problem(
       'objectLockRetentionDays',
       props.objectLockRetentionDays,
       'must be set together with objectLockMode. Set both or neither',
-    );
-  }
-  if (props.objectLockMode !== undefined && (d.central || !d.s3Enabled)) {
-    problem(
-      'objectLockMode',
-      props.objectLockMode,
-      'applies only to a transcript bucket created here, not to a central bucket or with S3 logging off. Configure Object Lock on the central bucket instead',
-    );
-  }
-  if (props.objectLockRetentionDays !== undefined && props.objectLockRetentionDays > d.expirationDays) {
-    problem(
-      'objectLockRetentionDays',
-      props.objectLockRetentionDays,
-      `must be at most transcriptExpirationDays (${d.expirationDays}), or the lifecycle expiry would be held up by the lock. Shorten the lock or keep transcripts longer`,
-    );
-  }
-  // Only between valid values: an invalid one is reported on its own.
-  if (
-    sessionRules.lifecycleDays.test(d.archiveAfterDays) &&
-    sessionRules.transcriptExpirationDays.test(d.expirationDays) &&
-    d.archiveAfterDays >= d.expirationDays
-  ) {
-    problem(
-      'transcriptArchiveAfterDays',
-      d.archiveAfterDays,
-      `must be less than transcriptExpirationDays (${d.expirationDays}). Archive earlier or keep transcripts longer`,
     );
   }
   if (d.s3Enabled && !d.central) {
