@@ -7,7 +7,7 @@ import type { AwsRegion } from '../core/rules';
 import { defaultAwsProvider } from '../core/provider-region';
 import { reportProblems } from '../core/validation';
 import type { EnvironmentInput } from '../environment/environment-schema';
-import { type EnvironmentConfig, validateEnvironment } from '../environment/load-environment';
+import { type EnvironmentConfig, isEnvironmentConfig, validateEnvironment } from '../environment/load-environment';
 import { GitHubActionsRoles, type GitHubActionsRolesProps } from '../github-oidc/github-actions-roles';
 import { IdentityCenterPermissionSet } from '../identity-center/identity-center-permission-set';
 import { LaunchTagger } from '../launch-tagger/launch-tagger';
@@ -34,9 +34,10 @@ import { addLaunchTagger, addRegionSessionResources } from './regional';
  */
 export interface SsmFederatedAccessProps {
   /**
-   * The environment: one AWS account, its regions and its identity source, in the shape of an
-   * environment file ({@link EnvironmentInput}), validated the same way (or what
-   * `loadEnvironment` returned). Its `backend` is not used: the state backend is the stack's.
+   * The environment: one AWS account, its regions and its identity source. Either in the shape of
+   * an environment file ({@link EnvironmentInput}), which is validated here the same way, or what
+   * `loadEnvironment` returned ({@link EnvironmentConfig}, marked `validated: true`), which is taken
+   * as it is. Its `backend` is not used: the state backend is the stack's.
    */
   readonly environment: EnvironmentInput | EnvironmentConfig;
   /**
@@ -415,13 +416,12 @@ function breakGlassEnabled(config: EnvironmentConfig): boolean {
   return config.justInTime?.breakGlass.enabled === true;
 }
 
-/** The environment, validated here unless it already was (what `loadEnvironment` returns). */
+/** The environment, validated here unless the loader did (`EnvironmentConfig.validated`). */
 function validatedEnvironment(scope: Construct, props: SsmFederatedAccessProps): EnvironmentConfig | undefined {
   const environment = props.environment;
-  // The schema is strict: an environment file has neither `source` nor `regions`; a validated one has both.
-  if ('source' in environment && 'regions' in environment) return environment;
+  if (isEnvironmentConfig(environment)) return environment;
   const result = validateEnvironment(
-    { file: scope.node.path, input: environment as EnvironmentInput },
+    { file: scope.node.path, input: environment },
     { ...(props.rootDir ? { rootDir: props.rootDir } : {}), pathPrefix: 'environment.' },
   );
   reportProblems(scope, result.problems);
