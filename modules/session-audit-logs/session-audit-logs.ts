@@ -203,21 +203,6 @@ export class SessionAuditLogs extends Construct {
     const where = this.node.path;
     const resolved = resolveRegion(this, props.region, props.provider);
     const region = resolved.region;
-    const propChecks = propProblems(where, [
-      ['accountId', props.accountId, rules.accountId],
-      ['logRetentionDays', props.logRetentionDays, sessionRules.logRetentionDays],
-      ['transcriptArchiveAfterDays', props.transcriptArchiveAfterDays, sessionRules.lifecycleDays],
-      ['transcriptExpirationDays', props.transcriptExpirationDays, sessionRules.transcriptExpirationDays],
-      ['objectLockMode', props.objectLockMode, sessionRules.objectLockMode],
-      ['objectLockRetentionDays', props.objectLockRetentionDays, sessionRules.lifecycleDays],
-      ['s3KeyPrefix', props.s3KeyPrefix, sessionRules.s3KeyPrefix],
-      ['centralBucketName', props.centralBucketName, sessionRules.s3BucketName],
-      ['centralBucketKmsKeyArn', props.centralBucketKmsKeyArn, sessionRules.kmsKeyArn],
-      ...(props.additionalLogGroupNames ?? []).map(
-        (name, i) => [`additionalLogGroupNames.${i}`, name, sessionRules.logGroupName] as const,
-      ),
-    ]);
-
     const s3Enabled = props.s3LoggingEnabled ?? true;
     const cloudWatchEnabled = props.cloudWatchLoggingEnabled ?? true;
     const central = props.centralBucketName !== undefined;
@@ -226,7 +211,7 @@ export class SessionAuditLogs extends Construct {
     const names = auditLogNames(props.environmentName, props.accountId, region);
     reportProblems(this, [
       ...resolved.problems,
-      ...propChecks,
+      ...propChecks(where, props),
       ...combinationProblems(where, props, {
         s3Enabled,
         cloudWatchEnabled,
@@ -244,14 +229,7 @@ export class SessionAuditLogs extends Construct {
       region: region,
       logGroupNames,
     });
-    this.kmsKey = new KmsKey(this, 'key', {
-      provider,
-      description: `Session Manager sessions and transcripts of ${props.environmentName} in ${region}`,
-      enableKeyRotation: true,
-      deletionWindowInDays: SESSION_KEY_DELETION_WINDOW_DAYS,
-      policy: renderPolicy(this.keyPolicy),
-    });
-    new KmsAlias(this, 'key-alias', { provider, name: names.keyAlias, targetKeyId: this.kmsKey.keyId });
+    this.kmsKey = this.addKey(props, region, names.keyAlias);
     // One token for every use, so that callers can compare what they were given.
     const keyArn = this.kmsKey.arn;
     this.kmsKeyArn = keyArn;
@@ -271,40 +249,7 @@ export class SessionAuditLogs extends Construct {
       s3BucketName = props.centralBucketName;
       this.transcriptBucketKmsKeyArn = props.centralBucketKmsKeyArn;
     } else if (s3Enabled) {
-      // S3 server access logging supports only SSE-S3 on the target bucket, so the access-log
-      // bucket uses AES256; it is the one bucket here without SSE-KMS and without access logging
-      // of its own (a target bucket must not log to itself, and must not use Object Lock).
-      const accessLogs = new PrivateBucket(this, 'access-logs', {
-        provider,
-        bucketName: names.accessLogBucket,
-        archiveAfterDays,
-        expirationDays,
-        extraStatements: [
-          {
-            Sid: 'AllowServerAccessLogDelivery',
-            Effect: 'Allow',
-            // Bucket-owner-enforced ownership disables ACLs, so log delivery is granted here.
-            Principal: { Service: 'logging.s3.amazonaws.com' },
-            Action: 's3:PutObject',
-            Resource: `arn:aws:s3:::${names.accessLogBucket}/${names.transcriptBucket}/*`,
-            Condition: {
-              ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${names.transcriptBucket}` },
-              StringEquals: { 'aws:SourceAccount': props.accountId },
-            },
-          },
-        ],
-      });
-      const transcripts = new PrivateBucket(this, 'transcripts', {
-        provider,
-        bucketName: names.transcriptBucket,
-        kmsKeyArn: keyArn,
-        archiveAfterDays,
-        expirationDays,
-        accessLogs: { target: accessLogs, targetPrefix: `${names.transcriptBucket}/` },
-        ...(props.objectLockMode && props.objectLockRetentionDays
-          ? { objectLock: { mode: props.objectLockMode, days: props.objectLockRetentionDays } }
-          : {}),
-      });
+      const { transcripts, accessLogs } = this.addBuckets(props, names, keyArn, archiveAfterDays, expirationDays);
       s3BucketName = names.transcriptBucket;
       this.transcriptBucketKmsKeyArn = keyArn;
       this.transcriptBucket = transcripts.bucket;
@@ -335,6 +280,84 @@ export class SessionAuditLogs extends Construct {
         : {}),
     };
   }
+
+  /** The session key ({@link keyPolicy}), with rotation on, and its alias. */
+  private addKey(props: SessionAuditLogsProps, region: AwsRegion, aliasName: string): KmsKey {
+    const key = new KmsKey(this, 'key', {
+      provider: props.provider,
+      description: `Session Manager sessions and transcripts of ${props.environmentName} in ${region}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: SESSION_KEY_DELETION_WINDOW_DAYS,
+      policy: renderPolicy(this.keyPolicy),
+    });
+    new KmsAlias(this, 'key-alias', { provider: props.provider, name: aliasName, targetKeyId: key.keyId });
+    return key;
+  }
+
+  /**
+   * The transcript bucket (SSE-KMS with the session key, access-logged, Object Lock when asked) and
+   * its access-log bucket. S3 server access logging supports only SSE-S3 on the target bucket, so
+   * the access-log bucket uses AES256; it is the one bucket here without SSE-KMS and without access
+   * logging of its own (a target bucket must not log to itself, and must not use Object Lock).
+   */
+  private addBuckets(
+    props: SessionAuditLogsProps,
+    names: ReturnType<typeof auditLogNames>,
+    keyArn: string,
+    archiveAfterDays: number,
+    expirationDays: number,
+  ): { readonly transcripts: PrivateBucket; readonly accessLogs: PrivateBucket } {
+    const accessLogs = new PrivateBucket(this, 'access-logs', {
+      provider: props.provider,
+      bucketName: names.accessLogBucket,
+      archiveAfterDays,
+      expirationDays,
+      extraStatements: [
+        {
+          Sid: 'AllowServerAccessLogDelivery',
+          Effect: 'Allow',
+          // Bucket-owner-enforced ownership disables ACLs, so log delivery is granted here.
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: `arn:aws:s3:::${names.accessLogBucket}/${names.transcriptBucket}/*`,
+          Condition: {
+            ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${names.transcriptBucket}` },
+            StringEquals: { 'aws:SourceAccount': props.accountId },
+          },
+        },
+      ],
+    });
+    const transcripts = new PrivateBucket(this, 'transcripts', {
+      provider: props.provider,
+      bucketName: names.transcriptBucket,
+      kmsKeyArn: keyArn,
+      archiveAfterDays,
+      expirationDays,
+      accessLogs: { target: accessLogs, targetPrefix: `${names.transcriptBucket}/` },
+      ...(props.objectLockMode && props.objectLockRetentionDays
+        ? { objectLock: { mode: props.objectLockMode, days: props.objectLockRetentionDays } }
+        : {}),
+    });
+    return { transcripts, accessLogs };
+  }
+}
+
+/** The checks of single props. */
+function propChecks(where: string, props: SessionAuditLogsProps): ConfigProblem[] {
+  return propProblems(where, [
+    ['accountId', props.accountId, rules.accountId],
+    ['logRetentionDays', props.logRetentionDays, sessionRules.logRetentionDays],
+    ['transcriptArchiveAfterDays', props.transcriptArchiveAfterDays, sessionRules.lifecycleDays],
+    ['transcriptExpirationDays', props.transcriptExpirationDays, sessionRules.transcriptExpirationDays],
+    ['objectLockMode', props.objectLockMode, sessionRules.objectLockMode],
+    ['objectLockRetentionDays', props.objectLockRetentionDays, sessionRules.lifecycleDays],
+    ['s3KeyPrefix', props.s3KeyPrefix, sessionRules.s3KeyPrefix],
+    ['centralBucketName', props.centralBucketName, sessionRules.s3BucketName],
+    ['centralBucketKmsKeyArn', props.centralBucketKmsKeyArn, sessionRules.kmsKeyArn],
+    ...(props.additionalLogGroupNames ?? []).map(
+      (name, i) => [`additionalLogGroupNames.${i}`, name, sessionRules.logGroupName] as const,
+    ),
+  ]);
 }
 
 export { auditLogNames } from './names';
