@@ -20,10 +20,7 @@ export interface EnvironmentSource {
   readonly input: EnvironmentInput;
 }
 
-/**
- * A validated environment, ready for a stack: what {@link loadEnvironment}, {@link loadEnvironments}
- * and {@link validateEnvironment} return.
- */
+/** A validated environment, ready for a stack: what {@link loadEnvironment} and {@link loadEnvironments} return. */
 export type EnvironmentConfig = EnvironmentSettings & {
   /**
    * Set by the loader, and only by it: `SsmFederatedAccess` takes an environment that carries it as
