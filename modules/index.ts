@@ -50,11 +50,9 @@ export { type GitHubActionsRolesProps, type StateAccess } from './github-oidc/gi
 export {
   SessionAccessPolicy,
   type SessionAccessPolicyProps,
-  type AccessRules,
-  type AttributeRule,
-  type TagPair,
   OWNERSHIP_TAG,
 } from './session-access-policy/session-access-policy';
+export { type AccessRules, type AttributeRule, type TagPair } from './core/access-rules';
 export { LaunchTagger, type LaunchTaggerProps } from './launch-tagger/launch-tagger';
 
 // Just-in-time node access: approval policies instead of standing sessions, and a break-glass role.

@@ -1,4 +1,5 @@
 import type { TerraformResource } from 'cdktf';
+import type { AccessRules } from './access-rules';
 import { escapeTerraformTemplate } from './policy-document';
 import type { SessionLogDestination } from './session-log-destination';
 
@@ -18,21 +19,6 @@ export const REVIEW_METADATA_KEY = 'ssm-federated-access';
 /** The version of the shape below; the reader refuses a newer one. */
 export const REVIEW_METADATA_VERSION = 1;
 
-/** A principal tag and the instance tag it must equal. */
-export interface TagPair {
-  readonly principalTag: string;
-  readonly instanceTag: string;
-}
-
-/** Who may start a session where: the match rules and the session documents an environment turns on. */
-export interface AccessRules {
-  readonly ownerRule: boolean;
-  readonly attributeRule?: { readonly tags: readonly TagPair[]; readonly groups: number };
-  readonly principalTagOwnerRule?: TagPair;
-  readonly sshEnabled: boolean;
-  readonly portForwardingEnabled: boolean;
-}
-
 /** The federated role people assume through a SAML provider (its trust policy). */
 export interface FederatedRoleDescription {
   readonly part: 'federated-role';
@@ -45,9 +31,14 @@ export interface FederatedRoleDescription {
   readonly sourceIdentity?: 'off' | 'allowed' | 'required';
 }
 
-/** The people's policy: an inline policy of the federated role or of a permission set. */
+/**
+ * The people's policy: an inline policy of the federated role or of a permission set. Who may start
+ * a session where: the match rules and the session documents an environment turns on.
+ */
 export interface SessionPolicyDescription extends AccessRules {
   readonly part: 'session-policy';
+  readonly sshEnabled: boolean;
+  readonly portForwardingEnabled: boolean;
   readonly accountId: string;
   /** The environment's name (the stack's, in this repository's app). */
   readonly environment: string;

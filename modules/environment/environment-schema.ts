@@ -1,11 +1,26 @@
 import { z } from 'zod';
 import { AWS_REGIONS, type AwsRegion, type Rule, rules, sessionRules } from '../core/rules';
 import { DEFAULT_RUN_AS_SOURCE, identityCenterRules } from '../identity-center/identity-center-rules';
-import { accessRulesOf, principalTagsRead } from '../session-access-policy/access-rules';
+import {
+  ATTRIBUTE_TAGS_REQUIRED,
+  type AccessRules,
+  type AttributeRule,
+  type TagPair,
+  principalTagsRead,
+} from '../core/access-rules';
 import { launchTaggerRules } from '../launch-tagger/rules';
 import { ACCESS_DURATION_HOURS, manualApprovalProblems } from '../just-in-time/approval-documents';
 import { S3_BUCKET_NAME_MAX_LENGTH, auditLogNames } from '../session-audit-logs/names';
-import { SHARED_SESSION_USER } from '../core/tag-names';
+import {
+  type FieldNames,
+  type RunAsSettings,
+  type SessionDocumentSettings,
+  type TranscriptSettings,
+  checkCombinations,
+  justInTimeDocumentRules,
+  runAsRules,
+  transcriptRules,
+} from '../core/combination-rules';
 import { DEFAULT_DENIED_RUN_AS_USERS, RUN_AS_PATTERN_RULE, RUN_AS_USER_RULE } from '../core/run-as-guard';
 import {
   BREAK_GLASS_TRUSTS,
@@ -109,48 +124,49 @@ export const identitySchema = z.discriminatedUnion('type', [samlIdentity, identi
   error: 'must be an identity source with type "saml" or "identity-center". Set identity.type',
 });
 
-const runAsSchema = z
-  .strictObject({
-    /** Each session runs as the OS user named by the caller's `SSMSessionRunAs` session tag. */
-    enabled: z.boolean().default(true),
-    /** OS user for sessions whose caller has no `SSMSessionRunAs` tag (the trust policy requires one when enabled). */
-    defaultUser: str(rules.linuxUserName).optional(),
-    /**
-     * Accept sessions running as the shared `ssm-user` (run-as off, `ssm-user` as the default
-     * user, or an `SSMSessionRunAs` tag naming it), which run-as exists to avoid. Off, the first two
-     * are errors and the trust policy and session policy refuse the tag.
-     * @default false
-     */
-    allowSharedDefaultUser: z.boolean().default(false),
-    /**
-     * OS users the `SSMSessionRunAs` tag may not name, compared ignoring case, besides `root` and
-     * `ssm-user`, which are always refused (`ssm-user` unless `allowSharedDefaultUser`). The SAML
-     * trust refuses the sign-in and the session policy denies `ssm:StartSession`. Replaces the
-     * default list. It bounds what the IdP sends, not `defaultUser`, which a session runs as only
-     * when its caller has no tag: `ec2-user` may be the default user and still be refused as a tag.
-     * @default ["admin", "administrator", "bitnami", "centos", "cloud-user", "debian", "ec2-user", "fedora", "opc", "rocky", "ubuntu"]
-     */
-    deniedUsers: z.array(str(RUN_AS_USER_RULE)).default([...DEFAULT_DENIED_RUN_AS_USERS]),
-    /**
-     * An IAM `StringLike` pattern (`*` and `?` wildcards, not a regular expression) every
-     * `SSMSessionRunAs` value must match, e.g. `u-*`: the SAML trust refuses other values and the
-     * session policy denies `ssm:StartSession` to them.
-     * @default none: any value but the refused users
-     */
-    allowedPattern: str(RUN_AS_PATTERN_RULE).optional(),
-  })
-  .refine((runAs) => !runAs.enabled || runAs.defaultUser !== undefined, {
-    error: 'must name a default OS user when run-as is enabled. Set runAs.defaultUser, for example "ec2-user"',
-    path: ['defaultUser'],
-  })
-  .refine((runAs) => runAs.allowSharedDefaultUser || runAs.enabled, {
-    error: `must be true unless runAs.allowSharedDefaultUser is true: without run-as every session runs as the shared ${SHARED_SESSION_USER}. Turn run-as on, or set runAs.allowSharedDefaultUser: true to accept the shared user`,
-    path: ['enabled'],
-  })
-  .refine((runAs) => runAs.allowSharedDefaultUser || runAs.defaultUser !== SHARED_SESSION_USER, {
-    error: `must not be the shared ${SHARED_SESSION_USER} unless runAs.allowSharedDefaultUser is true: run-as exists so that sessions do not share it. Name an OS user of your own (for example "ec2-user"), or set runAs.allowSharedDefaultUser: true`,
-    path: ['defaultUser'],
-  });
+const runAsObject = z.strictObject({
+  /** Each session runs as the OS user named by the caller's `SSMSessionRunAs` session tag. */
+  enabled: z.boolean().default(true),
+  /** OS user for sessions whose caller has no `SSMSessionRunAs` tag (the trust policy requires one when enabled). */
+  defaultUser: str(rules.linuxUserName).optional(),
+  /**
+   * Accept sessions running as the shared `ssm-user` (run-as off, `ssm-user` as the default
+   * user, or an `SSMSessionRunAs` tag naming it), which run-as exists to avoid. Off, the first two
+   * are errors and the trust policy and session policy refuse the tag.
+   * @default false
+   */
+  allowSharedDefaultUser: z.boolean().default(false),
+  /**
+   * OS users the `SSMSessionRunAs` tag may not name, compared ignoring case, besides `root` and
+   * `ssm-user`, which are always refused (`ssm-user` unless `allowSharedDefaultUser`). The SAML
+   * trust refuses the sign-in and the session policy denies `ssm:StartSession`. Replaces the
+   * default list. It bounds what the IdP sends, not `defaultUser`, which a session runs as only
+   * when its caller has no tag: `ec2-user` may be the default user and still be refused as a tag.
+   * @default ["admin", "administrator", "bitnami", "centos", "cloud-user", "debian", "ec2-user", "fedora", "opc", "rocky", "ubuntu"]
+   */
+  deniedUsers: z.array(str(RUN_AS_USER_RULE)).default([...DEFAULT_DENIED_RUN_AS_USERS]),
+  /**
+   * An IAM `StringLike` pattern (`*` and `?` wildcards, not a regular expression) every
+   * `SSMSessionRunAs` value must match, e.g. `u-*`: the SAML trust refuses other values and the
+   * session policy denies `ssm:StartSession` to them.
+   * @default none: any value but the refused users
+   */
+  allowedPattern: str(RUN_AS_PATTERN_RULE).optional(),
+});
+
+/** The environment file's names for the run-as rules the `SessionPreferences` construct shares. */
+const RUN_AS_FIELDS: FieldNames<RunAsSettings> = {
+  enabled: 'runAs.enabled',
+  defaultUser: 'runAs.defaultUser',
+  allowSharedDefaultUser: 'runAs.allowSharedDefaultUser',
+};
+
+// `.refine`, not `.superRefine`: the field reference lists the messages of refinements.
+const runAsSchema = runAsRules(RUN_AS_FIELDS).reduce(
+  (schema, rule) =>
+    schema.refine(rule.test, { error: (issue) => rule.message(issue.input as RunAsSettings), path: [rule.field] }),
+  runAsObject,
+);
 
 const tagPair = z.strictObject({
   /** Principal (session) tag name, e.g. `AppId`. Group k >= 2 uses `<name><k>`. */
@@ -159,7 +175,19 @@ const tagPair = z.strictObject({
   }),
   /** Instance tag name that must equal the principal tag, e.g. `APP_ID`. */
   instanceTag: str(rules.accessTagKey),
-});
+}) satisfies z.ZodType<TagPair>;
+
+const attributeRule = z.strictObject({
+  /** The principal-tag to instance-tag pairs of group 1; group k >= 2 uses `<principalTag><k>`. */
+  tags: z.array(tagPair).min(1, { error: ATTRIBUTE_TAGS_REQUIRED }),
+  /** How many numbered groups (`AppId`, `AppId2` ... `AppIdN`), one statement each. @default 1 */
+  groups: z
+    .number()
+    .int({ error: 'must be a whole number of groups from 1 to 20. Pick a value in that range' })
+    .min(1, { error: 'must be a whole number of groups from 1 to 20. Pick a value in that range' })
+    .max(20, { error: 'must be a whole number of groups from 1 to 20. Pick a value in that range' })
+    .default(1),
+}) satisfies z.ZodType<AttributeRule>;
 
 const accessSchema = z.strictObject({
   /**
@@ -172,26 +200,15 @@ const accessSchema = z.strictObject({
   /** Start sessions on instances whose `AwsUserId` tag equals the caller's `aws:userid`. */
   ownerRule: z.boolean().default(true),
   /** Attribute (ABAC) rule: instance tags must equal principal tags, in N numbered groups. */
-  attributeRule: z
-    .strictObject({
-      /** The principal-tag to instance-tag pairs of group 1; group k >= 2 uses `<principalTag><k>`. */
-      tags: z.array(tagPair).min(1, { error: 'must list at least one principal-tag to instance-tag pair' }),
-      /** How many numbered groups (`AppId`, `AppId2` ... `AppIdN`), one statement each. @default 1 */
-      groups: z
-        .number()
-        .int({ error: 'must be a whole number of groups from 1 to 20. Pick a value in that range' })
-        .min(1, { error: 'must be a whole number of groups from 1 to 20. Pick a value in that range' })
-        .max(20, { error: 'must be a whole number of groups from 1 to 20. Pick a value in that range' })
-        .default(1),
-    })
-    .optional(),
+  attributeRule: attributeRule.optional(),
   /** Principal-tag owner rule: instance tag `instanceTag` must equal principal tag `principalTag`. */
   principalTagOwnerRule: tagPair.optional(),
   /** Allow `AWS-StartSSHSession`. SSH sessions are not transcribed by Session Manager. */
   sshEnabled: z.boolean().default(false),
   /** Allow the port-forwarding documents. Port-forwarding sessions are not transcribed. */
   portForwardingEnabled: z.boolean().default(false),
-});
+  // The validated section is the match rules (`AccessRules`) plus the mode and the session documents.
+}) satisfies z.ZodType<AccessRules>;
 
 /** Longest session and idle time allowed in just-in-time mode: sessions outlive the approval window, these end them. */
 export const JUST_IN_TIME_SESSION_BOUNDS = { maxDurationMinutes: 240, idleTimeoutMinutes: 30 } as const;
@@ -383,6 +400,17 @@ const sessionSchema = z.strictObject({
   adoptExistingDocument: z.boolean().default(false),
 });
 
+/** The `logging` section's names for the transcript rules the `SessionAuditLogs` construct shares. */
+const TRANSCRIPT_FIELDS: FieldNames<TranscriptSettings> = {
+  s3Enabled: 's3.enabled',
+  cloudWatchEnabled: 'cloudWatch.enabled',
+  centralBucket: 'centralBucket',
+  objectLock: 'objectLock',
+  objectLockDays: 'objectLock.days',
+  archiveAfterDays: 'transcriptArchiveAfterDays',
+  expirationDays: 'transcriptExpirationDays',
+};
+
 const loggingSchema = z
   .strictObject({
     /** Transcripts to an S3 bucket per region (or to `centralBucket`). */
@@ -429,38 +457,17 @@ const loggingSchema = z
       .optional(),
   })
   .superRefine((logging, ctx) => {
-    const issue = (path: (string | number)[], input: unknown, message: string) =>
-      ctx.addIssue({ code: 'custom', path, input, message });
-    if (!logging.s3.enabled && !logging.cloudWatch.enabled) {
-      issue(
-        ['s3', 'enabled'],
-        false,
-        'must be true when cloudWatch.enabled is false: sessions would not be transcribed anywhere. Turn on S3 or CloudWatch logging',
-      );
-    }
-    if (logging.centralBucket && !logging.s3.enabled) {
-      issue(['centralBucket'], logging.centralBucket, 'needs s3.enabled. Remove it or turn S3 logging on');
-    }
-    if (logging.objectLock && (logging.centralBucket || !logging.s3.enabled)) {
-      issue(
-        ['objectLock'],
-        logging.objectLock,
-        'applies only to a transcript bucket created here, not to a central bucket or with S3 logging off. Configure Object Lock on the central bucket instead',
-      );
-    }
-    if (logging.objectLock && logging.objectLock.days > logging.transcriptExpirationDays) {
-      issue(
-        ['objectLock', 'days'],
-        logging.objectLock.days,
-        `must be at most transcriptExpirationDays (${logging.transcriptExpirationDays}), or the lifecycle expiry would be held up by the lock. Shorten the lock or keep transcripts longer`,
-      );
-    }
-    if (logging.transcriptArchiveAfterDays >= logging.transcriptExpirationDays) {
-      issue(
-        ['transcriptArchiveAfterDays'],
-        logging.transcriptArchiveAfterDays,
-        `must be less than transcriptExpirationDays (${logging.transcriptExpirationDays}). Archive earlier or keep transcripts longer`,
-      );
+    const settings: TranscriptSettings = {
+      s3Enabled: logging.s3.enabled,
+      cloudWatchEnabled: logging.cloudWatch.enabled,
+      centralBucket: logging.centralBucket,
+      objectLock: logging.objectLock,
+      objectLockDays: logging.objectLock?.days,
+      archiveAfterDays: logging.transcriptArchiveAfterDays,
+      expirationDays: logging.transcriptExpirationDays,
+    };
+    for (const p of checkCombinations(settings, transcriptRules(TRANSCRIPT_FIELDS), TRANSCRIPT_FIELDS)) {
+      ctx.addIssue({ code: 'custom', path: p.path.split('.'), input: p.value, message: p.message });
     }
   });
 
@@ -626,7 +633,7 @@ export const environmentSchema = environmentObject
     // Identity Center: every principal tag the access rules read must come from a user attribute.
     if (env.identity.type !== 'identity-center') return;
     const mapped = env.identity.attributePaths;
-    for (const tag of principalTagsRead(accessRulesOf(env.access))) {
+    for (const tag of principalTagsRead(env.access)) {
       if (tag === 'SSMSessionRunAs' || tag in mapped) continue;
       ctx.addIssue({
         code: 'custom',
@@ -637,27 +644,24 @@ export const environmentSchema = environmentObject
     }
   });
 
+/** The environment file's names for the session document rules the `SessionAccessPolicy` construct shares. */
+const DOCUMENT_FIELDS: FieldNames<SessionDocumentSettings> = {
+  accessMode: 'access.mode',
+  sshEnabled: 'access.sshEnabled',
+  portForwardingEnabled: 'access.portForwardingEnabled',
+};
+
 /** The rules of just-in-time mode that span sections (access, session, justInTime). */
 function checkJustInTime(env: z.output<typeof environmentObject>, ctx: z.core.$RefinementCtx): void {
   const issue = (path: (string | number)[], input: unknown, message: string) =>
     ctx.addIssue({ code: 'custom', path, input, message });
   const jit = env.justInTime;
   const justInTime = env.access.mode === 'just-in-time';
+  const documents = { ...env.access, accessMode: env.access.mode };
+  for (const p of checkCombinations(documents, justInTimeDocumentRules(DOCUMENT_FIELDS), DOCUMENT_FIELDS)) {
+    issue(p.path.split('.'), p.value, p.message);
+  }
   if (justInTime) {
-    if (env.access.sshEnabled) {
-      issue(
-        ['access', 'sshEnabled'],
-        true,
-        'must be false when access.mode is "just-in-time": approved sessions may use SSM-SessionManagerRunShell only, so SSH is not available through approvals. Set access.sshEnabled to false, or access.mode to "standing"',
-      );
-    }
-    if (env.access.portForwardingEnabled) {
-      issue(
-        ['access', 'portForwardingEnabled'],
-        true,
-        'must be false when access.mode is "just-in-time": approved sessions may use SSM-SessionManagerRunShell only, so port forwarding is not available through approvals. Set access.portForwardingEnabled to false, or access.mode to "standing"',
-      );
-    }
     const bounds = JUST_IN_TIME_SESSION_BOUNDS;
     if (env.session.maxDurationMinutes > bounds.maxDurationMinutes) {
       issue(

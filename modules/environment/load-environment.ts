@@ -20,8 +20,14 @@ export interface EnvironmentSource {
   readonly input: EnvironmentInput;
 }
 
-/** A validated environment, ready for a stack. */
+/** A validated environment, ready for a stack: what {@link loadEnvironment} and {@link loadEnvironments} return. */
 export type EnvironmentConfig = EnvironmentSettings & {
+  /**
+   * Set by the loader, and only by it: `SsmFederatedAccess` takes an environment that carries it as
+   * it is, and validates any other. An environment file cannot set it (the schema refuses unknown
+   * fields). A plain value, so it survives the copy to a synthesis worker thread.
+   */
+  readonly validated: true;
   /** The file it came from. */
   readonly source: string;
   /** Every region of the environment, the primary first. */
@@ -112,11 +118,19 @@ export function validateEnvironment(
     problems,
     config: {
       ...settings,
+      validated: true,
       source: source.file,
       regions: [settings.primaryRegion, ...settings.additionalRegions],
       ...(samlMetadataXml === undefined ? {} : { samlMetadataXml }),
     },
   };
+}
+
+/** Whether `environment` is a validated environment (from the loader) rather than an environment file's contents. */
+export function isEnvironmentConfig(
+  environment: EnvironmentInput | EnvironmentConfig,
+): environment is EnvironmentConfig {
+  return (environment as Partial<EnvironmentConfig>).validated === true;
 }
 
 function toProblem(file: string, issue: z.core.$ZodIssue): ConfigProblem {

@@ -8,12 +8,19 @@ import { type ResourceTypeActions, uniqueSorted } from './terraform-actions';
  * and the permissions boundary every role of the stack carries. Internal to github-oidc.
  */
 
-/** Stable statement ids of the CI policies. */
+/** `resource-groups` -> `ResourceGroups`, `iam` -> `Iam`; a name already in that form stays as it is. */
+const pascal = (text: string) =>
+  text
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+
+/** Stable statement ids of the CI policies (services and families in any case: `iam`, `Iam`). */
 export const CI_SIDS = {
   /** Refresh reads IAM authorizes on "*" only. */
   refreshReads: 'TerraformRefreshReads',
   /** Refresh reads of one service on the stack's own resources, e.g. `TerraformRefreshIam`. */
-  refresh: (service: string) => `TerraformRefresh${service.charAt(0).toUpperCase()}${service.slice(1)}`,
+  refresh: (service: string) => `TerraformRefresh${pascal(service)}`,
   denySessionData: 'DenySessionData',
   denyBucketObjects: 'DenyBucketObjectReads',
   rolesWithBoundary: 'RolesCarryTheBoundary',
@@ -28,11 +35,11 @@ export const CI_SIDS = {
   boundaryAuditData: 'DenyAuditDataLoss',
   boundaryProtection: 'DenyBoundaryChanges',
   boundarySessionData: 'DenySessionDataReads',
-  manage: (service: string) => `Manage${service.charAt(0).toUpperCase()}${service.slice(1)}`,
+  manage: (service: string) => `Manage${pascal(service)}`,
   /** Refresh reads of a family's regional services, e.g. `TerraformRefreshEventsInRegions`. */
-  refreshInRegions: (family: string) => `TerraformRefresh${family}InRegions`,
+  refreshInRegions: (family: string) => `TerraformRefresh${pascal(family)}InRegions`,
   /** Changes of a family's regional services, e.g. `ManageEventsInRegions`. */
-  manageInRegions: (family: string) => `Manage${family}InRegions`,
+  manageInRegions: (family: string) => `Manage${pascal(family)}InRegions`,
 } as const;
 
 /**
@@ -190,12 +197,6 @@ export function byFamily(statements: readonly FamilyStatement[]): Map<string, Po
   );
 }
 
-const pascal = (text: string) =>
-  text
-    .split('-')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
-
 /**
  * The plan role's reads: the refresh reads of the stack's resource types, each on the stack's own
  * resources where IAM can scope it (so a pull request's plan reads no other role's, bucket's or
@@ -229,7 +230,7 @@ export function planReadStatements(
     const actions = reads.filter((r) => service(r) === svc && !unscoped.includes(r));
     const scopeOf = READ_SCOPE_OF_SERVICE[svc];
     if (!scopeOf) throw new Error(`github-oidc: no resource scope known for the refresh reads of ${svc}`);
-    const sid = CI_SIDS.refresh(pascal(svc));
+    const sid = CI_SIDS.refresh(svc);
     if (scopeOf === 'alias') {
       statements.push({
         family: familyOf(svc),
@@ -270,7 +271,7 @@ export function planReadStatements(
     },
   });
   statements.push(...denyBucketObjects(bucketPatterns).map((statement) => ({ statement })));
-  return mergeRegional(statements, (family) => CI_SIDS.refreshInRegions(pascal(family)));
+  return mergeRegional(statements, CI_SIDS.refreshInRegions);
 }
 
 /**
@@ -320,7 +321,7 @@ export function deployStatements(types: readonly ResourceTypeActions[], scope: C
     statements.push({
       family: familyOf(service),
       statement: {
-        Sid: CI_SIDS.manage(pascal(service)),
+        Sid: CI_SIDS.manage(service),
         Effect: 'Allow',
         Action: plain.filter((w) => w.startsWith(`${service}:`)),
         Resource: resources(),
@@ -365,7 +366,7 @@ export function deployStatements(types: readonly ResourceTypeActions[], scope: C
       },
     });
   }
-  return mergeRegional(statements, (family) => CI_SIDS.manageInRegions(pascal(family)));
+  return mergeRegional(statements, CI_SIDS.manageInRegions);
 }
 
 /**

@@ -7,7 +7,7 @@ import { Lazy, TerraformResource } from 'cdktf';
 import { Construct, type IConstruct } from 'constructs';
 import { type PolicyDocument, type PolicyStatement, policyDocument, renderPolicy } from '../core/policy-document';
 import { POLICY_QUOTAS, type PolicyUnderCheck } from '../core/policy-lint';
-import { describeForReview } from '../core/review-metadata';
+import { type CiRoles, describeForReview } from '../core/review-metadata';
 import { isLiteral, terraformAttributes } from '../core/terraform-attributes';
 import { type Rule, propProblems, rules } from '../core/rules';
 import { reportProblems } from '../core/validation';
@@ -174,32 +174,11 @@ export class GitHubActionsRoles extends Construct {
       ]),
     );
     this.props = props;
-    const account = props.accountId;
-    const prefix = props.namePrefix ?? `${props.deployEnvironment}-`;
-    const policyArn = (name: string) => `arn:aws:iam::${account}:policy/${name}`;
-    const names = {
-      boundary: `${prefix}permissions-boundary`,
-      planRead: `${props.planRoleName}-read`,
-      deploy: `${props.deployRoleName}-changes`,
-      guards: `${props.deployRoleName}-guards`,
-    };
+    const names = policyNames(props);
     this.names = names;
-    this.scope = {
-      accountId: account,
-      // Alarm-only regions are regions the stack manages resources in too (rules, topics, keys).
-      regions: [...new Set([...props.regions, ...(props.alarmRegions ?? [])])],
-      namePrefix: prefix,
-      roleNames: [],
-      samlProviderNames: [],
-      documentNames: [],
-      planRoleArn: `arn:aws:iam::${account}:role/${props.planRoleName}`,
-      deployRoleArn: `arn:aws:iam::${account}:role/${props.deployRoleName}`,
-      boundaryArn: policyArn(names.boundary),
-      // The split policies by name pattern: a family added later is covered too.
-      ciPolicyArns: [names.boundary, `${names.planRead}*`, `${names.deploy}*`, names.guards].map(policyArn),
-    };
+    this.scope = ciScopeOf(props, names);
 
-    this.providerArn = `arn:aws:iam::${account}:oidc-provider/${GITHUB_OIDC_HOST}`;
+    this.providerArn = `arn:aws:iam::${props.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
     const provider =
       (props.createOidcProvider ?? true)
         ? new IamOpenidConnectProvider(this, 'provider', {
@@ -256,15 +235,7 @@ export class GitHubActionsRoles extends Construct {
       permissionsBoundary: this.permissionsBoundaryArn,
       ...(provider ? { dependsOn: [provider] } : {}),
     });
-    const review = {
-      accountId: props.accountId,
-      githubRepository: repo,
-      planRoleName: props.planRoleName,
-      deployRoleName: props.deployRoleName,
-      deployEnvironment: props.deployEnvironment,
-      createOidcProvider: props.createOidcProvider ?? true,
-      ...(props.state ? { state: { bucket: props.state.bucket, key: props.state.key } } : {}),
-    };
+    const review = reviewOf(props);
     describeForReview(this.planRole, { part: 'ci-plan-role', ...review });
     describeForReview(this.deployRole, { part: 'ci-deploy-role', ...review });
     new IamRolePolicyAttachment(this, 'deploy-guards-attachment', {
@@ -415,6 +386,51 @@ export class GitHubActionsRoles extends Construct {
       for (const role of roles) this.attach(role, `${role === this.planRole ? 'plan' : 'deploy'}-${id}`, policy);
     }
   }
+}
+
+/** The names of the CI policies: the boundary, the plan role's reads, the deploy role's changes and guards. */
+function policyNames(props: GitHubActionsRolesProps) {
+  const prefix = props.namePrefix ?? `${props.deployEnvironment}-`;
+  return {
+    prefix,
+    boundary: `${prefix}permissions-boundary`,
+    planRead: `${props.planRoleName}-read`,
+    deploy: `${props.deployRoleName}-changes`,
+    guards: `${props.deployRoleName}-guards`,
+  };
+}
+
+/** What the CI policies are scoped to: the account, the stack's regions and names, the CI roles and policies. */
+function ciScopeOf(props: GitHubActionsRolesProps, names: ReturnType<typeof policyNames>): CiScope {
+  const account = props.accountId;
+  const policyArn = (name: string) => `arn:aws:iam::${account}:policy/${name}`;
+  return {
+    accountId: account,
+    // Alarm-only regions are regions the stack manages resources in too (rules, topics, keys).
+    regions: [...new Set([...props.regions, ...(props.alarmRegions ?? [])])],
+    namePrefix: names.prefix,
+    roleNames: [],
+    samlProviderNames: [],
+    documentNames: [],
+    planRoleArn: `arn:aws:iam::${account}:role/${props.planRoleName}`,
+    deployRoleArn: `arn:aws:iam::${account}:role/${props.deployRoleName}`,
+    boundaryArn: policyArn(names.boundary),
+    // The split policies by name pattern: a family added later is covered too.
+    ciPolicyArns: [names.boundary, `${names.planRead}*`, `${names.deploy}*`, names.guards].map(policyArn),
+  };
+}
+
+/** What both CI roles tell the review command. */
+function reviewOf(props: GitHubActionsRolesProps): CiRoles {
+  return {
+    accountId: props.accountId,
+    githubRepository: props.repository,
+    planRoleName: props.planRoleName,
+    deployRoleName: props.deployRoleName,
+    deployEnvironment: props.deployEnvironment,
+    createOidcProvider: props.createOidcProvider ?? true,
+    ...(props.state ? { state: { bucket: props.state.bucket, key: props.state.key } } : {}),
+  };
 }
 
 const suffix = (family: string) => (family === '' ? '' : `-${family}`);

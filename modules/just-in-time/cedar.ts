@@ -1,5 +1,5 @@
 import { type SchemaJson, schemaToJson, validate } from '@cedar-policy/cedar-wasm/nodejs';
-import { type AttributeRule, type TagPair, groupTagName } from '../session-access-policy/access-rules';
+import { type AttributeRule, type TagPair, groupTagName } from '../core/access-rules';
 import { JITNA_ACTION, JITNA_CEDAR_SCHEMA } from './jitna-schema';
 
 /**
@@ -31,15 +31,16 @@ export interface TagMatch {
 }
 
 /**
- * Which of the environment's rules are approved without a person: the attribute (ABAC) groups
- * and the principal-tag owner rule. The owner rule (`AwsUserId` equals `aws:userid`) has no Cedar
- * form: the request context carries principal tags, not the caller's `aws:userid`.
+ * Which of the environment's rules (`AccessRules`, with the same field names) are approved
+ * without a person: the attribute (ABAC) groups and the principal-tag owner rule. The owner rule
+ * (`AwsUserId` equals `aws:userid`) has no Cedar form: the request context carries principal tags,
+ * not the caller's `aws:userid`.
  */
 export interface AutoApprovalRules {
   /** @default - the attribute rule is not auto-approved */
-  readonly attributes?: AttributeRule;
+  readonly attributeRule?: AttributeRule;
   /** @default - the principal-tag owner rule is not auto-approved */
-  readonly principalTagOwner?: TagPair;
+  readonly principalTagOwnerRule?: TagPair;
   /**
    * Instances carrying this tag are never auto-approved by these rules (an `unless` on every
    * statement); a manual approval policy or nobody decides for them.
@@ -96,16 +97,16 @@ const tagIs = (key: string, value: string) => [
 export function autoApprovalCedar(rules: AutoApprovalRules): string {
   const unless = rules.exceptWhenTagged ? tagIs(rules.exceptWhenTagged.key, rules.exceptWhenTagged.value) : undefined;
   const statements: string[] = [];
-  for (let group = 1; group <= (rules.attributes?.groups ?? 0); group++) {
-    const pairs = rules.attributes!.tags.map((pair) => ({
+  for (let group = 1; group <= (rules.attributeRule?.groups ?? 0); group++) {
+    const pairs = rules.attributeRule!.tags.map((pair) => ({
       instanceTag: pair.instanceTag,
       principalTag: groupTagName(pair.principalTag, group),
     }));
     const names = pairs.map((p) => `${p.instanceTag} = ${p.principalTag}`).join(', ');
     statements.push(statement('permit', `Attribute rule, group ${group}: ${names}`, pairs.flatMap(tagsEqual), unless));
   }
-  if (rules.principalTagOwner) {
-    const pair = rules.principalTagOwner;
+  if (rules.principalTagOwnerRule) {
+    const pair = rules.principalTagOwnerRule;
     statements.push(
       statement(
         'permit',

@@ -71,7 +71,7 @@ export interface JustInTimeApprovalPoliciesProps {
  *   provider,
  *   region: 'eu-west-1',
  *   environmentName: 'prod',
- *   autoApproval: { attributes: { tags: [{ principalTag: 'AppId', instanceTag: 'APP_ID' }], groups: 1 } },
+ *   autoApproval: { attributeRule: { tags: [{ principalTag: 'AppId', instanceTag: 'APP_ID' }], groups: 1 } },
  *   manualApprovals: [{ name: 'prod-platform', targets: 'all', approvers: [{ type: 'SSOGroup', name: groupId }],
  *     minRequiredApprovals: 1, accessDurationHours: 4 }],
  * });

@@ -233,72 +233,95 @@ export class LaunchTagger extends Construct {
 
   constructor(scope: Construct, id: string, props: LaunchTaggerProps) {
     super(scope, id);
-    const provider = props.provider;
-    const resolved = resolveRegion(this, props.region, provider);
+    const resolved = resolveRegion(this, props.region, props.provider);
     const region = resolved.region;
     const identity = identityOf(props);
     reportProblems(this, [...resolved.problems, ...propsProblems(this.node.path, props, region, identity)]);
 
-    const name = props.name ?? DEFAULT_LAUNCH_TAGGER_NAME;
-    this.name = name;
+    this.name = props.name ?? DEFAULT_LAUNCH_TAGGER_NAME;
     this.region = region;
-    const { accountId } = props;
-    const launchers = props.launcherRoleNames ?? [];
-    const logGroupName = `/aws/lambda/${name}`;
-    const logGroupArn = `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}`;
-    const queueName = `${name}-dead-letters`;
-    const queueArn = `arn:aws:sqs:${region}:${accountId}:${queueName}`;
-    const ruleName = `${name}-run-instances`;
-    const ruleArn = `arn:aws:events:${region}:${accountId}:rule/${ruleName}`;
-
-    if (props.kmsKeyArn === undefined) {
-      this.key = new KmsKey(this, 'key', {
-        provider,
-        description: `Encrypts the ${name} function's logs and dead-letter queue`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-        policy: renderPolicy(keyPolicy(accountId, region, logGroupArn, ruleArn)),
-      });
-      new KmsAlias(this, 'key_alias', { provider, name: `alias/${name}`, targetKeyId: this.key.keyId });
-    }
+    const names = resourceNames(this.name, region, props.accountId);
+    if (props.kmsKeyArn === undefined) this.key = this.addKey(props, names);
     this.kmsKeyArn = props.kmsKeyArn ?? this.key!.arn;
-
     this.logGroup = new CloudwatchLogGroup(this, 'log_group', {
-      provider,
-      name: logGroupName,
+      provider: props.provider,
+      name: names.logGroupName,
       retentionInDays: props.logRetentionDays ?? 365,
       kmsKeyId: this.kmsKeyArn,
     });
+    const deadLetters = this.addDeadLetterQueue(props, names);
+    this.deadLetterQueue = deadLetters.queue;
 
-    this.deadLetterQueue = new SqsQueue(this, 'dead_letter_queue', {
-      provider,
-      name: queueName,
-      messageRetentionSeconds: 14 * 24 * 3600,
-      kmsMasterKeyId: this.kmsKeyArn,
-      kmsDataKeyReusePeriodSeconds: 300,
-    });
-    const queuePolicyResource = new SqsQueuePolicy(this, 'dead_letter_queue_policy', {
-      provider,
-      queueUrl: this.deadLetterQueue.url,
-      policy: renderPolicy(queuePolicy(queueArn, ruleArn)),
-    });
-
+    const launchers = props.launcherRoleNames ?? [];
     this.rolePolicy = functionPolicy({
-      accountId,
+      accountId: props.accountId,
       region,
-      logGroupArn,
-      queueArn,
+      logGroupArn: names.logGroupArn,
+      queueArn: names.queueArn,
       kmsKeyArn: this.kmsKeyArn,
       ...(identity?.kind === 'identity-center'
         ? { identityCenter: true }
         : { federatedRoleUniqueId: identity?.federatedRoleUniqueId ?? '' }),
       tagMode: launchers.length > 0,
     });
-    const iamProvider = props.iamProvider;
-    this.role = new IamRole(this, 'role', {
-      provider: iamProvider,
-      name: launchTaggerRoleName(name, region),
-      description: `Runs the ${name} function in ${region}: sets the AwsUserId tag on launched instances`,
+    const role = this.addRole(props, launchers);
+    this.role = role.role;
+    this.function = this.addFunction(props, identity, launchers, role.policy);
+    // Lambda checks the role may send to the destination when the config is saved.
+    new LambdaFunctionEventInvokeConfig(this, 'invoke_config', {
+      provider: props.provider,
+      functionName: this.function.functionName,
+      maximumRetryAttempts: props.maxRetryAttempts ?? 2,
+      maximumEventAgeInSeconds: props.maxEventAgeSeconds ?? 21_600,
+      destinationConfig: { onFailure: { destination: this.deadLetterQueue.arn } },
+      dependsOn: [role.policy],
+    });
+    this.rule = this.addRule(props, names, deadLetters.policy);
+    this.alarm = this.addAlarm(props);
+  }
+
+  /** The key of the tagger's logs and dead-letter queue, with rotation on and an alias. */
+  private addKey(props: LaunchTaggerProps, names: ResourceNames): KmsKey {
+    const key = new KmsKey(this, 'key', {
+      provider: props.provider,
+      description: `Encrypts the ${this.name} function's logs and dead-letter queue`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: renderPolicy(keyPolicy(props.accountId, this.region, names.logGroupArn, names.ruleArn)),
+    });
+    new KmsAlias(this, 'key_alias', { provider: props.provider, name: `alias/${this.name}`, targetKeyId: key.keyId });
+    return key;
+  }
+
+  /** The dead-letter queue, encrypted, and its policy, which lets the rule send to it. */
+  private addDeadLetterQueue(
+    props: LaunchTaggerProps,
+    names: ResourceNames,
+  ): { readonly queue: SqsQueue; readonly policy: SqsQueuePolicy } {
+    const queue = new SqsQueue(this, 'dead_letter_queue', {
+      provider: props.provider,
+      name: names.queueName,
+      messageRetentionSeconds: 14 * 24 * 3600,
+      kmsMasterKeyId: this.kmsKeyArn,
+      kmsDataKeyReusePeriodSeconds: 300,
+    });
+    const policy = new SqsQueuePolicy(this, 'dead_letter_queue_policy', {
+      provider: props.provider,
+      queueUrl: queue.url,
+      policy: renderPolicy(queuePolicy(names.queueArn, names.ruleArn)),
+    });
+    return { queue, policy };
+  }
+
+  /** The function's role, `<name>-<region>`, and its inline policy ({@link rolePolicy}). */
+  private addRole(
+    props: LaunchTaggerProps,
+    launchers: readonly string[],
+  ): { readonly role: IamRole; readonly policy: IamRolePolicy } {
+    const role = new IamRole(this, 'role', {
+      provider: props.iamProvider,
+      name: launchTaggerRoleName(this.name, this.region),
+      description: `Runs the ${this.name} function in ${this.region}: sets the AwsUserId tag on launched instances`,
       assumeRolePolicy: renderPolicy(
         policyDocument([
           {
@@ -311,24 +334,33 @@ export class LaunchTagger extends Construct {
       ),
       ...(props.permissionsBoundaryArn === undefined ? {} : { permissionsBoundary: props.permissionsBoundaryArn }),
     });
-    describeForReview(this.role, {
+    describeForReview(role, {
       part: 'launch-tagger-role',
-      region,
-      name,
-      roleName: `${name}-${region}`,
+      region: this.region,
+      name: this.name,
+      roleName: `${this.name}-${this.region}`,
       launcherRoleNames: launchers,
     });
-    const rolePolicy = new IamRolePolicy(this, 'role_policy', {
-      provider: iamProvider,
+    const policy = new IamRolePolicy(this, 'role_policy', {
+      provider: props.iamProvider,
       name: 'launch-tagger',
-      role: this.role.id,
+      role: role.id,
       policy: renderPolicy(this.rolePolicy),
     });
+    return { role, policy };
+  }
 
+  /** The function, told which sessions' launches to tag (and which launchers to read `CreatedBy` from). */
+  private addFunction(
+    props: LaunchTaggerProps,
+    identity: TaggerIdentity | undefined,
+    launchers: readonly string[],
+    rolePolicy: IamRolePolicy,
+  ): LambdaFunction {
     const bundle = props.bundle ?? launchTaggerBundle(this, 'bundle');
-    this.function = new LambdaFunction(this, 'function', {
-      provider,
-      functionName: name,
+    return new LambdaFunction(this, 'function', {
+      provider: props.provider,
+      functionName: this.name,
       description: 'Sets the AwsUserId ownership tag on instances launched in this region (CloudTrail RunInstances)',
       role: this.role.arn,
       runtime: 'nodejs22.x',
@@ -360,20 +392,14 @@ export class LaunchTagger extends Construct {
       // The group must exist (with its key and retention) before the first invocation creates it bare.
       dependsOn: [this.logGroup, rolePolicy],
     });
+  }
 
-    // Lambda checks the role may send to the destination when the config is saved.
-    new LambdaFunctionEventInvokeConfig(this, 'invoke_config', {
+  /** The EventBridge rule on successful `RunInstances` calls, its permission to invoke the function, and its target. */
+  private addRule(props: LaunchTaggerProps, names: ResourceNames, queuePolicy: SqsQueuePolicy): CloudwatchEventRule {
+    const provider = props.provider;
+    const rule = new CloudwatchEventRule(this, 'rule', {
       provider,
-      functionName: this.function.functionName,
-      maximumRetryAttempts: props.maxRetryAttempts ?? 2,
-      maximumEventAgeInSeconds: props.maxEventAgeSeconds ?? 21_600,
-      destinationConfig: { onFailure: { destination: this.deadLetterQueue.arn } },
-      dependsOn: [rolePolicy],
-    });
-
-    this.rule = new CloudwatchEventRule(this, 'rule', {
-      provider,
-      name: ruleName,
+      name: names.ruleName,
       description: 'Successful EC2 RunInstances calls (CloudTrail), for the launch tagger',
       eventPattern: JSON.stringify(RUN_INSTANCES_EVENT_PATTERN),
       state: 'ENABLED',
@@ -384,11 +410,11 @@ export class LaunchTagger extends Construct {
       action: 'lambda:InvokeFunction',
       functionName: this.function.functionName,
       principal: 'events.amazonaws.com',
-      sourceArn: this.rule.arn,
+      sourceArn: rule.arn,
     });
     new CloudwatchEventTarget(this, 'target', {
       provider,
-      rule: this.rule.name,
+      rule: rule.name,
       targetId: 'launch-tagger',
       arn: this.function.arn,
       // Events EventBridge cannot deliver at all (for example a missing permission) are kept too.
@@ -396,16 +422,20 @@ export class LaunchTagger extends Construct {
       deadLetterConfig: { arn: this.deadLetterQueue.arn },
       // Without the permission the first events would fail to invoke, and without the queue policy
       // EventBridge could not keep them: both must be in place before the target starts delivering.
-      dependsOn: [permission, queuePolicyResource],
+      dependsOn: [permission, queuePolicy],
     });
+    return rule;
+  }
 
+  /** The alarm while the dead-letter queue holds events, telling `alarmTopicArn` when there is one. */
+  private addAlarm(props: LaunchTaggerProps): CloudwatchMetricAlarm {
     const actions =
       props.alarmTopicArn === undefined
         ? {}
         : { alarmActions: [props.alarmTopicArn], okActions: [props.alarmTopicArn] };
-    this.alarm = new CloudwatchMetricAlarm(this, 'alarm', {
-      provider,
-      alarmName: `${name}-dead-letters-not-empty`,
+    return new CloudwatchMetricAlarm(this, 'alarm', {
+      provider: props.provider,
+      alarmName: `${this.name}-dead-letters-not-empty`,
       alarmDescription:
         'Launch events the tagger could not process are waiting in its dead-letter queue: those instances may have no AwsUserId owner tag. Read the function logs, fix the cause, and replay the events (README, "Launch tagger").',
       namespace: 'AWS/SQS',
@@ -420,6 +450,30 @@ export class LaunchTagger extends Construct {
       ...actions,
     });
   }
+}
+
+/** The names and ARNs of a tagger's regional resources, known before they exist (the key policy names them). */
+interface ResourceNames {
+  readonly logGroupName: string;
+  readonly logGroupArn: string;
+  readonly queueName: string;
+  readonly queueArn: string;
+  readonly ruleName: string;
+  readonly ruleArn: string;
+}
+
+function resourceNames(name: string, region: string, accountId: string): ResourceNames {
+  const logGroupName = `/aws/lambda/${name}`;
+  const queueName = `${name}-dead-letters`;
+  const ruleName = `${name}-run-instances`;
+  return {
+    logGroupName,
+    logGroupArn: `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}`,
+    queueName,
+    queueArn: `arn:aws:sqs:${region}:${accountId}:${queueName}`,
+    ruleName,
+    ruleArn: `arn:aws:events:${region}:${accountId}:rule/${ruleName}`,
+  };
 }
 
 interface FunctionPolicyInput {

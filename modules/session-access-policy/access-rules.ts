@@ -1,4 +1,5 @@
 import { OWNERSHIP_TAG } from '../core/tag-names';
+import { type AccessRules, accessTagKeys, groupTagName } from '../core/access-rules';
 import { type RunAsGuard, runAsSessionDeny } from '../core/run-as-guard';
 import { launchTaggerRoleArn } from '../core/launch-tagger-names';
 import {
@@ -31,60 +32,6 @@ export const CONSOLE_READ_ACTIONS = [
   'ssm:GetConnectionStatus',
   'ssm:DescribeInstanceProperties',
 ] as const;
-
-/**
- * A principal (session) tag that must equal an instance tag.
- *
- * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html
- */
-export interface TagPair {
-  /** Principal tag name, e.g. `AppId`. Group k >= 2 uses `<name><k>`. */
-  readonly principalTag: string;
-  /** Instance tag name, e.g. `APP_ID`. */
-  readonly instanceTag: string;
-}
-
-/**
- * The attribute (ABAC) rule: a session is allowed when, in at least one group, every instance tag
- * equals its principal tag (and is not empty). Groups let one person hold several sets of
- * attributes, e.g. two applications: group 1 reads `AppId`, group 2 reads `AppId2`.
- *
- * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-examples.html
- */
-export interface AttributeRule {
-  /** The tag pairs of one group; all must match. At least one, each instance tag once. */
-  readonly tags: readonly TagPair[];
-  /** Number of groups, 1 or more; group k (k >= 2) reads principal tags suffixed with k. */
-  readonly groups: number;
-}
-
-/**
- * The match rules an environment turns on; a session is allowed when any one of them matches.
- * At least one must be on, or nobody can open a session.
- *
- * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-examples.html
- */
-export interface AccessRules {
-  /**
-   * Owner rule: instance tag `AwsUserId` equals the caller's `aws:userid`, so people open
-   * sessions on the instances they launched (the launch tagger writes the tag).
-   */
-  readonly owner: boolean;
-  /**
-   * Attribute rule: instance tags equal principal tags, in numbered groups. Its instance tags
-   * may not be `AwsUserId`.
-   *
-   * @default - off
-   */
-  readonly attributes?: AttributeRule;
-  /**
-   * Principal-tag owner rule: instance tag `instanceTag` equals principal tag `principalTag`, for
-   * instances a launcher tags with the person's name (e.g. `CreatedBy`).
-   *
-   * @default - off
-   */
-  readonly principalTagOwner?: TagPair;
-}
 
 export interface SessionAccessInput {
   readonly accountId: string;
@@ -134,49 +81,6 @@ export interface JustInTimeAccessInput {
    * @default false
    */
   readonly identityStoreReads?: boolean;
-}
-
-/** The `access` section of an environment, as far as the match rules go. */
-export interface AccessSettings {
-  readonly ownerRule: boolean;
-  readonly attributeRule?: AttributeRule;
-  readonly principalTagOwnerRule?: TagPair;
-}
-
-/** The match rules of an environment's `access` section. */
-export function accessRulesOf(access: AccessSettings): AccessRules {
-  return {
-    owner: access.ownerRule,
-    ...(access.attributeRule ? { attributes: access.attributeRule } : {}),
-    ...(access.principalTagOwnerRule ? { principalTagOwner: access.principalTagOwnerRule } : {}),
-  };
-}
-
-/** Principal tag name that group `group` (1-based) reads: `AppId`, `AppId2`, `AppId3`... */
-export function groupTagName(principalTag: string, group: number): string {
-  return group === 1 ? principalTag : `${principalTag}${group}`;
-}
-
-/** Every principal tag the rules read, in policy order (besides the run-as tag, which IAM never reads). */
-export function principalTagsRead(rules: AccessRules): string[] {
-  const names: string[] = [];
-  for (let group = 1; group <= (rules.attributes?.groups ?? 0); group++) {
-    for (const pair of rules.attributes!.tags) names.push(groupTagName(pair.principalTag, group));
-  }
-  if (rules.principalTagOwner) names.push(rules.principalTagOwner.principalTag);
-  return [...new Set(names)];
-}
-
-/**
- * Instance tags that decide who may open a session, which nobody may set through this policy's
- * holder: the ownership tag always, plus the instance tags of the ABAC and principal-tag owner
- * rules (writing `APP_ID` or `CreatedBy` on someone else's instance would grant a session just the same).
- */
-export function accessTagKeys(rules: AccessRules): string[] {
-  const keys = [OWNERSHIP_TAG];
-  for (const pair of rules.attributes?.tags ?? []) keys.push(pair.instanceTag);
-  if (rules.principalTagOwner) keys.push(rules.principalTagOwner.instanceTag);
-  return [...new Set(keys)];
 }
 
 /** Stable statement ids; tests, the access report and plan diffs refer to statements by them. */
@@ -320,7 +224,7 @@ export function sessionAccessDocument(input: SessionAccessInput): PolicyDocument
   const standing = !input.justInTime || input.justInTime.keepStandingSessions === true;
   // EC2 instances only: the launch tagger writes AwsUserId at launch, and nothing writes it on a
   // managed instance (mi-*), whose registration is not a launch by a person.
-  if (rules.owner && standing) {
+  if (rules.ownerRule && standing) {
     statements.push({
       Sid: SIDS.owner,
       Effect: 'Allow',
@@ -330,9 +234,9 @@ export function sessionAccessDocument(input: SessionAccessInput): PolicyDocument
       Condition: { StringEquals: { [`ssm:resourceTag/${OWNERSHIP_TAG}`]: '${aws:userid}' }, ...DOCUMENT_ACCESS_CHECK },
     });
   }
-  for (let group = 1; group <= (standing ? (rules.attributes?.groups ?? 0) : 0); group++) {
+  for (let group = 1; group <= (standing ? (rules.attributeRule?.groups ?? 0) : 0); group++) {
     const equals = Object.fromEntries(
-      rules.attributes!.tags.map((pair) => [
+      rules.attributeRule!.tags.map((pair) => [
         `ssm:resourceTag/${pair.instanceTag}`,
         `\${aws:PrincipalTag/${groupTagName(pair.principalTag, group)}}`,
       ]),
@@ -340,8 +244,8 @@ export function sessionAccessDocument(input: SessionAccessInput): PolicyDocument
     // Attributes are tags anyone with the right to tag sets, on EC2 and managed instances alike.
     statements.push(startSessionWhen(SIDS.attributes(group), input, equals, true));
   }
-  if (rules.principalTagOwner && standing) {
-    const { instanceTag, principalTag } = rules.principalTagOwner;
+  if (rules.principalTagOwnerRule && standing) {
+    const { instanceTag, principalTag } = rules.principalTagOwnerRule;
     statements.push(
       startSessionWhen(SIDS.principalTagOwner, input, {
         [`ssm:resourceTag/${instanceTag}`]: `\${aws:PrincipalTag/${principalTag}}`,

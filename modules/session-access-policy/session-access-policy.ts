@@ -13,29 +13,24 @@ import { type PolicyDocument, renderPolicy } from '../core/policy-document';
 import { type ReviewPart, describeForReview } from '../core/review-metadata';
 import { type AwsRegion, propProblems, rules as propRules } from '../core/rules';
 import { reportProblems } from '../core/validation';
-import { type RunAsGuard, runAsGuardProblems } from '../core/run-as-guard';
 import {
-  type AccessRules,
-  OWNERSHIP_TAG,
-  groupTagName,
-  ownershipTagScp,
-  principalTagsRead,
-  sessionAccessDocument,
-} from './access-rules';
+  type FieldNames,
+  type SessionDocumentSettings,
+  checkCombinations,
+  justInTimeDocumentRules,
+} from '../core/combination-rules';
+import { type RunAsGuard, runAsGuardProblems } from '../core/run-as-guard';
+import { ATTRIBUTE_TAGS_REQUIRED, type AccessRules, groupTagName, principalTagsRead } from '../core/access-rules';
+import { OWNERSHIP_TAG, ownershipTagScp, sessionAccessDocument } from './access-rules';
 
+export { accessTagKeys, groupTagName } from '../core/access-rules';
 export {
-  type AccessRules,
-  type AttributeRule,
-  type TagPair,
   OWNERSHIP_TAG,
   SIDS as SESSION_ACCESS_SIDS,
   SESSION_DOCUMENTS,
   CONSOLE_READ_ACTIONS,
   JUST_IN_TIME_CONSOLE_READ_ACTIONS,
   JUST_IN_TIME_IDENTITY_STORE_READ_ACTIONS,
-  accessTagKeys,
-  groupTagName,
-  principalTagsRead,
 } from './access-rules';
 
 /**
@@ -66,7 +61,7 @@ export interface SessionAccessPolicyProps {
   /**
    * Which tag match rules allow a session. At least one must be on.
    *
-   * @default - `{ owner: true }`: the owner rule only
+   * @default - `{ ownerRule: true }`: the owner rule only
    * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-examples.html
    */
   readonly rules?: AccessRules;
@@ -185,7 +180,7 @@ export class SessionAccessPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: SessionAccessPolicyProps) {
     super(scope, id);
-    const rules = props.rules ?? { owner: true };
+    const rules = props.rules ?? { ownerRule: true };
     const justInTime = props.accessMode === 'just-in-time';
     reportProblems(this, [
       ...propProblems(this.node.path, [
@@ -194,15 +189,15 @@ export class SessionAccessPolicy extends Construct {
       ]),
       ...ruleProblems(this.node.path, props.regions, rules),
       ...runAsGuardProblems(this.node.path, 'runAsGuard', props.runAsGuard),
-      ...(['sshEnabled', 'portForwardingEnabled'] as const)
-        .filter((field) => justInTime && props[field])
-        .map((field) => ({
-          file: this.node.path,
-          path: field,
-          value: true,
-          message:
-            'must be false with accessMode "just-in-time": approved sessions may use SSM-SessionManagerRunShell only, and a StartSession on the SSH or port-forwarding document would bypass the approvals. Turn it off, or keep accessMode "standing"',
-        })),
+      ...checkCombinations(
+        {
+          accessMode: props.accessMode ?? 'standing',
+          sshEnabled: props.sshEnabled ?? false,
+          portForwardingEnabled: props.portForwardingEnabled ?? false,
+        },
+        justInTimeDocumentRules(DOCUMENT_FIELDS),
+        DOCUMENT_FIELDS,
+      ).map((p) => ({ file: this.node.path, ...p })),
     ]);
 
     this.document = sessionAccessDocument({
@@ -238,9 +233,9 @@ export class SessionAccessPolicy extends Construct {
       accountId: props.accountId,
       environment: props.environment,
       regions: props.regions,
-      ownerRule: rules.owner,
-      ...(rules.attributes ? { attributeRule: rules.attributes } : {}),
-      ...(rules.principalTagOwner ? { principalTagOwnerRule: rules.principalTagOwner } : {}),
+      ownerRule: rules.ownerRule,
+      ...(rules.attributeRule ? { attributeRule: rules.attributeRule } : {}),
+      ...(rules.principalTagOwnerRule ? { principalTagOwnerRule: rules.principalTagOwnerRule } : {}),
       sshEnabled: props.sshEnabled ?? false,
       portForwardingEnabled: props.portForwardingEnabled ?? false,
       ...(justInTime ? { accessMode: 'just-in-time' as const } : {}),
@@ -292,6 +287,13 @@ export class SessionAccessPolicy extends Construct {
   }
 }
 
+/** The props' names for the session document rules the environment schema shares. */
+const DOCUMENT_FIELDS: FieldNames<SessionDocumentSettings> = {
+  accessMode: 'accessMode',
+  sshEnabled: 'sshEnabled',
+  portForwardingEnabled: 'portForwardingEnabled',
+};
+
 /** What each policy tells the review command, for the resource that carries it. */
 const REVIEW = new WeakMap<SessionAccessPolicy, ReviewPart>();
 
@@ -305,33 +307,35 @@ function ruleProblems(where: string, regions: readonly string[], rules: AccessRu
   const problem = (path: string, value: unknown, message: string) =>
     problems.push({ file: where, path, value, message });
   if (regions.length === 0) problem('regions', regions, 'must list at least one region. Add the primary region');
-  if (!rules.owner && !rules.attributes && !rules.principalTagOwner) {
+  if (!rules.ownerRule && !rules.attributeRule && !rules.principalTagOwnerRule) {
     problem(
       'rules',
       rules,
       'must turn on at least one match rule, or nobody can open a session. Turn on the owner rule, an attribute rule or the principal-tag owner rule',
     );
   }
-  const attributes = rules.attributes;
+  const attributes = rules.attributeRule;
   if (attributes) {
     if (!Number.isInteger(attributes.groups) || attributes.groups < 1) {
-      problem('rules.attributes.groups', attributes.groups, 'must be a whole number of groups, 1 or more');
+      problem('rules.attributeRule.groups', attributes.groups, 'must be a whole number of groups, 1 or more');
     }
     if (attributes.tags.length === 0) {
-      problem('rules.attributes.tags', attributes.tags, 'must list at least one principal-tag to instance-tag pair');
+      problem('rules.attributeRule.tags', attributes.tags, ATTRIBUTE_TAGS_REQUIRED);
     }
     const instanceTags = attributes.tags.map((t) => t.instanceTag);
     if (new Set(instanceTags).size !== instanceTags.length) {
       problem(
-        'rules.attributes.tags',
+        'rules.attributeRule.tags',
         instanceTags,
         'must name each instance tag once: a group with one instance tag twice can never match. Remove the duplicate',
       );
     }
   }
   const pairs = [
-    ...(attributes?.tags ?? []).map((pair, i) => ({ pair, path: `rules.attributes.tags.${i}` })),
-    ...(rules.principalTagOwner ? [{ pair: rules.principalTagOwner, path: 'rules.principalTagOwner' }] : []),
+    ...(attributes?.tags ?? []).map((pair, i) => ({ pair, path: `rules.attributeRule.tags.${i}` })),
+    ...(rules.principalTagOwnerRule
+      ? [{ pair: rules.principalTagOwnerRule, path: 'rules.principalTagOwnerRule' }]
+      : []),
   ];
   for (const { pair, path } of pairs) {
     for (const key of ['principalTag', 'instanceTag'] as const) {

@@ -79,19 +79,7 @@ export class PrivateBucket extends Construct {
       bucket,
       versioningConfiguration: { status: 'Enabled' },
     });
-    const encryption = new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
-      provider,
-      bucket,
-      rule: [
-        props.kmsKeyArn
-          ? {
-              applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn },
-              // One data key per bucket instead of one KMS call per object.
-              bucketKeyEnabled: true,
-            }
-          : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
-      ],
-    });
+    const encryption = this.addEncryption(provider, props.kmsKeyArn);
 
     this.policyDocument = policyDocument([
       {
@@ -113,9 +101,56 @@ export class PrivateBucket extends Construct {
     });
     this.logTargetReady = [policy, encryption];
 
-    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+    this.addLifecycle(props, versioning);
+
+    if (props.accessLogs) {
+      new S3BucketLoggingA(this, 'access-logging', {
+        provider,
+        bucket,
+        targetBucket: props.accessLogs.target.bucket.id,
+        targetPrefix: props.accessLogs.targetPrefix,
+        dependsOn: [...props.accessLogs.target.logTargetReady],
+      });
+    }
+
+    if (props.objectLock) {
+      new S3BucketObjectLockConfigurationA(this, 'object-lock', {
+        provider,
+        bucket,
+        rule: { defaultRetention: { mode: props.objectLock.mode, days: props.objectLock.days } },
+        dependsOn: [versioning],
+      });
+    }
+  }
+
+  /** Default encryption: SSE-KMS with an S3 Bucket Key when a key is given, else SSE-S3 (AES256). */
+  private addEncryption(
+    provider: AwsProvider,
+    kmsKeyArn: string | undefined,
+  ): S3BucketServerSideEncryptionConfigurationA {
+    return new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
       provider,
-      bucket,
+      bucket: this.bucket.id,
+      rule: [
+        kmsKeyArn
+          ? {
+              applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: kmsKeyArn },
+              // One data key per bucket instead of one KMS call per object.
+              bucketKeyEnabled: true,
+            }
+          : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
+      ],
+    });
+  }
+
+  /**
+   * Current objects to S3 Glacier Instant Retrieval, then expired; old versions kept as long as
+   * current ones; incomplete uploads and expired delete markers removed.
+   */
+  private addLifecycle(props: PrivateBucketProps, versioning: S3BucketVersioningA): void {
+    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+      provider: props.provider,
+      bucket: this.bucket.id,
       rule: [
         {
           id: 'archive-then-expire',
@@ -139,24 +174,5 @@ export class PrivateBucket extends Construct {
       ],
       dependsOn: [versioning],
     });
-
-    if (props.accessLogs) {
-      new S3BucketLoggingA(this, 'access-logging', {
-        provider,
-        bucket,
-        targetBucket: props.accessLogs.target.bucket.id,
-        targetPrefix: props.accessLogs.targetPrefix,
-        dependsOn: [...props.accessLogs.target.logTargetReady],
-      });
-    }
-
-    if (props.objectLock) {
-      new S3BucketObjectLockConfigurationA(this, 'object-lock', {
-        provider,
-        bucket,
-        rule: { defaultRetention: { mode: props.objectLock.mode, days: props.objectLock.days } },
-        dependsOn: [versioning],
-      });
-    }
   }
 }

@@ -9,6 +9,12 @@ import type { ConfigProblem } from '../core/config-error';
 import { type PolicyDocument, policyDocument, renderPolicy } from '../core/policy-document';
 import { type AwsRegion, propProblems, rules, sessionRules } from '../core/rules';
 import { reportProblems } from '../core/validation';
+import {
+  type FieldNames,
+  type TranscriptSettings,
+  checkCombinations,
+  transcriptRules,
+} from '../core/combination-rules';
 import { resolveRegion } from '../core/provider-region';
 import type { SessionLogDestination } from '../core/session-log-destination';
 import { PrivateBucket } from './private-bucket';
@@ -197,21 +203,6 @@ export class SessionAuditLogs extends Construct {
     const where = this.node.path;
     const resolved = resolveRegion(this, props.region, props.provider);
     const region = resolved.region;
-    const propChecks = propProblems(where, [
-      ['accountId', props.accountId, rules.accountId],
-      ['logRetentionDays', props.logRetentionDays, sessionRules.logRetentionDays],
-      ['transcriptArchiveAfterDays', props.transcriptArchiveAfterDays, sessionRules.lifecycleDays],
-      ['transcriptExpirationDays', props.transcriptExpirationDays, sessionRules.transcriptExpirationDays],
-      ['objectLockMode', props.objectLockMode, sessionRules.objectLockMode],
-      ['objectLockRetentionDays', props.objectLockRetentionDays, sessionRules.lifecycleDays],
-      ['s3KeyPrefix', props.s3KeyPrefix, sessionRules.s3KeyPrefix],
-      ['centralBucketName', props.centralBucketName, sessionRules.s3BucketName],
-      ['centralBucketKmsKeyArn', props.centralBucketKmsKeyArn, sessionRules.kmsKeyArn],
-      ...(props.additionalLogGroupNames ?? []).map(
-        (name, i) => [`additionalLogGroupNames.${i}`, name, sessionRules.logGroupName] as const,
-      ),
-    ]);
-
     const s3Enabled = props.s3LoggingEnabled ?? true;
     const cloudWatchEnabled = props.cloudWatchLoggingEnabled ?? true;
     const central = props.centralBucketName !== undefined;
@@ -220,7 +211,7 @@ export class SessionAuditLogs extends Construct {
     const names = auditLogNames(props.environmentName, props.accountId, region);
     reportProblems(this, [
       ...resolved.problems,
-      ...propChecks,
+      ...propChecks(where, props),
       ...combinationProblems(where, props, {
         s3Enabled,
         cloudWatchEnabled,
@@ -238,14 +229,7 @@ export class SessionAuditLogs extends Construct {
       region: region,
       logGroupNames,
     });
-    this.kmsKey = new KmsKey(this, 'key', {
-      provider,
-      description: `Session Manager sessions and transcripts of ${props.environmentName} in ${region}`,
-      enableKeyRotation: true,
-      deletionWindowInDays: SESSION_KEY_DELETION_WINDOW_DAYS,
-      policy: renderPolicy(this.keyPolicy),
-    });
-    new KmsAlias(this, 'key-alias', { provider, name: names.keyAlias, targetKeyId: this.kmsKey.keyId });
+    this.kmsKey = this.addKey(props, region, names.keyAlias);
     // One token for every use, so that callers can compare what they were given.
     const keyArn = this.kmsKey.arn;
     this.kmsKeyArn = keyArn;
@@ -265,40 +249,7 @@ export class SessionAuditLogs extends Construct {
       s3BucketName = props.centralBucketName;
       this.transcriptBucketKmsKeyArn = props.centralBucketKmsKeyArn;
     } else if (s3Enabled) {
-      // S3 server access logging supports only SSE-S3 on the target bucket, so the access-log
-      // bucket uses AES256; it is the one bucket here without SSE-KMS and without access logging
-      // of its own (a target bucket must not log to itself, and must not use Object Lock).
-      const accessLogs = new PrivateBucket(this, 'access-logs', {
-        provider,
-        bucketName: names.accessLogBucket,
-        archiveAfterDays,
-        expirationDays,
-        extraStatements: [
-          {
-            Sid: 'AllowServerAccessLogDelivery',
-            Effect: 'Allow',
-            // Bucket-owner-enforced ownership disables ACLs, so log delivery is granted here.
-            Principal: { Service: 'logging.s3.amazonaws.com' },
-            Action: 's3:PutObject',
-            Resource: `arn:aws:s3:::${names.accessLogBucket}/${names.transcriptBucket}/*`,
-            Condition: {
-              ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${names.transcriptBucket}` },
-              StringEquals: { 'aws:SourceAccount': props.accountId },
-            },
-          },
-        ],
-      });
-      const transcripts = new PrivateBucket(this, 'transcripts', {
-        provider,
-        bucketName: names.transcriptBucket,
-        kmsKeyArn: keyArn,
-        archiveAfterDays,
-        expirationDays,
-        accessLogs: { target: accessLogs, targetPrefix: `${names.transcriptBucket}/` },
-        ...(props.objectLockMode && props.objectLockRetentionDays
-          ? { objectLock: { mode: props.objectLockMode, days: props.objectLockRetentionDays } }
-          : {}),
-      });
+      const { transcripts, accessLogs } = this.addBuckets(props, names, keyArn, archiveAfterDays, expirationDays);
       s3BucketName = names.transcriptBucket;
       this.transcriptBucketKmsKeyArn = keyArn;
       this.transcriptBucket = transcripts.bucket;
@@ -329,6 +280,84 @@ export class SessionAuditLogs extends Construct {
         : {}),
     };
   }
+
+  /** The session key ({@link keyPolicy}), with rotation on, and its alias. */
+  private addKey(props: SessionAuditLogsProps, region: AwsRegion, aliasName: string): KmsKey {
+    const key = new KmsKey(this, 'key', {
+      provider: props.provider,
+      description: `Session Manager sessions and transcripts of ${props.environmentName} in ${region}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: SESSION_KEY_DELETION_WINDOW_DAYS,
+      policy: renderPolicy(this.keyPolicy),
+    });
+    new KmsAlias(this, 'key-alias', { provider: props.provider, name: aliasName, targetKeyId: key.keyId });
+    return key;
+  }
+
+  /**
+   * The transcript bucket (SSE-KMS with the session key, access-logged, Object Lock when asked) and
+   * its access-log bucket. S3 server access logging supports only SSE-S3 on the target bucket, so
+   * the access-log bucket uses AES256; it is the one bucket here without SSE-KMS and without access
+   * logging of its own (a target bucket must not log to itself, and must not use Object Lock).
+   */
+  private addBuckets(
+    props: SessionAuditLogsProps,
+    names: ReturnType<typeof auditLogNames>,
+    keyArn: string,
+    archiveAfterDays: number,
+    expirationDays: number,
+  ): { readonly transcripts: PrivateBucket; readonly accessLogs: PrivateBucket } {
+    const accessLogs = new PrivateBucket(this, 'access-logs', {
+      provider: props.provider,
+      bucketName: names.accessLogBucket,
+      archiveAfterDays,
+      expirationDays,
+      extraStatements: [
+        {
+          Sid: 'AllowServerAccessLogDelivery',
+          Effect: 'Allow',
+          // Bucket-owner-enforced ownership disables ACLs, so log delivery is granted here.
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: `arn:aws:s3:::${names.accessLogBucket}/${names.transcriptBucket}/*`,
+          Condition: {
+            ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${names.transcriptBucket}` },
+            StringEquals: { 'aws:SourceAccount': props.accountId },
+          },
+        },
+      ],
+    });
+    const transcripts = new PrivateBucket(this, 'transcripts', {
+      provider: props.provider,
+      bucketName: names.transcriptBucket,
+      kmsKeyArn: keyArn,
+      archiveAfterDays,
+      expirationDays,
+      accessLogs: { target: accessLogs, targetPrefix: `${names.transcriptBucket}/` },
+      ...(props.objectLockMode && props.objectLockRetentionDays
+        ? { objectLock: { mode: props.objectLockMode, days: props.objectLockRetentionDays } }
+        : {}),
+    });
+    return { transcripts, accessLogs };
+  }
+}
+
+/** The checks of single props. */
+function propChecks(where: string, props: SessionAuditLogsProps): ConfigProblem[] {
+  return propProblems(where, [
+    ['accountId', props.accountId, rules.accountId],
+    ['logRetentionDays', props.logRetentionDays, sessionRules.logRetentionDays],
+    ['transcriptArchiveAfterDays', props.transcriptArchiveAfterDays, sessionRules.lifecycleDays],
+    ['transcriptExpirationDays', props.transcriptExpirationDays, sessionRules.transcriptExpirationDays],
+    ['objectLockMode', props.objectLockMode, sessionRules.objectLockMode],
+    ['objectLockRetentionDays', props.objectLockRetentionDays, sessionRules.lifecycleDays],
+    ['s3KeyPrefix', props.s3KeyPrefix, sessionRules.s3KeyPrefix],
+    ['centralBucketName', props.centralBucketName, sessionRules.s3BucketName],
+    ['centralBucketKmsKeyArn', props.centralBucketKmsKeyArn, sessionRules.kmsKeyArn],
+    ...(props.additionalLogGroupNames ?? []).map(
+      (name, i) => [`additionalLogGroupNames.${i}`, name, sessionRules.logGroupName] as const,
+    ),
+  ]);
 }
 
 export { auditLogNames } from './names';
@@ -392,18 +421,34 @@ interface Derived {
   readonly names: ReturnType<typeof auditLogNames>;
 }
 
+/** The props' names for the transcript rules the environment schema shares. */
+const TRANSCRIPT_FIELDS: FieldNames<TranscriptSettings> = {
+  s3Enabled: 's3LoggingEnabled',
+  cloudWatchEnabled: 'cloudWatchLoggingEnabled',
+  centralBucket: 'centralBucketName',
+  objectLock: 'objectLockMode',
+  objectLockDays: 'objectLockRetentionDays',
+  archiveAfterDays: 'transcriptArchiveAfterDays',
+  expirationDays: 'transcriptExpirationDays',
+};
+
 /** The checks that involve more than one prop. */
 function combinationProblems(where: string, props: SessionAuditLogsProps, d: Derived): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const problem = (path: string, value: unknown, message: string) =>
     problems.push({ file: where, path, value, message });
 
-  if (!d.s3Enabled && !d.cloudWatchEnabled) {
-    problem(
-      's3LoggingEnabled',
-      false,
-      'must be true when cloudWatchLoggingEnabled is false: sessions would not be transcribed anywhere. Turn on S3 or CloudWatch logging',
-    );
+  const settings: TranscriptSettings = {
+    s3Enabled: d.s3Enabled,
+    cloudWatchEnabled: d.cloudWatchEnabled,
+    centralBucket: props.centralBucketName,
+    objectLock: props.objectLockMode,
+    objectLockDays: props.objectLockRetentionDays,
+    archiveAfterDays: d.archiveAfterDays,
+    expirationDays: d.expirationDays,
+  };
+  for (const p of checkCombinations(settings, transcriptRules(TRANSCRIPT_FIELDS), TRANSCRIPT_FIELDS)) {
+    problem(p.path, p.value, p.message);
   }
   if ((props.centralBucketName === undefined) !== (props.centralBucketKmsKeyArn === undefined)) {
     problem(
@@ -412,44 +457,11 @@ function combinationProblems(where: string, props: SessionAuditLogsProps, d: Der
       'must be set together with centralBucketName (the central bucket is SSE-KMS encrypted). Set both or neither',
     );
   }
-  if (d.central && !d.s3Enabled) {
-    problem(
-      'centralBucketName',
-      props.centralBucketName,
-      'must not be set when s3LoggingEnabled is false. Remove it or turn S3 logging on',
-    );
-  }
   if ((props.objectLockMode === undefined) !== (props.objectLockRetentionDays === undefined)) {
     problem(
       'objectLockRetentionDays',
       props.objectLockRetentionDays,
       'must be set together with objectLockMode. Set both or neither',
-    );
-  }
-  if (props.objectLockMode !== undefined && (d.central || !d.s3Enabled)) {
-    problem(
-      'objectLockMode',
-      props.objectLockMode,
-      'applies only to a transcript bucket created here, not to a central bucket or with S3 logging off. Configure Object Lock on the central bucket instead',
-    );
-  }
-  if (props.objectLockRetentionDays !== undefined && props.objectLockRetentionDays > d.expirationDays) {
-    problem(
-      'objectLockRetentionDays',
-      props.objectLockRetentionDays,
-      `must be at most transcriptExpirationDays (${d.expirationDays}), or the lifecycle expiry would be held up by the lock. Shorten the lock or keep transcripts longer`,
-    );
-  }
-  // Only between valid values: an invalid one is reported on its own.
-  if (
-    sessionRules.lifecycleDays.test(d.archiveAfterDays) &&
-    sessionRules.transcriptExpirationDays.test(d.expirationDays) &&
-    d.archiveAfterDays >= d.expirationDays
-  ) {
-    problem(
-      'transcriptArchiveAfterDays',
-      d.archiveAfterDays,
-      `must be less than transcriptExpirationDays (${d.expirationDays}). Archive earlier or keep transcripts longer`,
     );
   }
   if (d.s3Enabled && !d.central) {

@@ -6,7 +6,7 @@ import type { ConfigProblem } from '../core/config-error';
 import { escapeTerraformTemplate } from '../core/policy-document';
 import { propProblems, rules, sessionRules } from '../core/rules';
 import { reportProblems } from '../core/validation';
-import { SHARED_SESSION_USER } from '../core/tag-names';
+import { type FieldNames, type RunAsSettings, checkCombinations, runAsRules } from '../core/combination-rules';
 import type { SessionLogDestination } from '../core/session-log-destination';
 
 /**
@@ -257,6 +257,13 @@ export function sessionPreferencesContent(props: SessionPreferencesProps): Sessi
   };
 }
 
+/** The props' names for the run-as rules the environment schema shares. */
+const RUN_AS_FIELDS: FieldNames<RunAsSettings> = {
+  enabled: 'runAsEnabled',
+  defaultUser: 'runAsDefaultUser',
+  allowSharedDefaultUser: 'allowSharedDefaultUser',
+};
+
 function combinationProblems(where: string, props: SessionPreferencesProps): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const d = props.destination;
@@ -277,32 +284,12 @@ function combinationProblems(where: string, props: SessionPreferencesProps): Con
       message: 'must name the KMS key that encrypts session data. Pass SessionAuditLogs.destination',
     });
   }
-  const runAsEnabled = props.runAsEnabled ?? SESSION_PREFERENCES_DEFAULTS.runAsEnabled;
-  if (!(props.allowSharedDefaultUser ?? false)) {
-    if (!runAsEnabled) {
-      problems.push({
-        file: where,
-        path: 'runAsEnabled',
-        value: false,
-        message: `must be true unless allowSharedDefaultUser is true: without run-as every session runs as the shared ${SHARED_SESSION_USER}. Turn run-as on, or set allowSharedDefaultUser: true to accept the shared user`,
-      });
-    } else if (props.runAsDefaultUser === SHARED_SESSION_USER) {
-      problems.push({
-        file: where,
-        path: 'runAsDefaultUser',
-        value: props.runAsDefaultUser,
-        message: `must not be the shared ${SHARED_SESSION_USER} unless allowSharedDefaultUser is true: run-as exists so that sessions do not share it. Name an OS user of your own (for example "ec2-user"), or set allowSharedDefaultUser: true`,
-      });
-    }
-  }
-  if (runAsEnabled && props.runAsDefaultUser === undefined) {
-    problems.push({
-      file: where,
-      path: 'runAsDefaultUser',
-      value: undefined,
-      message:
-        'must name a default OS user when run-as is enabled (sessions of callers without an SSMSessionRunAs tag run as it). Set it, for example "ec2-user", or turn run-as off',
-    });
-  }
+  const runAs: RunAsSettings = {
+    enabled: props.runAsEnabled ?? SESSION_PREFERENCES_DEFAULTS.runAsEnabled,
+    defaultUser: props.runAsDefaultUser,
+    allowSharedDefaultUser: props.allowSharedDefaultUser ?? false,
+  };
+  for (const p of checkCombinations(runAs, runAsRules(RUN_AS_FIELDS), RUN_AS_FIELDS))
+    problems.push({ file: where, ...p });
   return problems;
 }

@@ -56,9 +56,9 @@ export interface JustInTimeAccess {
 export function autoApprovalRulesOf(config: EnvironmentConfig): AutoApprovalRules {
   const auto = config.justInTime!.autoApproval;
   return {
-    ...(auto.attributeRule && config.access.attributeRule ? { attributes: config.access.attributeRule } : {}),
+    ...(auto.attributeRule && config.access.attributeRule ? { attributeRule: config.access.attributeRule } : {}),
     ...(auto.principalTagOwnerRule && config.access.principalTagOwnerRule
-      ? { principalTagOwner: config.access.principalTagOwnerRule }
+      ? { principalTagOwnerRule: config.access.principalTagOwnerRule }
       : {}),
     ...(auto.exceptWhenTagged ? { exceptWhenTagged: auto.exceptWhenTagged } : {}),
   };

@@ -1,7 +1,7 @@
 import type { EnvironmentConfig } from '../environment/load-environment';
 import { RUN_AS_TAG } from '../core/tag-names';
 import { environmentLaunchTaggerName } from '../core/launch-tagger-names';
-import { accessRulesOf, principalTagsRead } from '../session-access-policy/access-rules';
+import { principalTagsRead } from '../core/access-rules';
 
 /**
  * Names an environment gives its resources and settings. They are derived from the environment,
@@ -26,7 +26,7 @@ export function stateKey(config: EnvironmentConfig, key: string | undefined): st
 
 /** Principal tags the IdP must send for the environment's access rules (besides SSMSessionRunAs). */
 export function principalTagNames(config: EnvironmentConfig): string[] {
-  return principalTagsRead(accessRulesOf(config.access)).filter((tag) => tag !== RUN_AS_TAG);
+  return principalTagsRead(config.access).filter((tag) => tag !== RUN_AS_TAG);
 }
 /** Base name of the launch tagger's resources; its roles are `<name>-<region>`. */
 export function launchTaggerName(config: EnvironmentConfig): string {

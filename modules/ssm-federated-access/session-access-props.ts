@@ -1,6 +1,5 @@
 import type { RunAsGuard } from '../core/run-as-guard';
 import type { EnvironmentConfig } from '../environment/load-environment';
-import { accessRulesOf } from '../session-access-policy/access-rules';
 import type { SessionAccessPolicyProps } from '../session-access-policy/session-access-policy';
 
 /**
@@ -12,11 +11,13 @@ export function standingSessionAccessProps(
   config: EnvironmentConfig,
   sessionKmsKeyArns: readonly string[],
 ): SessionAccessPolicyProps {
+  const { ownerRule, attributeRule, principalTagOwnerRule } = config.access;
   return {
     accountId: config.accountId,
     regions: config.regions,
     environment: config.name,
-    rules: accessRulesOf(config.access),
+    // The match rules only, not the rest of the `access` section (mode, session documents).
+    rules: { ownerRule, attributeRule, principalTagOwnerRule },
     sshEnabled: config.access.sshEnabled,
     portForwardingEnabled: config.access.portForwardingEnabled,
     sessionKmsKeyArns,

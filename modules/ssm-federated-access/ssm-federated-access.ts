@@ -7,7 +7,7 @@ import type { AwsRegion } from '../core/rules';
 import { defaultAwsProvider } from '../core/provider-region';
 import { reportProblems } from '../core/validation';
 import type { EnvironmentInput } from '../environment/environment-schema';
-import { type EnvironmentConfig, validateEnvironment } from '../environment/load-environment';
+import { type EnvironmentConfig, isEnvironmentConfig, validateEnvironment } from '../environment/load-environment';
 import { GitHubActionsRoles, type GitHubActionsRolesProps } from '../github-oidc/github-actions-roles';
 import { IdentityCenterPermissionSet } from '../identity-center/identity-center-permission-set';
 import { LaunchTagger } from '../launch-tagger/launch-tagger';
@@ -26,6 +26,7 @@ import {
 import { type JustInTimeAccess, addJustInTimeAccess } from './just-in-time';
 import { breakGlassAlarmRegionsOf } from '../just-in-time/break-glass-regions';
 import type { RegionResources } from './region-resources';
+import type { SessionLogDestination } from '../core/session-log-destination';
 import { runAsGuardOf, standingSessionAccessProps } from './session-access-props';
 import { addLaunchTagger, addRegionSessionResources } from './regional';
 
@@ -34,9 +35,10 @@ import { addLaunchTagger, addRegionSessionResources } from './regional';
  */
 export interface SsmFederatedAccessProps {
   /**
-   * The environment: one AWS account, its regions and its identity source, in the shape of an
-   * environment file ({@link EnvironmentInput}), validated the same way (or what
-   * `loadEnvironment` returned). Its `backend` is not used: the state backend is the stack's.
+   * The environment: one AWS account, its regions and its identity source. Either in the shape of
+   * an environment file ({@link EnvironmentInput}), which is validated here the same way, or what
+   * `loadEnvironment` returned ({@link EnvironmentConfig}, marked `validated: true`), which is taken
+   * as it is. Its `backend` is not used: the state backend is the stack's.
    */
   readonly environment: EnvironmentInput | EnvironmentConfig;
   /**
@@ -131,58 +133,19 @@ export class SsmFederatedAccess extends Construct {
     const providers = this.regionProviders(config, props, defaultTags);
     if (providers === undefined) return;
     this.config = config;
-    const primaryRegion = config.regions[0];
 
-    // CI: the roles the plan-review and deploy workflows assume through GitHub's OIDC provider, and
-    // the permissions boundary that every role of the stack then carries (first, so roles can name it).
-    if (config.ci) {
-      const names = ciRoleNames(config);
-      this.ci = new GitHubActionsRoles(this, 'github-actions', {
-        accountId: config.accountId,
-        repository: config.ci.githubRepository,
-        deployEnvironment: config.ci.deployEnvironment ?? config.name,
-        // Names stay the environment's when many environments share one GitHub environment.
-        namePrefix: `${config.name}-`,
-        planRoleName: names.plan,
-        deployRoleName: names.deploy,
-        regions: config.regions,
-        // The break-glass sign-in alarms' regions, where nothing else of the environment is.
-        alarmRegions: breakGlassEnabled(config)
-          ? breakGlassAlarmRegionsOf(config).filter((r) => !config.regions.includes(r))
-          : [],
-        createOidcProvider: config.ci.createOidcProvider,
-        ...props.ciPermissions,
-        ...(config.backend.type === 's3'
-          ? { state: { bucket: config.backend.bucket, key: stateKey(config, config.backend.key) } }
-          : {}),
-      });
-    }
+    // CI first: the permissions boundary it makes is one every role of the stack then carries.
+    if (config.ci) this.ci = this.addCiRoles(config, config.ci, props);
     const permissionsBoundaryArn = this.ci?.permissionsBoundaryArn;
     const boundary = permissionsBoundaryArn === undefined ? {} : { permissionsBoundaryArn };
 
     const identity = config.identity;
-    if (identity.type === 'saml') {
-      this.federation = new SamlFederation(this, 'federation', {
-        accountId: config.accountId,
-        providerName: identity.providerName,
-        metadataXml: config.samlMetadataXml ?? '',
-        roleName: identity.roleName,
-        maxSessionDurationHours: identity.maxSessionDurationHours,
-        requireRunAsTag: config.runAs.enabled,
-        runAsGuard: runAsGuardOf(config),
-        principalTagNames: principalTagNames(config),
-        sourceIdentity: identity.sourceIdentity,
-        ...boundary,
-      });
-    }
+    if (identity.type === 'saml') this.federation = this.addFederation(config, identity, boundary);
 
     // Session Manager preferences and audit logging, per region (and VPC endpoints where configured).
     const sessions = config.regions.map((region) => addRegionSessionResources(this, config, region, providers[region]));
     addSessionOutputs(this, config, sessions);
-
-    // Who may open which session, and the role of the instances they open it on.
     const destinations = sessions.map((s) => s.auditLogs.destination);
-    const sessionKmsKeyArns = destinations.flatMap((d) => (d.kmsKeyArn ? [d.kmsKeyArn] : []));
 
     // Just-in-time access: the approval policies per region, the break-glass role and its alarms.
     if (config.justInTime) {
@@ -194,79 +157,24 @@ export class SsmFederatedAccess extends Construct {
       });
     }
 
+    // Who may open which session, and the role of the instances they open it on.
     this.sessionAccess = new SessionAccessPolicy(this, 'session-access', {
-      ...standingSessionAccessProps(config, sessionKmsKeyArns),
+      ...standingSessionAccessProps(
+        config,
+        destinations.flatMap((d) => (d.kmsKeyArn ? [d.kmsKeyArn] : [])),
+      ),
       ...this.justInTime?.sessionAccessProps,
     });
-    this.managedInstanceRole = new ManagedInstanceRole(this, 'managed-instance-role', {
-      accountId: config.accountId,
-      regions: config.regions,
-      roleName: managedInstanceRoleName(config),
-      logDestinations: destinations,
-      ...boundary,
-    });
-    output(
-      this,
-      'managed_instance_profile_name',
-      this.managedInstanceRole.instanceProfile.name,
-      'Instance profile for the instances people connect to',
-    );
-    output(
-      this,
-      'ownership_tag_scp',
-      this.sessionAccess.scpJson,
-      'Organization SCP protecting the AwsUserId tag (attach it from the management account)',
-    );
-    addCentralLogBucketOutputs(this, config, this.managedInstanceRole);
+    this.managedInstanceRole = this.addManagedInstanceRole(config, destinations, this.sessionAccess, boundary);
 
     if (this.federation) {
       this.sessionAccess.attachToRole(this.federation.role);
-      addFederationOutputs(this, this.federation, primaryRegion);
+      addFederationOutputs(this, this.federation, config.regions[0]);
     }
     if (identity.type === 'identity-center') {
-      // Identity Center is managed from the organization's management or delegated administrator account.
-      const provider =
-        props.identityCenterProvider ??
-        new AwsProvider(this, 'aws_identity_center', {
-          alias: 'identity_center',
-          region: identity.region,
-          allowedAccountIds: [identity.adminAccountId],
-          defaultTags,
-          ...(identity.adminRoleArn
-            ? { assumeRole: [{ roleArn: identity.adminRoleArn, sessionName: `${config.name}-identity-center` }] }
-            : {}),
-        });
-      this.identityCenter = new IdentityCenterPermissionSet(this, 'identity-center', {
-        provider,
-        instanceArn: identity.instanceArn,
-        permissionSetName: identity.permissionSetName,
-        sessionDurationHours: identity.sessionDurationHours,
-        sessionAccessPolicy: this.sessionAccess,
-        accountId: config.accountId,
-        runAsSource: identity.runAsAttribute,
-        attributeSources: identity.attributePaths,
-        manageAccessControlAttributes: identity.manageAccessControlAttributes,
-        assignments: identity.assignments,
-      });
-      addIdentityCenterOutputs(this, this.identityCenter);
+      this.identityCenter = this.addIdentityCenter(config, identity, this.sessionAccess, props, defaultTags);
     }
-
-    // Launch tagger: one per region, one deployment package for all. SAML: owner values start with
-    // the federated role's unique id, which Terraform knows. Identity Center: the permission set's
-    // role (AWSReservedSSO_*) exists only once Identity Center provisions it, so the function
-    // recognises its sessions by path and name and looks its id up at run time.
-    if (config.launchTagger.enabled) {
-      const bundle = LaunchTagger.bundleAsset(this, 'launch-tagger-bundle');
-      this.launchTaggers = config.regions.map((region) =>
-        addLaunchTagger(this, config, region, providers[region], {
-          bundle,
-          ...(this.federation ? { federation: this.federation } : {}),
-          ...(this.identityCenter ? { permissionSet: this.identityCenter } : {}),
-          ...boundary,
-        }),
-      );
-      addLaunchTaggerOutputs(this, config.regions, this.launchTaggers);
-    }
+    if (config.launchTagger.enabled) this.launchTaggers = this.addLaunchTaggers(config, providers, boundary);
     this.regions = config.regions.map((region, index) => ({
       region,
       provider: providers[region],
@@ -277,19 +185,170 @@ export class SsmFederatedAccess extends Construct {
 
     // The CI roles manage what this construct created (not what the app adds beside it): granted
     // once every resource exists, so their policies are computed once.
-    if (this.ci) {
-      for (const approvals of this.justInTime?.approvals ?? []) approvals.grantDeploy(this.ci);
-      try {
-        this.ci.grantManage(this);
-      } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        reportProblems(this, error.problems);
-      }
-    }
-
+    if (this.ci) this.grantCiRoles(this.ci);
     // Keep last: lints and sizes every policy rendered above, when the app is validated.
-    const sessionAccess = this.sessionAccess;
-    const ci = this.ci;
+    this.addPolicyValidation(this.sessionAccess, this.ci);
+  }
+
+  /**
+   * The roles the plan-review and deploy workflows assume through GitHub's OIDC provider, and the
+   * permissions boundary that every role of the stack then carries.
+   */
+  private addCiRoles(
+    config: EnvironmentConfig,
+    ci: NonNullable<EnvironmentConfig['ci']>,
+    props: SsmFederatedAccessProps,
+  ): GitHubActionsRoles {
+    const names = ciRoleNames(config);
+    return new GitHubActionsRoles(this, 'github-actions', {
+      accountId: config.accountId,
+      repository: ci.githubRepository,
+      deployEnvironment: ci.deployEnvironment ?? config.name,
+      // Names stay the environment's when many environments share one GitHub environment.
+      namePrefix: `${config.name}-`,
+      planRoleName: names.plan,
+      deployRoleName: names.deploy,
+      regions: config.regions,
+      // The break-glass sign-in alarms' regions, where nothing else of the environment is.
+      alarmRegions: breakGlassEnabled(config)
+        ? breakGlassAlarmRegionsOf(config).filter((r) => !config.regions.includes(r))
+        : [],
+      createOidcProvider: ci.createOidcProvider,
+      ...props.ciPermissions,
+      ...(config.backend.type === 's3'
+        ? { state: { bucket: config.backend.bucket, key: stateKey(config, config.backend.key) } }
+        : {}),
+    });
+  }
+
+  /** The SAML provider and the federated role people assume through it. */
+  private addFederation(
+    config: EnvironmentConfig,
+    identity: SamlIdentity,
+    boundary: { permissionsBoundaryArn?: string },
+  ): SamlFederation {
+    return new SamlFederation(this, 'federation', {
+      accountId: config.accountId,
+      providerName: identity.providerName,
+      metadataXml: config.samlMetadataXml ?? '',
+      roleName: identity.roleName,
+      maxSessionDurationHours: identity.maxSessionDurationHours,
+      requireRunAsTag: config.runAs.enabled,
+      runAsGuard: runAsGuardOf(config),
+      principalTagNames: principalTagNames(config),
+      sourceIdentity: identity.sourceIdentity,
+      ...boundary,
+    });
+  }
+
+  /**
+   * The role and instance profile of the instances people connect to, with the outputs an operator
+   * needs beside it: the profile's name, the ownership-tag SCP and the central log bucket's policies.
+   */
+  private addManagedInstanceRole(
+    config: EnvironmentConfig,
+    destinations: readonly SessionLogDestination[],
+    sessionAccess: SessionAccessPolicy,
+    boundary: { permissionsBoundaryArn?: string },
+  ): ManagedInstanceRole {
+    const role = new ManagedInstanceRole(this, 'managed-instance-role', {
+      accountId: config.accountId,
+      regions: config.regions,
+      roleName: managedInstanceRoleName(config),
+      logDestinations: destinations,
+      ...boundary,
+    });
+    output(
+      this,
+      'managed_instance_profile_name',
+      role.instanceProfile.name,
+      'Instance profile for the instances people connect to',
+    );
+    output(
+      this,
+      'ownership_tag_scp',
+      sessionAccess.scpJson,
+      'Organization SCP protecting the AwsUserId tag (attach it from the management account)',
+    );
+    addCentralLogBucketOutputs(this, config, role);
+    return role;
+  }
+
+  /**
+   * The Identity Center permission set, managed from the organization's management or delegated
+   * administrator account (through `identityCenterProvider`, or a provider created for it).
+   */
+  private addIdentityCenter(
+    config: EnvironmentConfig,
+    identity: IdentityCenterIdentity,
+    sessionAccess: SessionAccessPolicy,
+    props: SsmFederatedAccessProps,
+    defaultTags: { tags: Record<string, string> }[],
+  ): IdentityCenterPermissionSet {
+    const provider =
+      props.identityCenterProvider ??
+      new AwsProvider(this, 'aws_identity_center', {
+        alias: 'identity_center',
+        region: identity.region,
+        allowedAccountIds: [identity.adminAccountId],
+        defaultTags,
+        ...(identity.adminRoleArn
+          ? { assumeRole: [{ roleArn: identity.adminRoleArn, sessionName: `${config.name}-identity-center` }] }
+          : {}),
+      });
+    const permissionSet = new IdentityCenterPermissionSet(this, 'identity-center', {
+      provider,
+      instanceArn: identity.instanceArn,
+      permissionSetName: identity.permissionSetName,
+      sessionDurationHours: identity.sessionDurationHours,
+      sessionAccessPolicy: sessionAccess,
+      accountId: config.accountId,
+      runAsSource: identity.runAsAttribute,
+      attributeSources: identity.attributePaths,
+      manageAccessControlAttributes: identity.manageAccessControlAttributes,
+      assignments: identity.assignments,
+    });
+    addIdentityCenterOutputs(this, permissionSet);
+    return permissionSet;
+  }
+
+  /**
+   * The launch tagger: one per region, one deployment package for all. SAML: owner values start
+   * with the federated role's unique id, which Terraform knows. Identity Center: the permission
+   * set's role (AWSReservedSSO_*) exists only once Identity Center provisions it, so the function
+   * recognises its sessions by path and name and looks its id up at run time.
+   */
+  private addLaunchTaggers(
+    config: EnvironmentConfig,
+    providers: Record<string, AwsProvider>,
+    boundary: { permissionsBoundaryArn?: string },
+  ): LaunchTagger[] {
+    const bundle = LaunchTagger.bundleAsset(this, 'launch-tagger-bundle');
+    const taggers = config.regions.map((region) =>
+      addLaunchTagger(this, config, region, providers[region], {
+        bundle,
+        ...(this.federation ? { federation: this.federation } : {}),
+        ...(this.identityCenter ? { permissionSet: this.identityCenter } : {}),
+        ...boundary,
+      }),
+    );
+    addLaunchTaggerOutputs(this, config.regions, taggers);
+    return taggers;
+  }
+
+  /** Lets the CI roles deploy the approval documents and manage everything this construct created. */
+  private grantCiRoles(ci: GitHubActionsRoles): void {
+    for (const approvals of this.justInTime?.approvals ?? []) approvals.grantDeploy(ci);
+    try {
+      ci.grantManage(this);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      reportProblems(this, error.problems);
+    }
+  }
+
+  /** Lints and sizes every policy of this construct (the SCP and the CI policies included) when the app is validated. */
+  private addPolicyValidation(sessionAccess: SessionAccessPolicy, ci: GitHubActionsRoles | undefined): void {
     this.node.addValidation({
       validate: () => {
         try {
@@ -410,18 +469,20 @@ export class SsmFederatedAccess extends Construct {
   }
 }
 
+type SamlIdentity = Extract<EnvironmentConfig['identity'], { type: 'saml' }>;
+type IdentityCenterIdentity = Extract<EnvironmentConfig['identity'], { type: 'identity-center' }>;
+
 /** Whether the environment has a break-glass role (and so alarms beyond its own regions). */
 function breakGlassEnabled(config: EnvironmentConfig): boolean {
   return config.justInTime?.breakGlass.enabled === true;
 }
 
-/** The environment, validated here unless it already was (what `loadEnvironment` returns). */
+/** The environment, validated here unless the loader did (`EnvironmentConfig.validated`). */
 function validatedEnvironment(scope: Construct, props: SsmFederatedAccessProps): EnvironmentConfig | undefined {
   const environment = props.environment;
-  // The schema is strict: an environment file has neither `source` nor `regions`; a validated one has both.
-  if ('source' in environment && 'regions' in environment) return environment;
+  if (isEnvironmentConfig(environment)) return environment;
   const result = validateEnvironment(
-    { file: scope.node.path, input: environment as EnvironmentInput },
+    { file: scope.node.path, input: environment },
     { ...(props.rootDir ? { rootDir: props.rootDir } : {}), pathPrefix: 'environment.' },
   );
   reportProblems(scope, result.problems);

@@ -18,15 +18,15 @@ const pairs = (n) =>
   Array.from({ length: n }, (_, i) => ({ principalTag: `Attr${i + 1}`, instanceTag: `ATTR_${i + 1}` }));
 const shapes = [
   // The just-in-time production fixture: three ABAC groups of two tags, restricted instances excluded.
-  ['prod: 3 groups x 2 tags, exclusion, deny-access', { attributes: { tags: pairs(2), groups: 3 } }],
+  ['prod: 3 groups x 2 tags, exclusion, deny-access', { attributeRule: { tags: pairs(2), groups: 3 } }],
   [
     '3 groups x 2 tags + principal-tag owner',
     {
-      attributes: { tags: pairs(2), groups: 3 },
-      principalTagOwner: { principalTag: 'UserName', instanceTag: 'CreatedBy' },
+      attributeRule: { tags: pairs(2), groups: 3 },
+      principalTagOwnerRule: { principalTag: 'UserName', instanceTag: 'CreatedBy' },
     },
   ],
-  ['20 groups x 3 tags (the schema maximum of groups)', { attributes: { tags: pairs(3), groups: 20 } }],
+  ['20 groups x 3 tags (the schema maximum of groups)', { attributeRule: { tags: pairs(3), groups: 20 } }],
 ];
 const deny = [{ tagKey: 'Restricted', values: ['true'] }];
 

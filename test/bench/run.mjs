@@ -100,7 +100,7 @@ if (scale.status !== 0) process.exitCode = scale.status ?? 1;
       sessionAccessDocument({
         accountId: '111111111111',
         regions,
-        rules: { owner: true, ...(groups > 0 ? { attributes: { tags: pairs(tags), groups } } : {}), ...extra },
+        rules: { ownerRule: true, ...(groups > 0 ? { attributeRule: { tags: pairs(tags), groups } } : {}), ...extra },
         sshEnabled: true,
         portForwardingEnabled: false,
         sessionKmsKeyArns: keys,
@@ -129,7 +129,9 @@ if (scale.status !== 0) process.exitCode = scale.status ?? 1;
       `    ~${perGroup.toFixed(0)} characters per group (linear); largest that fits: ${fits} groups inline (10,240), ${fitsManaged} as a managed policy (6,144); the schema allows 20`,
     );
   }
-  const withCreator = size(2, 1, { principalTagOwner: { principalTag: 'SSMSessionRunAs', instanceTag: 'CreatedBy' } });
+  const withCreator = size(2, 1, {
+    principalTagOwnerRule: { principalTag: 'SSMSessionRunAs', instanceTag: 'CreatedBy' },
+  });
   console.log(`  principal-tag owner rule adds ${withCreator - size(2)} characters`);
 }
 

@@ -29,7 +29,7 @@ const policy = (stack: TerraformStack) =>
     accountId,
     regions: ['eu-west-1'],
     environment: 'team',
-    rules: { owner: true, principalTagOwner: { principalTag: 'SSMSessionRunAs', instanceTag: 'CreatedBy' } },
+    rules: { ownerRule: true, principalTagOwnerRule: { principalTag: 'SSMSessionRunAs', instanceTag: 'CreatedBy' } },
     sshEnabled: true,
   });
 

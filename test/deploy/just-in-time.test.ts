@@ -74,7 +74,7 @@ describe('just-in-time approval policies on the emulator', () => {
         region: REGION,
         environmentName: 'jit-test',
         autoApproval: {
-          attributes: { tags: [{ principalTag: 'AppId', instanceTag: 'APP_ID' }], groups: 2 },
+          attributeRule: { tags: [{ principalTag: 'AppId', instanceTag: 'APP_ID' }], groups: 2 },
           exceptWhenTagged: { key: 'Restricted', value: 'true' },
         },
         manualApprovals: [manual],

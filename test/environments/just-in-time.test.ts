@@ -56,10 +56,10 @@ describe('just-in-time environment settings', () => {
     );
     expect(lines).toEqual([
       expect.stringMatching(
-        /^environments\/prod-jit\.ts: access\.sshEnabled must be false when access\.mode is "just-in-time".*Set access\.sshEnabled to false, or access\.mode to "standing" \(got true\)$/,
+        /^environments\/prod-jit\.ts: access\.sshEnabled must be false with access\.mode "just-in-time".*Set access\.sshEnabled to false, or access\.mode to "standing" \(got true\)$/,
       ),
       expect.stringMatching(
-        /^environments\/prod-jit\.ts: access\.portForwardingEnabled must be false when access\.mode is "just-in-time"/,
+        /^environments\/prod-jit\.ts: access\.portForwardingEnabled must be false with access\.mode "just-in-time"/,
       ),
     ]);
   });

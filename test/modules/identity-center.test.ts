@@ -24,8 +24,8 @@ function synthPermissionSet(overrides: Partial<IdentityCenterPermissionSetProps>
     regions: ['eu-west-1'],
     environment: 'test',
     rules: abac
-      ? { owner: true, attributes: { tags: [{ principalTag: 'AppId', instanceTag: 'APP_ID' }], groups: 2 } }
-      : { owner: true },
+      ? { ownerRule: true, attributeRule: { tags: [{ principalTag: 'AppId', instanceTag: 'APP_ID' }], groups: 2 } }
+      : { ownerRule: true },
   });
   validated(
     () =>

@@ -20,7 +20,7 @@ const platform = {
 const props: JustInTimeApprovalPoliciesProps = {
   region: 'eu-west-1',
   environmentName: 'prod',
-  autoApproval: { attributes, exceptWhenTagged: { key: 'Restricted', value: 'true' } },
+  autoApproval: { attributeRule: attributes, exceptWhenTagged: { key: 'Restricted', value: 'true' } },
   manualApprovals: [platform],
   denyAccess: [{ tagKey: 'Restricted', values: ['true'] }],
 };

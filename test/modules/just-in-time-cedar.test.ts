@@ -17,8 +17,8 @@ const attributes = {
 };
 const principalTagOwner = { principalTag: 'UserName', instanceTag: 'CreatedBy' };
 const rules: AutoApprovalRules = {
-  attributes,
-  principalTagOwner,
+  attributeRule: attributes,
+  principalTagOwnerRule: principalTagOwner,
   exceptWhenTagged: { key: 'Restricted', value: 'true' },
 };
 const deny = [{ tagKey: 'Restricted', values: ['true'] }];
@@ -133,7 +133,7 @@ describe('authorization matrix through Cedar', () => {
   });
 
   it('deny-access wins over auto-approval, even without the unless', () => {
-    const withoutExclusion = autoApprovalCedar({ attributes, principalTagOwner });
+    const withoutExclusion = autoApprovalCedar({ attributeRule: attributes, principalTagOwnerRule: principalTagOwner });
     const restricted = { ...app, Restricted: 'true' };
     expect(decide(withoutExclusion, { AppId: 'billing', Stage: 'prod' }, restricted)).toBe('allow');
     expect(
@@ -147,7 +147,7 @@ describe('authorization matrix through Cedar', () => {
   it('deny-access matches any of its values', () => {
     const multi = denyAccessCedar([{ tagKey: 'Tier', values: ['db', 'hsm'] }]);
     expect(cedarProblems(multi)).toEqual([]);
-    const open = autoApprovalCedar({ principalTagOwner });
+    const open = autoApprovalCedar({ principalTagOwnerRule: principalTagOwner });
     expect(decide(`${open}\n\n${multi}`, { UserName: 'a' }, { CreatedBy: 'a', Tier: 'hsm' })).toBe('deny');
     expect(decide(`${open}\n\n${multi}`, { UserName: 'a' }, { CreatedBy: 'a', Tier: 'web' })).toBe('allow');
   });

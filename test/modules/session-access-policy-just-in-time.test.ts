@@ -12,9 +12,9 @@ import { RUN_AS_GUARD_SIDS } from '../../modules/core/run-as-guard';
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
 const rules = {
-  owner: true,
-  attributes: { tags: [{ principalTag: 'AppId', instanceTag: 'APP_ID' }], groups: 1 },
-  principalTagOwner: { principalTag: 'UserName', instanceTag: 'CreatedBy' },
+  ownerRule: true,
+  attributeRule: { tags: [{ principalTag: 'AppId', instanceTag: 'APP_ID' }], groups: 1 },
+  principalTagOwnerRule: { principalTag: 'UserName', instanceTag: 'CreatedBy' },
 };
 const base: SessionAccessPolicyProps = {
   accountId: ACCOUNT,

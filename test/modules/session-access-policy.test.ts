@@ -6,7 +6,7 @@ import { TerraformStack, Testing } from 'cdktf';
 import { sessionKeyPolicy } from '../../modules/session-audit-logs/session-audit-logs';
 import type { PolicyStatement } from '../../modules/core/policy-document';
 import { quotaSize } from '../../modules/core/policy-lint';
-import { accessRulesOf, sessionAccessDocument } from '../../modules/session-access-policy/access-rules';
+import { sessionAccessDocument } from '../../modules/session-access-policy/access-rules';
 import {
   SESSION_ACCESS_SIDS as SIDS,
   SessionAccessPolicy,
@@ -126,8 +126,8 @@ describe('SessionAccessPolicy statements', () => {
   it('attribute rule: one statement per group, group k reading principal tags suffixed with k', () => {
     const policy = build({
       rules: {
-        owner: false,
-        attributes: {
+        ownerRule: false,
+        attributeRule: {
           tags: [
             { principalTag: 'AppId', instanceTag: 'APP_ID' },
             { principalTag: 'Stage', instanceTag: 'STAGE' },
@@ -158,7 +158,7 @@ describe('SessionAccessPolicy statements', () => {
 
   it('principal-tag owner rule: CreatedBy equals the principal tag, never empty', () => {
     const policy = build({
-      rules: { owner: true, principalTagOwner: { principalTag: 'SSMSessionRunAs', instanceTag: 'CreatedBy' } },
+      rules: { ownerRule: true, principalTagOwnerRule: { principalTag: 'SSMSessionRunAs', instanceTag: 'CreatedBy' } },
     });
     expect(statement(policy, SIDS.principalTagOwner).Condition).toEqual({
       StringEquals: { 'ssm:resourceTag/CreatedBy': '${aws:PrincipalTag/SSMSessionRunAs}' },
@@ -218,9 +218,9 @@ describe('SessionAccessPolicy statements', () => {
 
   it('denies changing every tag that grants a session, ignoring case, on instances anywhere', () => {
     const rules = {
-      owner: true,
-      attributes: { tags: [{ principalTag: 'AppId', instanceTag: 'APP_ID' }], groups: 1 },
-      principalTagOwner: { principalTag: 'SSMSessionRunAs', instanceTag: 'CreatedBy' },
+      ownerRule: true,
+      attributeRule: { tags: [{ principalTag: 'AppId', instanceTag: 'APP_ID' }], groups: 1 },
+      principalTagOwnerRule: { principalTag: 'SSMSessionRunAs', instanceTag: 'CreatedBy' },
     };
     expect(accessTagKeys(rules)).toEqual(['AwsUserId', 'APP_ID', 'CreatedBy']);
     const policy = build({ rules });
@@ -267,7 +267,7 @@ describe('SessionAccessPolicy statements', () => {
     const input = {
       accountId: ACCOUNT,
       regions: ['eu-west-1'],
-      rules: accessRulesOf({ ownerRule: true }),
+      rules: { ownerRule: true },
       sshEnabled: false,
       portForwardingEnabled: false,
       sessionKmsKeyArns: [],
@@ -277,7 +277,7 @@ describe('SessionAccessPolicy statements', () => {
     const twoGroups = quotaSize(
       sessionAccessDocument({
         ...input,
-        rules: { owner: true, attributes: { tags: [{ principalTag: 'A', instanceTag: 'B' }], groups: 2 } },
+        rules: { ownerRule: true, attributeRule: { tags: [{ principalTag: 'A', instanceTag: 'B' }], groups: 2 } },
       }),
     );
     expect(twoGroups).toBeGreaterThan(one);
@@ -288,22 +288,27 @@ describe('SessionAccessPolicy statements', () => {
 
 describe('SessionAccessPolicy validation', () => {
   it.each<[string, Partial<SessionAccessPolicyProps>, string]>([
-    ['no rule on', { rules: { owner: false } }, 'rules must turn on at least one match rule'],
+    ['no rule on', { rules: { ownerRule: false } }, 'rules must turn on at least one match rule'],
     ['no regions', { regions: [] }, 'regions must list at least one region'],
     ['a bad account', { accountId: '123' }, 'accountId must be a 12-digit AWS account id'],
     // A JavaScript caller (or a cast) can still pass any string: it is checked at run time too.
     ['a bad region', { regions: ['mars-1' as AwsRegion] }, 'regions.0 must be an AWS region name'],
     [
       'the ownership tag as an ABAC tag',
-      { rules: { owner: true, attributes: { tags: [{ principalTag: 'X', instanceTag: 'awsuserid' }], groups: 1 } } },
+      {
+        rules: {
+          ownerRule: true,
+          attributeRule: { tags: [{ principalTag: 'X', instanceTag: 'awsuserid' }], groups: 1 },
+        },
+      },
       'must not use the ownership tag AwsUserId',
     ],
     [
       'an instance tag twice in a group',
       {
         rules: {
-          owner: false,
-          attributes: {
+          ownerRule: false,
+          attributeRule: {
             tags: [
               { principalTag: 'A', instanceTag: 'T' },
               { principalTag: 'B', instanceTag: 'T' },
@@ -316,7 +321,7 @@ describe('SessionAccessPolicy validation', () => {
     ],
     [
       'zero groups',
-      { rules: { owner: false, attributes: { tags: [{ principalTag: 'A', instanceTag: 'T' }], groups: 0 } } },
+      { rules: { ownerRule: false, attributeRule: { tags: [{ principalTag: 'A', instanceTag: 'T' }], groups: 0 } } },
       'groups must be a whole number',
     ],
   ])('rejects %s before creating anything', (_, overrides, message) => {

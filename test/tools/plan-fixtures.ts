@@ -169,7 +169,7 @@ const approvalPlans: Record<string, { resourceChanges: ResourceChange[]; outputC
     resourceChanges: [
       approvals(
         withDocuments(
-          { ...unrestricted, principalTagOwner: { principalTag: 'Owner', instanceTag: 'OWNER' } },
+          { ...unrestricted, principalTagOwnerRule: { principalTag: 'Owner', instanceTag: 'OWNER' } },
           platform,
         ),
       ),
@@ -192,7 +192,7 @@ const approvalPlans: Record<string, { resourceChanges: ResourceChange[]; outputC
     resourceChanges: [
       approvals(
         withDocuments(
-          { ...autoRules, attributes: { ...autoRules.attributes!, groups: autoRules.attributes!.groups - 1 } },
+          { ...autoRules, attributeRule: { ...autoRules.attributeRule!, groups: autoRules.attributeRule!.groups - 1 } },
           { ...platform, accessDurationHours: 2 },
         ),
       ),
