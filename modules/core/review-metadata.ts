@@ -83,9 +83,11 @@ export interface InstancePolicyDescription {
 export interface LaunchTaggerRoleDescription {
   readonly part: 'launch-tagger-role';
   readonly region: string;
-  /** The function's name (its dead-letter queue is `<name>-dead-letters`). */
+  /** The function's name. */
   readonly name?: string;
   readonly roleName: string;
+  /** The function's dead-letter queue (absent in stacks synthesized before it was recorded). */
+  readonly deadLetterQueueName?: string;
   readonly launcherRoleNames: readonly string[];
 }
 

@@ -338,7 +338,8 @@ export class LaunchTagger extends Construct {
       part: 'launch-tagger-role',
       region: this.region,
       name: this.name,
-      roleName: `${this.name}-${this.region}`,
+      roleName: launchTaggerRoleName(this.name, this.region),
+      deadLetterQueueName: resourceNames(this.name, this.region, props.accountId).queueName,
       launcherRoleNames: launchers,
     });
     const policy = new IamRolePolicy(this, 'role_policy', {

@@ -86,6 +86,7 @@ function expectedModel(e: EnvironmentConfig): AccessModel {
           region,
           name: launchTagger,
           roleName: `${launchTagger}-${region}`,
+          deadLetterQueueName: `${launchTagger}-dead-letters`,
           launcherRoleNames: e.launchTagger.launcherRoleNames,
         }))
       : [],

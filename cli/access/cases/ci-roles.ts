@@ -175,10 +175,12 @@ function planDestinationRequests(m: MatrixContext, d: ResolvedDestination, refre
 function planSessionDataRequests(m: MatrixContext, refresh: boolean): CiRequest[] {
   const sessionData = { expected: 'ExplicitlyDenied', sid: CI_SIDS.denySessionData } as const;
   const { primary, account } = m;
-  const queue = `arn:aws:sqs:${primary}:${account}:${launchTaggerName(m.access.model)}-dead-letters`;
+  // The primary region's tagger, as it describes its queue.
+  const tagger = m.access.model.launchTaggers.find((t) => t.region === primary) ?? m.access.model.launchTaggers[0];
+  const queue = `arn:aws:sqs:${primary}:${account}:${tagger?.deadLetterQueueName}`;
   return [
     ...m.access.destinations.flatMap((d) => planDestinationRequests(m, d, refresh)),
-    ...(samlTagger(m)
+    ...(samlTagger(m) && tagger?.deadLetterQueueName
       ? [
           {
             description: `receive a dead letter of the launch tagger in ${primary}`,
