@@ -83,7 +83,8 @@ const WORKER_MARK = 'ssmFederatedAccessSynthWorker';
 /** Builds one batch in a fresh App and, when it is valid and `write` is set, writes it into `staging`. */
 function synthesizeBatch(batch: Batch, staging: string): BatchResult {
   // Validated once, here: `app.synth()` would run every construct's validations a second time.
-  const app = buildApp(batch.configs, { outdir: staging, skipValidation: true });
+  // Synthesized as built: nothing is added to the stacks, so none refers to another.
+  const app = buildApp(batch.configs, { outdir: staging, skipValidation: true, synthesizedAsBuilt: true });
   const problems = validationProblems(app);
   if (problems.length > 0 || !batch.write) return { index: batch.index, manifests: [], problems };
   app.synth();
