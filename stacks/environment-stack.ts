@@ -3,6 +3,7 @@ import type { Construct, IConstruct } from 'constructs';
 import type { EnvironmentConfig } from '../modules/environment/load-environment';
 import { SsmFederatedAccess } from '../modules/ssm-federated-access/ssm-federated-access';
 import { configureBackend } from './backend';
+import { stackDocument } from './stack-document';
 
 /** Options of {@link SsmFederatedAccessStack}. */
 export interface SsmFederatedAccessStackOptions {
@@ -27,6 +28,8 @@ export class SsmFederatedAccessStack extends TerraformStack {
   readonly access: SsmFederatedAccess;
   /** Whether the stack skips cdktf's search for references to other stacks (see `prepareStack`). */
   readonly synthesizedAsBuilt: boolean;
+  /** Whether `addOverride` was called on the stack itself. */
+  private overridden = false;
 
   constructor(scope: Construct, config: EnvironmentConfig, options: SsmFederatedAccessStackOptions = {}) {
     super(scope, config.name);
@@ -53,6 +56,19 @@ export class SsmFederatedAccessStack extends TerraformStack {
       return;
     }
     this.ensureBackendExists();
+  }
+
+  /**
+   * cdktf's document, less its final pass over the merged document when the stack is synthesized
+   * as built and has no stack-level override (see {@link stackDocument}).
+   */
+  override toTerraform(): Record<string, unknown> {
+    return this.synthesizedAsBuilt && !this.overridden ? stackDocument(this) : super.toTerraform();
+  }
+
+  override addOverride(path: string, value: unknown): void {
+    this.overridden = true;
+    super.addOverride(path, value);
   }
 }
 

@@ -11,9 +11,10 @@ import { differences, generatedSources, listFiles, readManifest } from './synth-
 
 /**
  * The synth pipeline builds each batch's App with `synthesizedAsBuilt`, which skips cdktf's
- * preparing pass (a search for references between stacks). That is only right while no stack
- * refers to another: these tests synthesize a wide set of environments both ways and require the
- * same bytes, and show that the comparison catches a reference between stacks.
+ * preparing pass (a search for references between stacks) and its last pass over each stack's
+ * merged document. That is only right while no stack refers to another and every fragment is
+ * resolved: these tests synthesize a wide set of environments both ways and require the same
+ * bytes, and show that the comparison catches a reference between stacks.
  */
 const sources: EnvironmentSource[] = [
   ...environmentSources,
@@ -24,9 +25,14 @@ const sources: EnvironmentSource[] = [
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'ssm-fa-as-built-'));
 
-/** Synthesizes `app` (built into `outdir`) after `change`, which may add to it. */
-function synth(outdir: string, synthesizedAsBuilt: boolean, change: (app: App) => void = () => {}): string {
-  const app = buildApp(loadEnvironments(sources), { outdir, synthesizedAsBuilt });
+/** Synthesizes the environments of `from` (the shipped ones by default) after `change`, which may add to the app. */
+function synth(
+  synthesizedAsBuilt: boolean,
+  change: (app: App) => void = () => {},
+  from: readonly EnvironmentSource[] = environmentSources,
+): string {
+  const outdir = tmp();
+  const app = buildApp(loadEnvironments(from), { outdir, synthesizedAsBuilt });
   change(app);
   app.synth();
   return outdir;
@@ -43,10 +49,10 @@ function referBetween(from: string, to: string) {
   };
 }
 
-describe('skipping the search for references between stacks (synthesizedAsBuilt)', () => {
+describe('a synth of stacks as built (synthesizedAsBuilt): two passes of cdktf skipped', () => {
   let full: string;
   beforeAll(() => {
-    full = synth(tmp(), false);
+    full = synth(false, undefined, sources);
   });
 
   it('finds none in the environments: no stack depends on another, no cross-stack output', () => {
@@ -60,15 +66,15 @@ describe('skipping the search for references between stacks (synthesizedAsBuilt)
   });
 
   it('writes the same bytes as cdktf with its search, manifest included', () => {
-    const asBuilt = synth(tmp(), true);
+    const asBuilt = synth(true, undefined, sources);
     expect(listFiles(asBuilt)).toEqual(listFiles(full));
     expect(differences(full, asBuilt)).toEqual([]);
     expect(readFileSync(join(asBuilt, 'manifest.json')).equals(readFileSync(join(full, 'manifest.json')))).toBe(true);
   });
 
   it('would show a reference between stacks as a difference (what the comparison above guards)', () => {
-    const searched = synth(tmp(), false, referBetween('dev', 'prod'));
-    const skipped = synth(tmp(), true, referBetween('dev', 'prod'));
+    const searched = synth(false, referBetween('dev', 'prod'));
+    const skipped = synth(true, referBetween('dev', 'prod'));
     expect(readManifest(searched).stacks.prod.dependencies).toEqual(['dev']);
     expect(differences(searched, skipped)).toEqual([
       'differs stacks/dev/cdk.tf.json',
@@ -76,8 +82,17 @@ describe('skipping the search for references between stacks (synthesizedAsBuilt)
     ]);
   });
 
+  it("writes cdktf's document for a stack with a stack-level override", () => {
+    const override = (app: App) => stackOf(app, 'dev').addOverride('terraform.required_version', '>= 1.5');
+    const searched = synth(false, override);
+    expect(readFileSync(join(searched, 'stacks', 'dev', 'cdk.tf.json'), 'utf8')).toContain(
+      '"required_version": ">= 1.5"',
+    );
+    expect(differences(searched, synth(true, override))).toEqual([]);
+  });
+
   it("runs cdktf's search when the app holds another kind of stack", () => {
-    const outdir = synth(tmp(), true, (app) => {
+    const outdir = synth(true, (app) => {
       const shared = new TerraformStack(app, 'shared');
       new TerraformOutput(shared, 'dev_role', { value: stackOf(app, 'dev').access.federation!.role.arn });
     });
