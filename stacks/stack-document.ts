@@ -8,6 +8,7 @@ import {
   Tokenization,
 } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { resolvePlain } from './resolve-plain';
 
 /**
  * A stack's Terraform document as cdktf 0.21's `TerraformStack.toTerraform()` builds it (the last
@@ -17,7 +18,8 @@ import type { IConstruct } from 'constructs';
  * resolved value holds no token marker and no `undefined`, and resolving it again returns it
  * unchanged). Here only the document's `//` block (metadata and output ids, built from unresolved
  * values) is resolved after the merge. For a stack with no stack-level overrides
- * (`addOverride`), which cdktf merges in unresolved: the caller checks.
+ * (`addOverride`), which cdktf merges in unresolved: the caller checks. The elements are resolved
+ * as cdktf resolves them, cdktf resolving their tokens ({@link resolvePlain}).
  */
 export function stackDocument(stack: TerraformStack): Record<string, unknown> {
   const resolve = (value: unknown): unknown =>
@@ -42,7 +44,9 @@ export function stackDocument(stack: TerraformStack): Record<string, unknown> {
     deepMerge(outputs, path);
   }
   const document: Record<string, unknown> = { '//': resolve({ metadata, outputs }) };
-  for (const fragment of elements.map((element) => resolve(element.toTerraform()))) deepMerge(document, fragment);
+  for (const fragment of elements.map((element) => resolvePlain(element.toTerraform(), resolve))) {
+    deepMerge(document, fragment);
+  }
   return document;
 }
 
