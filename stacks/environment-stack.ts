@@ -10,12 +10,21 @@ export interface SsmFederatedAccessStackOptions {
   /**
    * Whether the stack is synthesized as its constructor built it, with nothing added or changed
    * afterwards, in an app whose every stack is an environment's. Such a stack holds no reference
-   * to another stack, and `prepareStack()` skips cdktf's search for one (see there).
+   * to another stack: `prepareStack()` skips cdktf's search for one and `toTerraform()` skips
+   * cdktf's work that only tokens need (see there). Only with the cdktf release these passes were
+   * checked against ({@link CHECKED_CDKTF_VERSION}); with another (CDK Terrain), the library's own.
    *
-   * @default false: cdktf's `prepareStack()`
+   * @default false: cdktf's `prepareStack()` and `toTerraform()`
    */
   readonly synthesizedAsBuilt?: boolean;
 }
+
+/**
+ * The cdktf release whose `prepareStack()`, `toTerraform()` and token resolution the stack's
+ * shortcuts reproduce, byte for byte: 0.21.0, the last (HashiCorp archived cdktf). The App
+ * records its library's version in the `cdktfVersion` context (CDK Terrain records its own).
+ */
+export const CHECKED_CDKTF_VERSION = '0.21.0';
 
 /**
  * The stack of one environment: its state backend and an {@link SsmFederatedAccess} with
@@ -26,7 +35,7 @@ export class SsmFederatedAccessStack extends TerraformStack {
   readonly config: EnvironmentConfig;
   /** Everything the environment deploys. */
   readonly access: SsmFederatedAccess;
-  /** Whether the stack skips cdktf's search for references to other stacks (see `prepareStack`). */
+  /** Whether the stack skips cdktf's passes that only references to other stacks and tokens need. */
   readonly synthesizedAsBuilt: boolean;
   /** Whether `addOverride` was called on the stack itself. */
   private overridden = false;
@@ -34,7 +43,10 @@ export class SsmFederatedAccessStack extends TerraformStack {
   constructor(scope: Construct, config: EnvironmentConfig, options: SsmFederatedAccessStackOptions = {}) {
     super(scope, config.name);
     this.config = config;
-    this.synthesizedAsBuilt = (options.synthesizedAsBuilt ?? false) && !holdsTokens(config);
+    this.synthesizedAsBuilt =
+      (options.synthesizedAsBuilt ?? false) &&
+      this.node.tryGetContext('cdktfVersion') === CHECKED_CDKTF_VERSION &&
+      !holdsTokens(config);
     configureBackend(this, config);
     this.access = new SsmFederatedAccess(this, 'Default', { environment: config });
   }
@@ -59,8 +71,9 @@ export class SsmFederatedAccessStack extends TerraformStack {
   }
 
   /**
-   * cdktf's document, less its final pass over the merged document when the stack is synthesized
-   * as built and has no stack-level override (see {@link stackDocument}).
+   * cdktf's document, built without cdktf's final pass over the merged document and with the
+   * elements' plain data resolved without cdktf's contexts, when the stack is synthesized as built
+   * and has no stack-level override (see {@link stackDocument}). The same document.
    */
   override toTerraform(): Record<string, unknown> {
     return this.synthesizedAsBuilt && !this.overridden ? stackDocument(this) : super.toTerraform();

@@ -33,6 +33,9 @@ function synth(
 ): string {
   const outdir = tmp();
   const app = buildApp(loadEnvironments(from), { outdir, synthesizedAsBuilt });
+  // The comparisons mean something only if the option took effect (this cdktf release, no token).
+  for (const stack of app.node.children)
+    expect((stack as SsmFederatedAccessStack).synthesizedAsBuilt).toBe(synthesizedAsBuilt);
   change(app);
   app.synth();
   return outdir;
@@ -99,6 +102,13 @@ describe('a synth of stacks as built (synthesizedAsBuilt): two passes of cdktf s
     const dev = JSON.parse(readFileSync(join(outdir, 'stacks', 'dev', 'cdk.tf.json'), 'utf8'));
     expect(Object.keys(dev.output).filter((name) => name.startsWith('cross-stack-output-'))).toHaveLength(1);
     expect(readManifest(outdir).stacks.shared.dependencies).toEqual(['dev']);
+  });
+
+  it("keeps cdktf's passes with another release of the library (CDK Terrain records its own version)", () => {
+    const [config] = loadEnvironments(environmentSources);
+    const app = new App({ outdir: tmp() });
+    app.node.setContext('cdktfVersion', '0.24.0');
+    expect(new SsmFederatedAccessStack(app, config, { synthesizedAsBuilt: true }).synthesizedAsBuilt).toBe(false);
   });
 
   it('does not skip it for a config that holds a token', () => {
