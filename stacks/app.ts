@@ -12,6 +12,15 @@ export interface BuildAppOptions {
    * @default false: `app.synth()` validates each stack and throws on the first problem
    */
   readonly skipValidation?: boolean;
+  /**
+   * Whether the caller synthesizes the app as built, adding or changing nothing first. No stack
+   * then refers to another, and the synth skips cdktf's search for such references (a pass that
+   * resolves every element once more; see `SsmFederatedAccessStack.prepareStack`). The files are
+   * the same.
+   *
+   * @default false: the search runs, as for any cdktf app
+   */
+  readonly synthesizedAsBuilt?: boolean;
 }
 
 /** One stack per validated environment. Validate first (`loadEnvironments`): this only composes. */
@@ -20,6 +29,7 @@ export function buildApp(configs: readonly EnvironmentConfig[], options: BuildAp
     ...(options.outdir ? { outdir: options.outdir } : {}),
     ...(options.skipValidation ? { skipValidation: true } : {}),
   });
-  for (const config of configs) new SsmFederatedAccessStack(app, config);
+  const synthesizedAsBuilt = options.synthesizedAsBuilt ?? false;
+  for (const config of configs) new SsmFederatedAccessStack(app, config, { synthesizedAsBuilt });
   return app;
 }

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { App } from 'cdktf';
@@ -83,7 +83,8 @@ const WORKER_MARK = 'ssmFederatedAccessSynthWorker';
 /** Builds one batch in a fresh App and, when it is valid and `write` is set, writes it into `staging`. */
 function synthesizeBatch(batch: Batch, staging: string): BatchResult {
   // Validated once, here: `app.synth()` would run every construct's validations a second time.
-  const app = buildApp(batch.configs, { outdir: staging, skipValidation: true });
+  // Synthesized as built: nothing is added to the stacks, so none refers to another.
+  const app = buildApp(batch.configs, { outdir: staging, skipValidation: true, synthesizedAsBuilt: true });
   const problems = validationProblems(app);
   if (problems.length > 0 || !batch.write) return { index: batch.index, manifests: [], problems };
   app.synth();
@@ -147,10 +148,14 @@ function finish(outdir: string, staging: string, results: BatchResult[], stderr:
 /**
  * Moves every file under `from` to the same place under `to`, replacing what is there, as App
  * writes into a stack folder: what the synth does not write stays (Terraform's `.terraform` folder
- * and lock file, override files beside cdk.tf.json).
+ * and lock file, override files beside cdk.tf.json). A folder that is not there yet is moved whole.
  */
 function moveInto(from: string, to: string): void {
-  mkdirSync(to, { recursive: true });
+  if (!existsSync(to)) {
+    mkdirSync(dirname(to), { recursive: true });
+    renameSync(from, to);
+    return;
+  }
   for (const entry of readdirSync(from, { withFileTypes: true })) {
     const source = join(from, entry.name);
     const target = join(to, entry.name);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AssetType, TerraformAsset } from 'cdktf';
 import type { Construct } from 'constructs';
@@ -16,8 +16,16 @@ export function launchTaggerBundle(scope: Construct, id: string, zipPath = DEFAU
       `The launch tagger's deployment package ${zipPath} does not exist. Run \`npm run build\` first: it bundles handlers/launch-tagger into that zip`,
     );
   }
-  return new TerraformAsset(scope, id, { path: zipPath, type: AssetType.FILE });
+  // cdktf hashes the file for every asset: hashed once per file version instead, the same hash.
+  const { size, mtimeMs } = statSync(zipPath);
+  const version = `${zipPath}:${size}:${mtimeMs}`;
+  const asset = new TerraformAsset(scope, id, { path: zipPath, type: AssetType.FILE, assetHash: hashes.get(version) });
+  hashes.set(version, asset.assetHash);
+  return asset;
 }
+
+/** cdktf's hash of each zip, by path, size and modification time. */
+const hashes = new Map<string, string>();
 
 /** The folder holding package.json above `from` (the same from source and from the compiled dist/). */
 function projectRoot(from: string): string {

@@ -103,6 +103,14 @@ const isSaml2IdentityProvider = (descriptor: XmlElement) =>
  * @see https://docs.oasis-open.org/security/saml/v2.0/saml-metadata-2.0-os.pdf
  */
 export function samlMetadataProblem(xml: string): string | undefined {
+  // The environments of an organization share their IdP's document, and each stack checks it again.
+  if (lastChecked?.xml !== xml) lastChecked = { xml, problem: metadataProblem(xml) };
+  return lastChecked.problem;
+}
+
+let lastChecked: { readonly xml: string; readonly problem: string | undefined } | undefined;
+
+function metadataProblem(xml: string): string | undefined {
   if (xml.length < SAML_METADATA_MIN_CHARS || xml.length > SAML_METADATA_MAX_CHARS) {
     return `must be a metadata document of ${SAML_METADATA_MIN_CHARS.toLocaleString('en-US')} to ${SAML_METADATA_MAX_CHARS.toLocaleString('en-US')} characters as IAM requires, but it has ${xml.length.toLocaleString('en-US')}. Download the full metadata from your IdP`;
   }

@@ -18,6 +18,8 @@ const categories = {
     f.functionName === 'resolve' && f.url.endsWith('cdktf/lib/tokens/private/resolve.js'),
   'stack trace capture': (f) => f.functionName === 'captureStackTrace',
   'module loading': (f) => ['compileFunction', 'wrapSafe', 'compileForInternalLoader'].includes(f.functionName),
+  'resolving plain data (stacks/resolve-plain.ts)': (f) =>
+    f.functionName === 'resolvePlain' && f.url.endsWith('stacks/resolve-plain.js'),
   'garbage collector': (f) => f.functionName === '(garbage collector)',
   'writing JSON (json-stable-stringify)': (f) =>
     f.functionName === 'stringify' && f.url.includes('json-stable-stringify'),
@@ -47,7 +49,9 @@ for (const file of files) {
 }
 const share = (micros) => `${((100 * micros) / total).toFixed(1).padStart(5)}%`;
 console.log(`${files.length} worker thread(s), ${(total / 1e6).toFixed(1)} s sampled`);
-for (const [name, micros] of Object.entries(inCategory)) console.log(`${share(micros)}  ${name} (inclusive)`);
+for (const [name, micros] of Object.entries(inCategory)) {
+  console.log(`${share(micros)}  ${(micros / 1e6).toFixed(1).padStart(5)} s  ${name} (inclusive)`);
+}
 console.log('self time:');
 for (const [key, micros] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(top))) {
   console.log(`${share(micros)}  ${key}`);
