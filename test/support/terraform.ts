@@ -2,6 +2,7 @@ import { localOverride } from '../../cli/terraform';
 
 // The Terraform runner is the review command's (cli/terraform.ts); the tests use the same one.
 export {
+  type PlanOfflineOptions,
   type PlanResult,
   type TerraformRun,
   initCopy,
