@@ -41,7 +41,7 @@ function stackWith(build: (stack: TerraformStack, provider: AwsProvider) => void
 }
 
 async function terraform(emulator: Emulator, stackDir: string, json: unknown) {
-  const { dir, env } = prepareCopy(stackDir, emulatorOverride(json, emulator.endpoint));
+  const { dir, env } = prepareCopy(stackDir, emulatorOverride(json, emulator));
   const init = await runAsync(dir, env, ['init', ...quiet]);
   if (init.code !== 0) throw new Error(`terraform init failed:\n${init.stderr}`);
   return {
@@ -87,7 +87,7 @@ describe('just-in-time approval policies on the emulator', () => {
     expect(apply.stdout).toMatch(/Apply complete! Resources: 1 added, 0 changed, 0 destroyed\./);
 
     const log = join(tf.dir, 'second-plan.log');
-    const plan = await tf.run(['plan', '-detailed-exitcode', ...quiet], { TF_LOG: 'debug', TF_LOG_PATH: log });
+    const plan = await tf.run(['plan', '-detailed-exitcode', ...quiet], { TF_LOG_PROVIDER: 'debug', TF_LOG_PATH: log });
     expect({ code: plan.code, out: plan.code === 0 ? '' : failure(plan, emulator) }).toEqual({ code: 0, out: '' });
     const calls = existsSync(log) ? refreshCallsOf(readFileSync(log, 'utf8')) : {};
     // Exactly the calls the CI plan role's read list knows for the type (test/fixtures/provider-read-calls.json).

@@ -201,9 +201,17 @@ describe('check-docs', () => {
     );
   });
 
-  it("passes on this repository's documentation", () => {
-    const result = check();
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
-  }, 60_000);
+  // `npm test` runs this same check on this same tree before jest (`npm run docs:links`, in
+  // scripts/checks.mjs) and stops when it fails, so under `npm test` it is not run a second time;
+  // `npx jest` runs it.
+  const checkedBeforeJest = process.env.npm_lifecycle_event === 'test';
+  (checkedBeforeJest ? it.skip : it)(
+    "passes on this repository's documentation",
+    () => {
+      const result = check();
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+    },
+    60_000,
+  );
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { environmentSources, loadEnvironments } from '../../environments';
@@ -102,6 +102,8 @@ describe('synthesizing selected stacks', () => {
 describe('synthesizing in batches (one App per batch)', () => {
   const sources = generatedSources(23);
   let reference: string;
+  /** The output of each batch size that wrote the same bytes as one App. */
+  const written = new Map<number, string>();
   beforeAll(() => {
     reference = oneAppSynth(sources);
   });
@@ -114,11 +116,15 @@ describe('synthesizing in batches (one App per batch)', () => {
       true,
     );
     expect(listFiles(outdir).filter((file) => file.startsWith('.'))).toEqual([]);
+    written.set(batchSize, outdir);
   });
 
   it('rewrites its files in a stack folder and keeps the rest (Terraform working files, other stacks)', () => {
     const outdir = freshOutdir();
-    expect(main({ outdir, sources, batchSize: 5 })).toBe(0);
+    // What batches of 5 wrote above (checked there against one App), or a new synth when run alone.
+    const before = written.get(5);
+    if (before) cpSync(before, outdir, { recursive: true });
+    else expect(main({ outdir, sources, batchSize: 5 })).toBe(0);
     const stackDir = join(outdir, 'stacks', 'env-007');
     mkdirSync(join(stackDir, '.terraform'));
     writeFileSync(join(stackDir, '.terraform', 'terraform.tfstate'), '{}');

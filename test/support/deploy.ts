@@ -186,16 +186,9 @@ function accountOf(stack: SynthesizedStack, type: string, name: string): string 
   return account;
 }
 
-/** The emulator override with each provider's endpoints on the emulator of its own account. */
+/** The emulator override with each provider on the emulator of its own account. */
 function overrideFor(stack: SynthesizedStack, emulators: ReadonlyMap<string, Emulator>, main: Emulator): object {
-  const override = emulatorOverride(stack.json, main.endpoint) as { provider: { aws: Json[] } };
-  const providers = (stack.json.provider?.aws ?? []) as { allowed_account_ids?: string[] }[];
-  override.provider.aws = override.provider.aws.map((settings, i) => {
-    const emulator = emulators.get(providers[i]?.allowed_account_ids?.[0] ?? '') ?? main;
-    const endpoints = Object.keys(settings.endpoints[0] as object).map((service) => [service, emulator.endpoint]);
-    return { ...settings, endpoints: [Object.fromEntries(endpoints)] };
-  });
-  return override;
+  return emulatorOverride(stack.json, (provider) => emulators.get(provider.allowed_account_ids?.[0] ?? '') ?? main);
 }
 
 interface StateFile {
@@ -648,9 +641,10 @@ export async function deployOnEmulator(source: EnvironmentSource): Promise<Deplo
       };
     }
 
-    // The second plan's debug log names every AWS call the provider made to refresh each resource.
+    // The second plan's debug log names every AWS call the provider made to refresh each resource
+    // (the provider's log alone: Terraform's own debug log is not read).
     const planLog = join(dir, 'second-plan.log');
-    const secondPlan = await runAsync(dir, { ...env, TF_LOG: 'debug', TF_LOG_PATH: planLog }, [
+    const secondPlan = await runAsync(dir, { ...env, TF_LOG_PROVIDER: 'debug', TF_LOG_PATH: planLog }, [
       'plan',
       '-detailed-exitcode',
       '-out=second.tfplan',

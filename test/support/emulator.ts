@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 /**
@@ -12,12 +13,20 @@ export interface Emulator {
   /** `http://127.0.0.1:<port>` */
   readonly endpoint: string;
   readonly accountId: string;
+  /**
+   * An AWS shared config file whose profile {@link EMULATOR_PROFILE} sends every service's requests
+   * to this emulator (`endpoint_url`, which the AWS SDK applies to every service).
+   */
+  readonly configFile: string;
   /** Everything the emulator printed, for error messages. */
   log(): string;
   stop(): Promise<void>;
 }
 
 const PYTHON = process.env.MOTO_PYTHON ?? 'python3';
+
+/** The profile of {@link Emulator.configFile}. */
+export const EMULATOR_PROFILE = 'emulator';
 
 /** test/deploy, found from the project root (this file also runs bundled, from dist/bench). */
 function deployDir(): string {
@@ -103,8 +112,12 @@ export async function startEmulator(accountId: string, patches: readonly string[
   child.stdout!.on('data', (d) => chunks.push(String(d)));
   child.stderr!.on('data', (d) => chunks.push(String(d)));
   const log = () => chunks.join('').slice(-20_000);
+  const configDir = mkdtempSync(join(tmpdir(), 'ssm-fa-emulator-'));
+  const configFile = join(configDir, 'aws-config');
+  writeFileSync(configFile, `[profile ${EMULATOR_PROFILE}]\nendpoint_url = ${endpoint}\n`);
   const stop = () =>
     new Promise<void>((resolve) => {
+      rmSync(configDir, { recursive: true, force: true });
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
@@ -115,7 +128,7 @@ export async function startEmulator(accountId: string, patches: readonly string[
     await stop();
     throw error;
   }
-  return { endpoint, accountId, log, stop };
+  return { endpoint, accountId, configFile, log, stop };
 }
 
 /**

@@ -1,7 +1,8 @@
-import { localOverride } from '../../cli/terraform';
+import { EMULATOR_PROFILE, type Emulator } from './emulator';
 
 // The Terraform runner is the review command's (cli/terraform.ts); the tests use the same one.
 export {
+  type PlanOfflineOptions,
   type PlanResult,
   type TerraformRun,
   initCopy,
@@ -15,36 +16,44 @@ export {
   validateOffline,
 } from '../../cli/terraform';
 
-/** The AWS services the stacks call, each pointed at the emulator by the emulator override. */
-export const EMULATED_SERVICES = [
-  'cloudformation',
-  'cloudwatch',
-  'ec2',
-  'events',
-  'iam',
-  'kms',
-  'lambda',
-  'logs',
-  's3',
-  'sns',
-  'sqs',
-  'ssm',
-  'ssoadmin',
-  'sts',
-] as const;
-
 /**
- * The override that deploys a stack on a local AWS API emulator (the deploy suite): every provider's
- * endpoints point at it and the state is local. The account guard (`allowed_account_ids`) stays: the
+ * The override that deploys a stack on local AWS API emulators (the deploy suite): each provider
+ * sends every request to the emulator `emulatorFor` picks for it (by the provider's configuration,
+ * e.g. its account), and the state is local. The account guard (`allowed_account_ids`) stays: the
  * emulator answers `sts:GetCallerIdentity` with the environment's account.
+ *
+ * The endpoint comes from a profile of the emulator's shared config file, not from the provider's
+ * `endpoints` block: the AWS provider spends about 3 s of CPU validating that block (an attribute for
+ * each of its ~300 services, inside a set) in every provider process that reads it, which every
+ * graph walk starts once per region, so an `endpoints` block cost a deploy of five environments about
+ * 150 processes of that. The profile also sends every service to the emulator, not only the ones
+ * listed, so nothing can reach AWS.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function emulatorOverride(stackJson: any, endpoint: string): object {
-  return localOverride(stackJson, {
-    access_key: 'emulator',
-    secret_key: 'emulator',
-    skip_metadata_api_check: true,
-    s3_use_path_style: true,
-    endpoints: [Object.fromEntries(EMULATED_SERVICES.map((service) => [service, endpoint]))],
-  });
+export function emulatorOverride(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  stackJson: any,
+  emulatorFor: Emulator | ((provider: AwsProviderConfig) => Emulator),
+): object {
+  const providers = (stackJson.provider?.aws ?? []) as AwsProviderConfig[];
+  const pick = typeof emulatorFor === 'function' ? emulatorFor : () => emulatorFor;
+  return {
+    terraform: { backend: { local: { path: 'terraform.tfstate' } } },
+    provider: {
+      aws: providers.map((provider) => ({
+        ...(provider.alias ? { alias: provider.alias } : {}),
+        access_key: 'emulator',
+        secret_key: 'emulator',
+        profile: EMULATOR_PROFILE,
+        shared_config_files: [pick(provider).configFile],
+        skip_metadata_api_check: true,
+        s3_use_path_style: true,
+      })),
+    },
+  };
+}
+
+/** The parts of a synthesized AWS provider configuration the override reads. */
+export interface AwsProviderConfig {
+  readonly alias?: string;
+  readonly allowed_account_ids?: readonly string[];
 }
