@@ -174,8 +174,8 @@ describe('an environment in just-in-time mode', () => {
   });
 
   it('validates and plans offline', () => {
-    // The plan validates the configuration first (test/terraform/offline-override.test.ts).
-    const { plan } = planOffline(stack.dir, stack.json, { validate: false });
+    const { validate, plan } = planOffline(stack.dir, stack.json);
+    expect(validate).toMatch(/Success! The configuration is valid/);
     expect(plan).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy\./);
   }, 180_000);
 });

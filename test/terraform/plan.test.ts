@@ -3,9 +3,8 @@ import { type SynthesizedStack, synthesize } from '../support/synth';
 import { planOffline, terraformVersion } from '../support/terraform';
 
 /**
- * Every environment, as synthesized, must pass an offline `terraform plan` with the real AWS
- * provider. The plan validates the configuration first, as `terraform validate` does, and fails on
- * what validate refuses (offline-override.test.ts shows it), so no separate validate runs.
+ * Every environment, as synthesized, must pass `terraform validate` and an offline
+ * `terraform plan` with the real AWS provider.
  */
 describe('terraform validate and plan, every environment', () => {
   let stacks: Map<string, SynthesizedStack>;
@@ -21,7 +20,8 @@ describe('terraform validate and plan, every environment', () => {
 
   it.each(environmentSources.map((s) => String(s.input.name)))('%s validates and plans', (name) => {
     const stack = stacks.get(name)!;
-    const result = planOffline(stack.dir, stack.json, { validate: false });
+    const result = planOffline(stack.dir, stack.json);
+    expect(result.validate).toContain('Success! The configuration is valid.');
     expect(result.plan).toMatch(/Plan: [1-9]\d* to add, 0 to change, 0 to destroy\./);
   });
 });
