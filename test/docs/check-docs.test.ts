@@ -202,7 +202,7 @@ describe('check-docs', () => {
   });
 
   // `npm test` runs this same check on this same tree before jest (`npm run docs:links`, in
-  // scripts/checks.mjs) and stops when it fails, so under `npm test` it is not run a second time;
+  // `npm run checks`) and stops when it fails, so under `npm test` it is not run a second time;
   // `npx jest` runs it.
   const checkedBeforeJest = process.env.npm_lifecycle_event === 'test';
   (checkedBeforeJest ? it.skip : it)(
