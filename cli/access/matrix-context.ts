@@ -16,7 +16,8 @@ export const MANAGED_INSTANCE_ID = 'mi-0123456789abcdef0';
 /** The session of a person's (`alice-...`) session id. */
 export const SESSION_ID = 'alice-0123456789abcdef0';
 const ROLE_ID = 'AROAEXAMPLEFEDERATED';
-const INSTANCE_ROLE_ID = 'AROAEXAMPLEINSTANCE1';
+/** The instance role's unique id (and the stand-in id of other roles of the account). */
+export const INSTANCE_ROLE_ID = 'AROAEXAMPLEINSTANCE1';
 const BREAK_GLASS_ROLE_ID = 'AROAEXAMPLEBREAKGLAS';
 const IC_ROLE_SUFFIX = '0123456789abcdef';
 
@@ -226,7 +227,7 @@ export function onInstanceTagged(tags: Record<string, string>): Record<string, s
   };
 }
 
-/** Principal tags of a session, as a caller carries them. */
+/** Tags a request sets, as `aws:RequestTag/*` context. */
 export function requestTags(tags: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v]));
 }

@@ -264,7 +264,7 @@ export class LaunchTagger extends Construct {
         : { federatedRoleUniqueId: identity?.federatedRoleUniqueId ?? '' }),
       tagMode: launchers.length > 0,
     });
-    const role = this.addRole(props, launchers);
+    const role = this.addRole(props, launchers, names);
     this.role = role.role;
     this.function = this.addFunction(props, identity, launchers, role.policy);
     // Lambda checks the role may send to the destination when the config is saved.
@@ -317,6 +317,7 @@ export class LaunchTagger extends Construct {
   private addRole(
     props: LaunchTaggerProps,
     launchers: readonly string[],
+    names: ResourceNames,
   ): { readonly role: IamRole; readonly policy: IamRolePolicy } {
     const role = new IamRole(this, 'role', {
       provider: props.iamProvider,
@@ -339,7 +340,7 @@ export class LaunchTagger extends Construct {
       region: this.region,
       name: this.name,
       roleName: launchTaggerRoleName(this.name, this.region),
-      deadLetterQueueName: resourceNames(this.name, this.region, props.accountId).queueName,
+      deadLetterQueueName: names.queueName,
       launcherRoleNames: launchers,
     });
     const policy = new IamRolePolicy(this, 'role_policy', {

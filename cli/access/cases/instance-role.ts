@@ -3,7 +3,14 @@ import { MANAGED_INSTANCE_SIDS as SIDS } from '../../../modules/managed-instance
 import type { ResolvedDestination } from '../access-model';
 import type { Decision } from '../evaluator';
 import type { Caller } from '../matrix-case';
-import { type CaseRow, INSTANCE_ID, type MatrixContext, principalOf, roleSession } from '../matrix-context';
+import {
+  type CaseRow,
+  INSTANCE_ID,
+  INSTANCE_ROLE_ID,
+  type MatrixContext,
+  principalOf,
+  roleSession,
+} from '../matrix-context';
 import { foreignKey } from './session-resources';
 
 /**
@@ -21,7 +28,7 @@ export function instanceAgent(m: MatrixContext): { who: Caller; policy: PolicyDo
     account: m.account,
     roleName,
     sessionName: INSTANCE_ID,
-    roleId: 'AROAEXAMPLEINSTANCE1',
+    roleId: INSTANCE_ROLE_ID,
   });
   return { who, policy };
 }
